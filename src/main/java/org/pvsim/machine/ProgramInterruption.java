@@ -1,0 +1,55 @@
+package org.pvsim.machine;
+
+/**
+ * An architected program-interruption condition raised by the machine (storage, CPU, firmware).
+ * It is an exception only inside the machine model: the CPU turns it into a program interruption
+ * of the guest (old/new PSW), the host-side Java code sees it as a fault to handle, as Linux does.
+ */
+public final class ProgramInterruption extends RuntimeException {
+    public static final int OPERATION = 0x01;
+    public static final int PRIVILEGED_OPERATION = 0x02;
+    public static final int EXECUTE = 0x03;
+    public static final int PROTECTION = 0x04;
+    public static final int ADDRESSING = 0x05;
+    public static final int SPECIFICATION = 0x06;
+    public static final int DATA = 0x07;
+    public static final int FIXED_POINT_OVERFLOW = 0x08;
+    public static final int FIXED_POINT_DIVIDE = 0x09;
+    public static final int DECIMAL_OVERFLOW = 0x0a;
+    public static final int DECIMAL_DIVIDE = 0x0b;
+    public static final int TRANSLATION_SPECIFICATION = 0x12;
+    /** Host (or another configuration) touched a frame owned by a secure configuration or the UV. */
+    public static final int SECURE_STORAGE_ACCESS = 0x3d;
+    /** A secure guest touched a frame that has not been imported (is not secure) yet. */
+    public static final int NON_SECURE_STORAGE_ACCESS = 0x3e;
+
+    private final int code;
+    private final long address;
+
+    public ProgramInterruption(int code, long address) {
+        super(null, null, false, false); // raised on hot paths: no stack trace
+        this.code = code;
+        this.address = address;
+    }
+
+    public ProgramInterruption(int code) {
+        this(code, -1);
+    }
+
+    /** The program-interruption code (PIC). */
+    public int code() {
+        return code;
+    }
+
+    /** The storage address that caused it (the translation-exception identification), or -1. */
+    public long address() {
+        return address;
+    }
+
+    @Override
+    public String getMessage() {
+        return address < 0
+                ? String.format("program interruption 0x%02x", code)
+                : String.format("program interruption 0x%02x at 0x%x", code, address);
+    }
+}

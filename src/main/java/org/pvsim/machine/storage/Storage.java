@@ -1,0 +1,281 @@
+package org.pvsim.machine.storage;
+
+import org.pvsim.machine.ProgramInterruption;
+
+/**
+ * Absolute storage of the machine: sparse 4 KiB frames, each with an owner tag that the Ultravisor
+ * controls. A frame costs heap only once it is written; reads of untouched frames see zeros.
+ *
+ * <p>Every access names an access domain: {@link #HOST} for the host (the LPAR: KVM, host programs),
+ * or the handle of a secure configuration for a secure guest. The ownership check is one int compare
+ * against the frame's tag, so the CPU can afford it on every access.
+ *
+ * <p>{@code raw*} methods are for the firmware itself (the UV, the SIE state loader): they skip the
+ * check. Nothing outside {@code machine} may call them (enforced by an architecture test).
+ */
+public final class Storage {
+    public static final int PAGE_SHIFT = 12;
+    public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    public static final long PAGE_MASK = PAGE_SIZE - 1;
+
+    /** Access domain of the host. Secure configurations use their (non-zero) handle index. */
+    public static final int HOST = 0;
+
+    /** Frame states; a frame's tag is {@code owner << 2 | state}. */
+    public static final int STATE_HOST = 0;
+    public static final int STATE_SECURE = 1;
+    public static final int STATE_SHARED = 2;
+    public static final int STATE_UV = 3;
+
+    private static final int CHUNK_SHIFT = 16; // 65536 frames = 256 MiB per chunk
+    private static final int CHUNK_FRAMES = 1 << CHUNK_SHIFT;
+    private static final byte[] ZERO_FRAME = new byte[PAGE_SIZE];
+
+    private final long size;
+    private final long frameCount;
+    private final byte[][][] frames;
+    private final int[][] tags;
+
+    public Storage(long size) {
+        if (size <= 0 || (size & PAGE_MASK) != 0) {
+            throw new IllegalArgumentException("storage size must be a positive multiple of 4 KiB: " + size);
+        }
+        if (size > (1L << 42)) {
+            throw new IllegalArgumentException("storage size over 4 TiB: " + size);
+        }
+        this.size = size;
+        this.frameCount = size >>> PAGE_SHIFT;
+        int chunks = (int) ((frameCount + CHUNK_FRAMES - 1) >>> CHUNK_SHIFT);
+        this.frames = new byte[chunks][][];
+        this.tags = new int[chunks][];
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public long frameCount() {
+        return frameCount;
+    }
+
+    // ---- ownership ------------------------------------------------------------------------------
+
+    public static int tag(int owner, int state) {
+        return owner << 2 | state;
+    }
+
+    public int tagOf(long frame) {
+        int[] t = tags[(int) (frame >>> CHUNK_SHIFT)];
+        return t == null ? 0 : t[(int) (frame & (CHUNK_FRAMES - 1))];
+    }
+
+    public int stateOf(long frame) {
+        return tagOf(frame) & 3;
+    }
+
+    public int ownerOf(long frame) {
+        return tagOf(frame) >>> 2;
+    }
+
+    /** Only the Ultravisor changes ownership. */
+    public void setTag(long frame, int tag) {
+        checkFrame(frame);
+        int c = (int) (frame >>> CHUNK_SHIFT);
+        int[] t = tags[c];
+        if (t == null) {
+            if (tag == 0) {
+                return;
+            }
+            t = tags[c] = new int[CHUNK_FRAMES];
+        }
+        t[(int) (frame & (CHUNK_FRAMES - 1))] = tag;
+    }
+
+    /**
+     * Throws the program interruption an access by {@code domain} to {@code frame} raises, if any.
+     * Host: the frame must be non-secure or shared. Guest: the frame must be its own, secure or shared.
+     */
+    public void checkAccess(long frame, int domain, long address) {
+        int tag = tagOf(frame);
+        if (domain == HOST) {
+            int state = tag & 3;
+            if (state == STATE_SECURE || state == STATE_UV) {
+                throw new ProgramInterruption(ProgramInterruption.SECURE_STORAGE_ACCESS, address);
+            }
+        } else if (tag != (domain << 2 | STATE_SECURE) && tag != (domain << 2 | STATE_SHARED)) {
+            int code = (tag & 3) == STATE_HOST
+                    ? ProgramInterruption.NON_SECURE_STORAGE_ACCESS
+                    : ProgramInterruption.SECURE_STORAGE_ACCESS;
+            throw new ProgramInterruption(code, address);
+        }
+    }
+
+    // ---- frames ---------------------------------------------------------------------------------
+
+    /** The frame's bytes for reading; untouched frames share one zero frame that must not be written. */
+    public byte[] rawFrameForRead(long frame) {
+        checkFrame(frame);
+        byte[][] chunk = frames[(int) (frame >>> CHUNK_SHIFT)];
+        if (chunk == null) {
+            return ZERO_FRAME;
+        }
+        byte[] f = chunk[(int) (frame & (CHUNK_FRAMES - 1))];
+        return f == null ? ZERO_FRAME : f;
+    }
+
+    /** The frame's bytes for writing; materialises the frame. */
+    public byte[] rawFrameForWrite(long frame) {
+        checkFrame(frame);
+        int c = (int) (frame >>> CHUNK_SHIFT);
+        byte[][] chunk = frames[c];
+        if (chunk == null) {
+            chunk = frames[c] = new byte[CHUNK_FRAMES][];
+        }
+        int i = (int) (frame & (CHUNK_FRAMES - 1));
+        byte[] f = chunk[i];
+        if (f == null) {
+            f = chunk[i] = new byte[PAGE_SIZE];
+        }
+        return f;
+    }
+
+    /** Zeroes a frame by dropping its bytes (the UV's "clear on first import", destroy). */
+    public void rawClearFrame(long frame) {
+        checkFrame(frame);
+        byte[][] chunk = frames[(int) (frame >>> CHUNK_SHIFT)];
+        if (chunk != null) {
+            chunk[(int) (frame & (CHUNK_FRAMES - 1))] = null;
+        }
+    }
+
+    /** How many frames hold bytes (for tests of sparseness and for statistics). */
+    public long materialisedFrames() {
+        long n = 0;
+        for (byte[][] chunk : frames) {
+            if (chunk != null) {
+                for (byte[] f : chunk) {
+                    if (f != null) {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    // ---- checked access -------------------------------------------------------------------------
+
+    public void read(long address, byte[] dst, int off, int len, int domain) {
+        checkRange(address, len);
+        while (len > 0) {
+            long frame = address >>> PAGE_SHIFT;
+            checkAccess(frame, domain, address);
+            int inPage = (int) (address & PAGE_MASK);
+            int n = Math.min(len, PAGE_SIZE - inPage);
+            System.arraycopy(rawFrameForRead(frame), inPage, dst, off, n);
+            address += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    public void write(long address, byte[] src, int off, int len, int domain) {
+        checkRange(address, len);
+        // check every frame first, so that a faulting write changes nothing
+        for (long f = address >>> PAGE_SHIFT; f <= (address + Math.max(len, 1) - 1) >>> PAGE_SHIFT; f++) {
+            checkAccess(f, domain, Math.max(address, f << PAGE_SHIFT));
+        }
+        while (len > 0) {
+            long frame = address >>> PAGE_SHIFT;
+            int inPage = (int) (address & PAGE_MASK);
+            int n = Math.min(len, PAGE_SIZE - inPage);
+            System.arraycopy(src, off, rawFrameForWrite(frame), inPage, n);
+            address += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    public byte[] read(long address, int len, int domain) {
+        byte[] b = new byte[len];
+        read(address, b, 0, len, domain);
+        return b;
+    }
+
+    public long readLong(long address, int domain) {
+        return readUnsigned(address, 8, domain);
+    }
+
+    public int readInt(long address, int domain) {
+        return (int) readUnsigned(address, 4, domain);
+    }
+
+    public int readShort(long address, int domain) {
+        return (int) readUnsigned(address, 2, domain);
+    }
+
+    public int readByte(long address, int domain) {
+        return (int) readUnsigned(address, 1, domain);
+    }
+
+    public void writeLong(long address, long value, int domain) {
+        writeUnsigned(address, value, 8, domain);
+    }
+
+    public void writeInt(long address, int value, int domain) {
+        writeUnsigned(address, value, 4, domain);
+    }
+
+    public void writeShort(long address, int value, int domain) {
+        writeUnsigned(address, value, 2, domain);
+    }
+
+    public void writeByte(long address, int value, int domain) {
+        writeUnsigned(address, value, 1, domain);
+    }
+
+    /** Big-endian read of 1..8 bytes. */
+    public long readUnsigned(long address, int len, int domain) {
+        checkRange(address, len);
+        int inPage = (int) (address & PAGE_MASK);
+        if (inPage + len <= PAGE_SIZE) {
+            long frame = address >>> PAGE_SHIFT;
+            checkAccess(frame, domain, address);
+            byte[] f = rawFrameForRead(frame);
+            long v = 0;
+            for (int i = 0; i < len; i++) {
+                v = v << 8 | (f[inPage + i] & 0xff);
+            }
+            return v;
+        }
+        byte[] b = read(address, len, domain);
+        long v = 0;
+        for (byte x : b) {
+            v = v << 8 | (x & 0xff);
+        }
+        return v;
+    }
+
+    /** Big-endian write of the low {@code len} (1..8) bytes of value. */
+    public void writeUnsigned(long address, long value, int len, int domain) {
+        byte[] b = new byte[len];
+        for (int i = len - 1; i >= 0; i--) {
+            b[i] = (byte) value;
+            value >>>= 8;
+        }
+        write(address, b, 0, len, domain);
+    }
+
+    private void checkRange(long address, long len) {
+        if (len < 0 || address < 0 || address > size - len) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING,
+                    address < 0 || address >= size ? address : size);
+        }
+    }
+
+    private void checkFrame(long frame) {
+        if (frame < 0 || frame >= frameCount) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, frame << PAGE_SHIFT);
+        }
+    }
+}

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * pvsim's own boot loaders for SE images, built from {@code guests/boot/*.S} by {@code guests/Makefile}
@@ -15,10 +17,9 @@ import java.nio.ByteBuffer;
  * {@value #STAGE3A_ARGS_SIZE} bytes are its args: {@code u64 hdr_offs, u64 hdr_size, u64 ipib_offs}. The
  * two offsets are <em>relative to the address of the args block itself</em>: the header is at
  * {@code stage3aArgsAddress() + hdrOffs}, the IPIB at {@code stage3aArgsAddress() + ipibOffs} (64-bit
- * wrap-around arithmetic, so an object below the args has a negative offset). On failure it writes a line
- * to the SCLP ASCII console and enters a disabled wait whose PSW address is the failure code: 0x3a10 no
- * secure-unpack facility, 0x3a20 program interruption, 0x3a80 DIAG 308 subcode 8 failed, 0x3aa0 DIAG 308
- * subcode 10 returned.
+ * wrap-around arithmetic, so an object below the args has a negative offset). On failure it writes
+ * {@code "pvsim stage3a: <what>: 0x<16 hex digits of detail>"} to the SCLP ASCII console and enters a
+ * disabled wait whose PSW address is one of the {@link Stage3aFailure} codes.
  *
  * <p><b>stage3b</b> is encrypted with the other components and entered through the SE header's PSW at its
  * offset 0 in 64-bit mode. It is position independent, so it may be placed at any page-aligned address.
@@ -42,6 +43,35 @@ public final class BootLoaders {
     public static final int STAGE3B_ARGS_SIZE = 64;
     /** The largest SE header (two pages). */
     public static final long MAX_SE_HEADER_SIZE = 2 * 4096;
+
+    /** Why stage3a stopped: the address of its final disabled-wait PSW, and what its console line's detail means. */
+    public enum Stage3aFailure {
+        NO_UNPACK_FACILITY(0x3a10, "the secure-unpack facility (161) is not installed; detail 0"),
+        PROGRAM_INTERRUPTION(0x3a20, "a program interruption occurred; detail = code << 32 | instruction address"),
+        SET_PV_FAILED(0x3a80, "DIAG 308 subcode 8 (set PV IPL parameters) failed; detail = rc"),
+        UNPACK_FAILED(0x3aa0, "DIAG 308 subcode 10 (unpack PV) returned; detail = rc");
+
+        private final long waitAddress;
+        private final String meaning;
+
+        Stage3aFailure(long waitAddress, String meaning) {
+            this.waitAddress = waitAddress;
+            this.meaning = meaning;
+        }
+
+        public long waitAddress() {
+            return waitAddress;
+        }
+
+        public String meaning() {
+            return meaning;
+        }
+
+        /** The failure a disabled-wait PSW address stands for, if it is one of stage3a's. */
+        public static Optional<Stage3aFailure> ofWaitAddress(long address) {
+            return Arrays.stream(values()).filter(f -> f.waitAddress == address).findFirst();
+        }
+    }
 
     private static final String STAGE3A_RESOURCE = "/guests/boot/stage3a.bin";
     private static final String STAGE3B_RESOURCE = "/guests/boot/stage3b.bin";

@@ -8,7 +8,7 @@
 #
 # Layout of the binary (offsets from 0x10000):
 #   0x0000          a branch to the entry point, for anyone starting at the load address
-#   0x0400-0x0800   left zero: boot loaders such as zipl's stage3 write their parameters here
+#   0x0400-0x0800   left zero: kept free for zipl's stage3 (the Linux parameter area of a kernel image)
 #   0x1000          entry point
 #   last 24 bytes   args, patched by the image builder; each value is a byte offset relative to
 #                   the address of the args block itself:

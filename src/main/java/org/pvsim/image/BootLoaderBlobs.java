@@ -27,4 +27,22 @@ public record BootLoaderBlobs(byte[] stage3a, int stage3aArgsOffset, byte[] stag
     public byte[] stage3b() {
         return stage3b.clone();
     }
+
+    /** The boot loaders shipped with pvsim (built from guests/boot by the s390x cross compiler). */
+    public static BootLoaderBlobs standard() {
+        byte[] a = resource("/guests/boot/stage3a.bin");
+        byte[] b = resource("/guests/boot/stage3b.bin");
+        return new BootLoaderBlobs(a, a.length - 24, b, b.length - 64);
+    }
+
+    private static byte[] resource(String name) {
+        try (var in = BootLoaderBlobs.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("boot loader " + name + " is missing from this build");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

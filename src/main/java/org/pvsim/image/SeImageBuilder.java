@@ -68,6 +68,9 @@ public final class SeImageBuilder {
         if (Files.isDirectory(out)) {
             throw new IllegalArgumentException("output " + output + " is a directory");
         }
+        if (!Files.isDirectory(out.getParent())) {
+            throw new IllegalArgumentException("output directory " + out.getParent() + " does not exist");
+        }
         if (!overwrite && Files.exists(out)) {
             throw new IllegalArgumentException("output " + output + " already exists (use --overwrite to replace it)");
         }

@@ -35,9 +35,23 @@ public final class HeaderCrypto {
         return -1;
     }
 
+    /** {@link #open(SeHeader, ECPrivateKey)} for callers that already know the host public key (saves d·G). */
+    public static SeHeaderSecrets open(SeHeader hdr, ECPrivateKey hostKey, ECPublicKey hostPublic) {
+        byte[] headerKey = unwrapHeaderKey(hdr, hostKey, hostPublic);
+        try {
+            return open(hdr, headerKey);
+        } finally {
+            Arrays.fill(headerKey, (byte) 0);
+        }
+    }
+
     /** Finds the slot for the host key and unwraps the 32-byte header key from it. */
     public static byte[] unwrapHeaderKey(SeHeader hdr, ECPrivateKey hostKey) {
-        ECPublicKey hostPublic = P521.publicKeyOf(hostKey);
+        return unwrapHeaderKey(hdr, hostKey, P521.publicKeyOf(hostKey));
+    }
+
+    /** As {@link #unwrapHeaderKey(SeHeader, ECPrivateKey)} with the host public key given. */
+    public static byte[] unwrapHeaderKey(SeHeader hdr, ECPrivateKey hostKey, ECPublicKey hostPublic) {
         int slot = findKeySlot(hdr, hostPublic);
         if (slot < 0) {
             throw new SeVerificationException(Failure.NO_KEY_SLOT, "the SE header has no key slot for this host key"

@@ -18,6 +18,8 @@ import org.pvsim.image.SeImage;
 import org.pvsim.image.SeImageBuilder;
 import org.pvsim.image.SeImageReader;
 import org.pvsim.image.SeImageVerifier;
+import org.pvsim.image.hostkey.HostKeyDocumentVerifier;
+import org.pvsim.image.hostkey.HostKeyVerificationException;
 import org.pvsim.se.HeaderCrypto;
 import org.pvsim.se.P521;
 import org.pvsim.se.SeHeaderSecrets;
@@ -223,7 +225,11 @@ final class ImageCommand implements Runnable {
                 crlList.addAll(ImageKeyFiles.crls(p));
             }
             X509Certificate root = rootCa == null ? null : ImageKeyFiles.certificates(rootCa, "root CA").get(0);
-            HostKeyDocumentCheck.verify(hkds, chain, crlList, root, offline);
+            try {
+                HostKeyDocumentVerifier.verify(hkds, chain, crlList, root, offline);
+            } catch (HostKeyVerificationException e) {
+                throw new IllegalArgumentException("host-key document verification failed: " + e.getMessage(), e);
+            }
         }
 
         private static void exclusive(String a, boolean va, String b, boolean vb) {

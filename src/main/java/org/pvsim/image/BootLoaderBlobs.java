@@ -28,21 +28,9 @@ public record BootLoaderBlobs(byte[] stage3a, int stage3aArgsOffset, byte[] stag
         return stage3b.clone();
     }
 
-    /** The boot loaders shipped with pvsim (built from guests/boot by the s390x cross compiler). */
+    /** The boot loaders shipped with pvsim ({@link BootLoaders}, built from guests/boot). */
     public static BootLoaderBlobs standard() {
-        byte[] a = resource("/guests/boot/stage3a.bin");
-        byte[] b = resource("/guests/boot/stage3b.bin");
-        return new BootLoaderBlobs(a, a.length - 24, b, b.length - 64);
-    }
-
-    private static byte[] resource(String name) {
-        try (var in = BootLoaderBlobs.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("boot loader " + name + " is missing from this build");
-            }
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return new BootLoaderBlobs(BootLoaders.stage3a(), BootLoaders.stage3aArgsOffset(), BootLoaders.stage3b(),
+                BootLoaders.stage3bArgsOffset());
     }
 }

@@ -18,8 +18,6 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import javax.crypto.KeyAgreement;
-import org.bouncycastle.asn1.sec.SECNamedCurves;
-import org.bouncycastle.asn1.x9.X9ECParameters;
 
 /**
  * The NIST P-521 (secp521r1) pieces of the SE format: the 80-byte padded coordinate form, the host key hash,
@@ -33,7 +31,6 @@ public final class P521 {
 
     private static final ECParameterSpec PARAMS = loadParams();
     private static final BigInteger P = ((ECFieldFp) PARAMS.getCurve().getField()).getP();
-    private static final X9ECParameters BC_PARAMS = SECNamedCurves.getByName("secp521r1");
 
     private P521() {
     }
@@ -68,18 +65,9 @@ public final class P521 {
         }
     }
 
-    /** X‖Y, each coordinate left-padded with zeros to 80 bytes: 160 bytes. */
+    /** X‖Y, each coordinate left-padded with zeros to 80 bytes: 160 bytes ({@link HostKeys#coordinates80}). */
     public static byte[] encodePublicKey(ECPublicKey key) {
-        byte[] out = new byte[2 * PADDED_SIZE];
-        putPadded(key.getW().getAffineX(), out, 0);
-        putPadded(key.getW().getAffineY(), out, PADDED_SIZE);
-        return out;
-    }
-
-    private static void putPadded(BigInteger v, byte[] out, int off) {
-        byte[] raw = v.toByteArray();
-        int skip = raw.length > COORDINATE_SIZE ? raw.length - COORDINATE_SIZE : 0; // sign byte
-        System.arraycopy(raw, skip, out, off + PADDED_SIZE - (raw.length - skip), raw.length - skip);
+        return HostKeys.coordinates80(key);
     }
 
     /** Checks that the 14 padding bytes in front of both coordinates are zero. */
@@ -115,21 +103,15 @@ public final class P521 {
         }
     }
 
-    /** SHA-256 over the 160-byte padded X‖Y: the digest a key slot carries (reference §1.3). */
+    /** SHA-256 over the 160-byte padded X‖Y: the digest a key slot carries ({@link HostKeys#hostKeyHash}). */
     public static byte[] hostKeyHash(ECPublicKey key) {
-        return sha256(encodePublicKey(key));
+        return HostKeys.hostKeyHash(key);
     }
 
     /** The public key belonging to a private key (d·G), so a host private key alone finds its slot. */
     public static ECPublicKey publicKeyOf(ECPrivateKey key) {
         requireP521(key, "host private key");
-        org.bouncycastle.math.ec.ECPoint q = BC_PARAMS.getG().multiply(key.getS()).normalize();
-        try {
-            return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
-                    new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()), PARAMS));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build a secp521r1 public key", e);
-        }
+        return HostKeys.publicKeyOf(key);
     }
 
     static void requireP521(ECKey key, String what) {
@@ -183,7 +165,4 @@ public final class P521 {
         }
     }
 
-    private static byte[] sha256(byte[] data) {
-        return sha256().digest(data);
-    }
 }

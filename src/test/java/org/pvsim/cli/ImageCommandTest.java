@@ -295,8 +295,8 @@ class ImageCommandTest {
         assertError(run("image", "info", dir.resolve("missing.img").toString()), "no such file");
         assertError(run("image", "verify", "--host-key", dir.resolve("nokey").toString(), image.toString()), "no such file");
         Path notPem = Files.writeString(dir.resolve("bad.key"), "hello");
-        assertError(run("image", "verify", "--host-key", notPem.toString(), image.toString()), "not a PEM or DER private key");
-        assertError(run("image", "test", "-k", notPem.toString(), image.toString()), "not an X.509 certificate");
+        assertError(run("image", "verify", "--host-key", notPem.toString(), image.toString()), "not a private key");
+        assertError(run("image", "test", "-k", notPem.toString(), image.toString()), "host-key document");
         assertError(create("-r", dir.resolve("no-initrd").toString()), "no such file");
     }
 }

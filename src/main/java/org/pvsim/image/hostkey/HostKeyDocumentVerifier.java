@@ -283,13 +283,18 @@ public final class HostKeyDocumentVerifier {
         if (akidExtension == null || skidExtension == null) {
             return true;
         }
-        byte[] akid = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(akidExtension).getOctets())
-                .getKeyIdentifier();
-        if (akid == null) {
-            return true;
+        try {
+            byte[] akid = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(akidExtension).getOctets())
+                    .getKeyIdentifier();
+            if (akid == null) {
+                return true;
+            }
+            byte[] skid = ASN1OctetString.getInstance(ASN1OctetString.getInstance(skidExtension).getOctets())
+                    .getOctets();
+            return Arrays.equals(akid, skid);
+        } catch (RuntimeException e) {
+            return false; // a malformed key identifier identifies nothing
         }
-        byte[] skid = ASN1OctetString.getInstance(ASN1OctetString.getInstance(skidExtension).getOctets()).getOctets();
-        return Arrays.equals(akid, skid);
     }
 
     private void checkNotRevoked(X509Certificate hkd, String label) {

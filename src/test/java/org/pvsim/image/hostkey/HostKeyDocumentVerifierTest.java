@@ -276,6 +276,32 @@ class HostKeyDocumentVerifierTest {
     }
 
     @Test
+    void authorityKeyIdOfAnotherKeyIsRefused() {
+        // Same issuer name, signed by the real signing key, but the AKID names another key.
+        Issuer twin = signingKeyNamed(IbmSigningKeyName.build("Poughkeepsie", TestPki.SIGNING_KEY_OU));
+        Issuer mixed = new Issuer(twin.certificate(), pki.signingKey().key());
+        X509Certificate doc = TestPki.host(mixed, "akid", START, END, RANDOM).document();
+        failsWith(doc).hasMessageContaining(": authority key id mismatch");
+    }
+
+    @Test
+    void armonkSigningKeyWithACrlNamingItInAnotherOrderVerifies() throws Exception {
+        Issuer armonk = signingKeyNamed(IbmSigningKeyName.build("Armonk", TestPki.SIGNING_KEY_OU));
+        X509Certificate doc = TestPki.host(armonk, "armonk-host", START, END, RANDOM).document();
+        // IBM's CRLs name the signing key with its attributes in another order (pvimg's reorder quirk).
+        X500Name reordered = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.C, "US").addRDN(BCStyle.O, IbmSigningKeyName.ORGANIZATION)
+                .addRDN(BCStyle.OU, TestPki.SIGNING_KEY_OU).addRDN(BCStyle.L, "Poughkeepsie")
+                .addRDN(BCStyle.ST, "New York").addRDN(BCStyle.CN, IbmSigningKeyName.COMMON_NAME).build();
+        var builder = new org.bouncycastle.cert.X509v2CRLBuilder(reordered, java.util.Date.from(START));
+        builder.setNextUpdate(java.util.Date.from(END));
+        X509CRL crl = new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(builder.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA512withECDSA").build(armonk.key())));
+        assertThatCode(() -> verify(List.of(doc), List.of(pki.intermediate().certificate(), armonk.certificate()),
+                List.of(crl), pki.root().certificate())).doesNotThrowAnyException();
+    }
+
+    @Test
     void noDocumentIsAnError() {
         assertThatThrownBy(() -> verify(List.of(), pki.chainCertificates(), List.of(pki.crl()),
                 pki.root().certificate())).hasMessage("no host-key document given");

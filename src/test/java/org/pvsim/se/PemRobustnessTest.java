@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.pvsim.image.hostkey.TestPki;
 
 /** Corrupt input of any kind gets a PemException (a precise message), never another exception. */
-class PemRobustnessProperties {
+class PemRobustnessTest {
     private static final TestPki PKI = TestPki.create(1, TestPki.CaKeyType.P521, Instant.now(), new SecureRandom());
     private static final List<byte[]> VALID = List.of(
             Pem.writePrivateKey(PKI.hosts().get(0).privateKey()),

@@ -83,6 +83,12 @@ public final class HostKeyDocumentVerifier {
         }
         Date now = Date.from(at);
         X509Certificate signingKey = findSigningKey(certs);
+        if (rootCa != null && !(rootCa.getSubjectX500Principal().equals(rootCa.getIssuerX500Principal())
+                && signedBy(rootCa, rootCa.getPublicKey()))) {
+            // OpenSSL, as pvimg sets it up (no partial chains), only ends a chain at a self-signed root.
+            throw new HostKeyVerificationException("the root CA '" + Names.display(rootCa.getSubjectX500Principal())
+                    + "' is not self-signed: give the root of the chain, not an intermediate");
+        }
         Set<TrustAnchor> anchors = rootCa != null ? Set.of(new TrustAnchor(rootCa, null)) : defaultTrustAnchors();
         verifyChain(signingKey, certs, anchors, now);
         HostKeyDocumentVerifier v = new HostKeyDocumentVerifier(signingKey, List.copyOf(crls), offline, now);

@@ -57,6 +57,14 @@ public final class Ultravisor implements UvcPort {
         return faults;
     }
 
+    /**
+     * Tells the UV how many CPUs of the machine are running: INIT_UV needs all but the calling one
+     * stopped (rc 0x0102 otherwise). The CPU package wires this; the default is a single CPU.
+     */
+    public void setRunningCpuCensus(java.util.function.IntSupplier runningCpus) {
+        hostCalls.runningCpus = runningCpus;
+    }
+
     public void addListener(UvCallListener listener) {
         listeners.add(listener);
     }

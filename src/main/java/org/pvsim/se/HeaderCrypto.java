@@ -1,0 +1,98 @@
+package org.pvsim.se;
+
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.util.Arrays;
+import org.pvsim.se.SeVerificationException.Failure;
+
+/** What the Ultravisor does with an SE header: find the key slot, unwrap the header key, authenticate, decrypt. */
+public final class HeaderCrypto {
+    /** Key slots wrap with a fixed all-zero IV: each KEK is used exactly once, for one key. */
+    static final byte[] ZERO_IV = new byte[12];
+
+    private HeaderCrypto() {
+    }
+
+    /** Opens the header with a host private key: slot lookup, unwrap, tag check, decryption. */
+    public static SeHeaderSecrets open(SeHeader hdr, ECPrivateKey hostKey) {
+        byte[] headerKey = unwrapHeaderKey(hdr, hostKey);
+        try {
+            return open(hdr, headerKey);
+        } finally {
+            Arrays.fill(headerKey, (byte) 0);
+        }
+    }
+
+    /** The index of the key slot for this host key, or -1. */
+    public static int findKeySlot(SeHeader hdr, ECPublicKey hostKey) {
+        byte[] hash = P521.hostKeyHash(hostKey);
+        var slots = hdr.keySlots();
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).isFor(hash)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #open(SeHeader, ECPrivateKey)} for callers that already know the host public key (saves d·G). */
+    public static SeHeaderSecrets open(SeHeader hdr, ECPrivateKey hostKey, ECPublicKey hostPublic) {
+        byte[] headerKey = unwrapHeaderKey(hdr, hostKey, hostPublic);
+        try {
+            return open(hdr, headerKey);
+        } finally {
+            Arrays.fill(headerKey, (byte) 0);
+        }
+    }
+
+    /** Finds the slot for the host key and unwraps the 32-byte header key from it. */
+    public static byte[] unwrapHeaderKey(SeHeader hdr, ECPrivateKey hostKey) {
+        return unwrapHeaderKey(hdr, hostKey, P521.publicKeyOf(hostKey));
+    }
+
+    /** As {@link #unwrapHeaderKey(SeHeader, ECPrivateKey)} with the host public key given. */
+    public static byte[] unwrapHeaderKey(SeHeader hdr, ECPrivateKey hostKey, ECPublicKey hostPublic) {
+        int slot = findKeySlot(hdr, hostPublic);
+        if (slot < 0) {
+            throw new SeVerificationException(Failure.NO_KEY_SLOT, "the SE header has no key slot for this host key"
+                    + " (host key hash " + java.util.HexFormat.of().formatHex(P521.hostKeyHash(hostPublic)) + ")");
+        }
+        KeySlot ks = hdr.keySlots().get(slot);
+        byte[] kek = P521.kek(hostKey, hdr.customerPublicKey());
+        try {
+            byte[] key = Gcm.open(kek, ZERO_IV, new byte[0], Gcm.concat(ks.wrappedKey(), ks.tag()));
+            if (key == null) {
+                throw new SeVerificationException(Failure.KEY_SLOT_TAG, "key slot " + slot
+                        + " matches the host key but its wrapped header key does not authenticate"
+                        + " (tampered slot or customer public key)");
+            }
+            return key;
+        } finally {
+            Arrays.fill(kek, (byte) 0);
+        }
+    }
+
+    /** Authenticates and decrypts the header with the 32-byte header key. */
+    public static SeHeaderSecrets open(SeHeader hdr, byte[] headerKey) {
+        if (headerKey.length != 32) {
+            throw new IllegalArgumentException("header key must be 32 bytes, got " + headerKey.length);
+        }
+        byte[] all = hdr.bytes();
+        int aad = hdr.aadSize();
+        byte[] plain = Gcm.open(headerKey, hdr.iv(), Arrays.copyOf(all, aad), Arrays.copyOfRange(all, aad, all.length));
+        if (plain == null) {
+            throw new SeVerificationException(Failure.HEADER_TAG,
+                    "SE header tag mismatch: wrong header key or the header was modified");
+        }
+        try {
+            SeHeaderSecrets s = SeHeaderSecrets.decode(plain);
+            if (s.noi() != 0) {
+                throw new SeVerificationException(Failure.OPTIONAL_ITEMS, "SE header declares " + s.noi()
+                        + " optional items; version 1 supports none");
+            }
+            return s;
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+}

@@ -109,10 +109,14 @@ final class KvmFixture {
 
         /** ENABLE, SET_SEC_PARMS, UNPACK of every component, VERIFY with the test image. */
         void boot() {
-            loadImage(TestImage.BYTES);
+            boot(TestImage.BYTES, TestImage.IMAGE);
+        }
+
+        void boot(byte[] bytes, org.pvsim.image.SeImage image) {
+            loadImage(bytes);
             pv(KvmUapi.KVM_PV_ENABLE);
-            setSecParms(TestImage.header());
-            unpackAll(TestImage.IMAGE.ipib());
+            setSecParms(image.header().bytes());
+            unpackAll(image.ipib());
             pv(KvmUapi.KVM_PV_VERIFY);
         }
     }

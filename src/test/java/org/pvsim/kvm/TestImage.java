@@ -20,6 +20,9 @@ final class TestImage {
     static final Path FILE;
     static final byte[] BYTES;
     static final SeImage IMAGE;
+    /** The same kernel, built with PCF bit 34 (dumping allowed). */
+    static final byte[] DUMP_BYTES;
+    static final SeImage DUMP_IMAGE;
 
     static {
         try {
@@ -30,7 +33,13 @@ final class TestImage {
             TestImages.build(TestImages.spec(kernel, null, null, List.of(HOST)), FILE);
             BYTES = Files.readAllBytes(FILE);
             IMAGE = SeImageReader.read(FILE);
-            for (Path p : List.of(kernel, FILE)) {
+            Path dump = dir.resolve("guest-dump.img");
+            org.pvsim.image.ImageSpec base = TestImages.spec(kernel, null, null, List.of(HOST));
+            TestImages.build(new org.pvsim.image.ImageSpec(kernel, null, null, base.hostKeys(),
+                    base.pcf() | org.pvsim.image.ImageSpec.PCF_ALLOW_DUMP, 0, new byte[32], null, null, null, true), dump);
+            DUMP_BYTES = Files.readAllBytes(dump);
+            DUMP_IMAGE = SeImageReader.read(dump);
+            for (Path p : List.of(kernel, FILE, dump)) {
                 p.toFile().deleteOnExit();
             }
         } catch (IOException e) {

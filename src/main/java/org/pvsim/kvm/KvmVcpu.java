@@ -78,7 +78,7 @@ public final class KvmVcpu {
 
     /** KVM_RUN needs SIE, which is not built yet: an explicit error, not a pretend run. */
     public void run() {
-        throw new KvmException("KVM_RUN", Errno.ENOSYS, "running a vCPU needs the SIE instruction, which pvsim does not implement yet");
+        throw new KvmException("KVM_RUN", Errno.ENOSYS, "running a vCPU needs the SIE instruction, which is not implemented yet in pvsim");
     }
 
     // ---- KVM_S390_PV_CPU_COMMAND ------------------------------------------------------------

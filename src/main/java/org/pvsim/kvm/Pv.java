@@ -51,7 +51,7 @@ final class Pv {
     }
 
     /** A configuration set aside by ASYNC_CLEANUP_PREPARE (struct pv_vm_to_be_destroyed); handle 0 = destroyed fast. */
-    record Leftover(long handle, long storBase, long baseLen, long storVar, long varLen) {
+    record Leftover(long handle, long storBase, long baseLen, long storVar, long varLen, boolean leaked) {
     }
 
     private final KvmVm vm;
@@ -64,6 +64,8 @@ final class Pv {
     long storVar;
     long varLen;
     volatile boolean dumping;
+    /** The configuration's storage is counted as leaked (its destroy failed); a later destroy may return it. */
+    boolean leakedConfig;
     Leftover setAside;
     final Deque<Leftover> needCleanup = new ArrayDeque<>();
 
@@ -141,6 +143,7 @@ final class Pv {
     }
 
     private void clearState() {
+        leakedConfig = false;
         handle = 0;
         guestLen = 0;
         storBase = 0;
@@ -160,20 +163,26 @@ final class Pv {
         r.set(a);
         if (a.cc() == 0) {
             kvm.protectedCount.decrementAndGet();
+            if (leakedConfig) { // a retried destroy worked: the UV gave the storage back after all
+                kvm.counters.leaked(KvmStats.LeakReason.CONFIG_DESTROY_FAILED, -pageAlign(baseLen) - pageAlign(varLen));
+            }
             freeDonation(storBase, baseLen);
             freeDonation(storVar, varLen);
             clearState();
             vm.blocked = false;
             return null;
         }
-        // "Intended memory leak on 'impossible' error"
-        leakDonation(KvmStats.LeakReason.CONFIG_DESTROY_FAILED, baseLen + varLen);
-        storBase = 0;
-        baseLen = 0;
-        storVar = 0;
-        varLen = 0;
+        // "Intended memory leak on 'impossible' error": storage and handle are kept, the ASCE set aside
+        leakConfigOnce();
         vm.gmap.replaceAsce();
         return Errno.EIO;
+    }
+
+    private void leakConfigOnce() {
+        if (!leakedConfig) {
+            leakDonation(KvmStats.LeakReason.CONFIG_DESTROY_FAILED, pageAlign(baseLen) + pageAlign(varLen));
+            leakedConfig = true;
+        }
     }
 
     private void freeDonation(long address, long len) {
@@ -333,9 +342,15 @@ final class Pv {
         }
         UvCaller.Answer<NoData> a = uvc(NoData.of(UvCommand.DESTROY_SEC_CONF, l.handle()));
         r.set(a);
+        long bytes = pageAlign(l.baseLen()) + pageAlign(l.varLen());
         if (a.cc() != 0) {
-            leakDonation(KvmStats.LeakReason.CONFIG_DESTROY_FAILED, l.baseLen() + l.varLen());
+            if (!l.leaked()) { // dropped for good, as kvm_s390_pv_dispose_one_leftover() does
+                leakDonation(KvmStats.LeakReason.CONFIG_DESTROY_FAILED, bytes);
+            }
             return Errno.EIO;
+        }
+        if (l.leaked()) {
+            kvm.counters.leaked(KvmStats.LeakReason.CONFIG_DESTROY_FAILED, -bytes);
         }
         kvm.protectedCount.decrementAndGet();
         freeDonation(l.storBase(), l.baseLen());
@@ -364,16 +379,18 @@ final class Pv {
             UvCaller.Answer<DestroyFast> a = uvc(DestroyFast.of(handle));
             r.set(a);
             if (a.cc() != 0) {
-                leakDonation(KvmStats.LeakReason.CONFIG_DESTROY_FAILED, baseLen + varLen);
-                storBase = storVar = baseLen = varLen = 0;
+                leakConfigOnce();
                 vm.gmap.replaceAsce();
                 return Errno.EIO;
             }
+            if (leakedConfig) {
+                kvm.counters.leaked(KvmStats.LeakReason.CONFIG_DESTROY_FAILED, -pageAlign(baseLen) - pageAlign(varLen));
+            }
             freeDonation(storBase, baseLen);
             freeDonation(storVar, varLen);
-            l = new Leftover(0, 0, 0, 0, 0);
+            l = new Leftover(0, 0, 0, 0, 0, false);
         } else {
-            l = new Leftover(handle, storBase, baseLen, storVar, varLen);
+            l = new Leftover(handle, storBase, baseLen, storVar, varLen, leakedConfig);
             vm.gmap.replaceAsce(); // the stashed config keeps its ASCE; a leak only if its destroy fails later
         }
         setAside = l;

@@ -23,6 +23,8 @@ final class KvmFixture {
     /** Live secure configurations according to the trace (created minus destroyed). */
     final Map<Long, Boolean> liveConfigs = new ConcurrentHashMap<>();
     final Map<Long, Long> liveCpus = new ConcurrentHashMap<>(); // cpu handle -> config handle
+    /** Storage each live UV object holds, from the CREATE blocks in the trace. */
+    final Map<Long, Long> liveDonation = new ConcurrentHashMap<>();
     final AtomicLong failedCalls = new AtomicLong();
     volatile boolean recordTrace = true;
 
@@ -46,14 +48,36 @@ final class KvmFixture {
         boolean created = e.cc() == 0 || (e.cc() == 1 && (e.rc() & 0x8000) != 0);
         if (e.command() == UvCommand.CREATE_SEC_CONF && created) {
             liveConfigs.put(e.handle(), true);
+            var q = kvm == null ? null : kvm.uvInfo();
+            long msl = ((org.pvsim.machine.uv.cb.CreateSecConf) e.block()).guestStorLen();
+            long var = ((q.confVirtVarStorLen() * (msl >>> 20) + 0xfff) & ~0xfffL) + q.confBaseVirtStorLen();
+            liveDonation.put(e.handle(), q.confBasePhysStorLen() + var);
         } else if ((e.command() == UvCommand.DESTROY_SEC_CONF || e.command() == UvCommand.DESTROY_SEC_CONF_FAST)
                 && e.cc() == 0) {
             liveConfigs.remove(e.handle());
+            liveDonation.remove(e.handle());
         } else if (e.command() == UvCommand.CREATE_SEC_CPU && e.cc() == 0) {
             liveCpus.put(e.handle(), ((org.pvsim.machine.uv.cb.CreateSecCpu) e.block()).guestHandle());
+            liveDonation.put(e.handle(), kvm.uvInfo().cpuStorLen());
         } else if (e.command() == UvCommand.DESTROY_SEC_CPU && e.cc() == 0) {
             liveCpus.remove(e.handle());
+            liveDonation.remove(e.handle());
         }
+    }
+
+    /** Donated storage the UV holds according to the trace (INIT's base storage not included). */
+    long uvHeldDonation() {
+        return liveDonation.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The accounting invariant: what the UV holds is what the host still expects back, or has written off. */
+    void assertDonationBalanced() {
+        KvmStats s = kvm.stats();
+        org.assertj.core.api.Assertions.assertThat(s.outstandingDonation() + s.leakedDonation())
+                .as("outstanding %d + leaked %d vs UV-held %d", s.outstandingDonation(), s.leakedDonation(), uvHeldDonation())
+                .isEqualTo(uvHeldDonation());
+        org.assertj.core.api.Assertions.assertThat(s.bytesInUse().get(HostFrameAllocator.Use.UV_DONATION))
+                .isEqualTo(kvm.uvInfo().uvBaseStorLen() + s.outstandingDonation() + s.leakedDonation());
     }
 
     List<UvCallEvent> calls(UvCommand c) {

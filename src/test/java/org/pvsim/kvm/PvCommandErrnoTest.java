@@ -103,6 +103,18 @@ class PvCommandErrnoTest {
         assertThat(g.vm().vcpus()).allMatch(KvmVcpu::isProtectedNow);
     }
 
+    @Test
+    void createSecConfNeedingDestroyIsDestroyedAndReportedAsEio() {
+        KvmFixture.Guest g = f.guest(1, 1);
+        f.machine.uvFaults().add("CREATE_SEC_CONF rc=0x8103 rrc=0x0002 once");
+        Expect.errno(Errno.EIO, 0x8103, 0x0002, () -> g.pv(KVM_PV_ENABLE));
+        assertThat(f.calls(UvCommand.DESTROY_SEC_CONF)).singleElement().matches(e -> e.cc() == 0);
+        assertThat(f.liveConfigs).isEmpty();
+        assertThat(g.vm().isProtectedNow()).isFalse();
+        f.assertDonationBalanced();
+        assertThat(f.kvm.stats().outstandingDonation()).isZero();
+    }
+
     // ---- DISABLE ---------------------------------------------------------------------------
 
     @Test

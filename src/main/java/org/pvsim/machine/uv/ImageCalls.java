@@ -57,7 +57,7 @@ final class ImageCalls {
         byte[] page = state.storage.rawFrameForWrite(frame);
         image.digests.update(gaddr, tweak, page, 0);
         if (image.decrypts()) {
-            se.decryptPage(image.xtsKey, page.clone(), page, tweak);
+            se.decryptPage(image, page, tweak);
         }
         state.own(config, frame, gaddr, Storage.STATE_SECURE);
         return Rc.EXECUTED;
@@ -84,7 +84,7 @@ final class ImageCalls {
             throw new UvError(Rc.INV_STATE);
         }
         ImageState image = config.image;
-        UnpackDigests d = image.digests;
+        org.pvsim.se.PageDigests d = image.digests;
         if (d.pages() != image.nep) {
             throw new UvError(Rc.UNPACK_VERIFY_MISMATCH, Rc.NUM_ENC_PAGES_MISMATCH);
         }

@@ -47,7 +47,7 @@ public final class Ultravisor implements UvcPort {
         this.faults = faults;
         this.hostCalls = new HostCalls(state);
         this.storageCalls = new StorageCalls(state);
-        this.imageCalls = new ImageCalls(state, new ReferenceSeSupport());
+        this.imageCalls = new ImageCalls(state, new SeApiSupport());
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state, storageCalls);
     }
@@ -178,6 +178,11 @@ public final class Ultravisor implements UvcPort {
             case REMOVE_SHARED_ACCESS -> guestCalls.unshare(c);
             case RETR_ATTEST -> guestCalls.attest(c);
         };
+    }
+
+    /** The UV's state, for this package's tests only. */
+    UvState stateForTests() {
+        return state;
     }
 
     private BlockAccess guestAccess(int domain) {

@@ -180,6 +180,31 @@ public final class Ultravisor implements UvcPort {
         };
     }
 
+    /**
+     * A clear reset or load-normal of the machine (diag 308 subcodes 0/1 in the host): the UV forgets
+     * every configuration and CPU, all secure and donated storage is cleared and given back, and the
+     * UV is uninitialised again (kvm-unit-tests uv-host 13). The CPU's diag 308 handler calls this.
+     */
+    public synchronized void machineReset() {
+        for (SecureConfig c : state.configs.values()) {
+            state.releasePages(c);
+            state.reclaim(c.baseOrigin, c.baseLen);
+            state.reclaim(c.varOrigin, c.varLen);
+        }
+        for (SecureCpu cpu : state.cpus.values()) {
+            state.reclaim(cpu.storOrigin, cpu.storLen);
+        }
+        if (state.initialized) {
+            state.reclaim(state.uvBaseOrigin, state.uvBaseLen);
+        }
+        state.configs.clear();
+        state.byDomain.clear();
+        state.cpus.clear();
+        state.initialized = false;
+        state.uvBaseOrigin = 0;
+        state.uvBaseLen = 0;
+    }
+
     /** The UV's state, for this package's tests only. */
     UvState stateForTests() {
         return state;

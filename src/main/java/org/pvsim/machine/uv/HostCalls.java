@@ -180,6 +180,9 @@ final class HostCalls {
         if (!config.cpus.isEmpty()) {
             throw new UvError(Rc.DSC_CPUS_EXIST);
         }
+        if (config.image != null) {
+            config.image.pldPipeline.abandon();
+        }
         state.releasePages(config);
         state.reclaim(config.baseOrigin, config.baseLen);
         state.reclaim(config.varOrigin, config.varLen);

@@ -55,7 +55,8 @@ final class ImageCalls {
         byte[] tweak = ByteBuffer.allocate(16).putLong(c.u64(0x28)).putLong(c.u64(0x30)).array();
         ImageState image = config.image;
         byte[] page = state.storage.rawFrameForWrite(frame);
-        image.digests.update(gaddr, tweak, page, 0);
+        image.pldPipeline.submit(page, 0);
+        image.digests.updateAddressAndTweak(gaddr, tweak);
         if (image.decrypts()) {
             se.decryptPage(image, page, tweak);
         }
@@ -84,6 +85,7 @@ final class ImageCalls {
             throw new UvError(Rc.INV_STATE);
         }
         ImageState image = config.image;
+        image.pldPipeline.drain();
         org.pvsim.se.PageDigests d = image.digests;
         if (d.pages() != image.nep) {
             throw new UvError(Rc.UNPACK_VERIFY_MISMATCH, Rc.NUM_ENC_PAGES_MISMATCH);

@@ -22,6 +22,7 @@ final class ImageState {
     /** The hash of the host key that unwrapped the header (attestation's image PHKH). */
     final byte[] hostKeyHash;
     final PageDigests digests = new PageDigests();
+    final PldPipeline pldPipeline = new PldPipeline(digests);
     private Xts xts;
 
     ImageState(byte[] pld, byte[] ald, byte[] tld, byte[] headerTag, long nep, long pcf, long scf, byte[] cck,

@@ -187,6 +187,9 @@ public final class Ultravisor implements UvcPort {
      */
     public synchronized void machineReset() {
         for (SecureConfig c : state.configs.values()) {
+            if (c.image != null) {
+                c.image.pldPipeline.abandon();
+            }
             state.releasePages(c);
             state.reclaim(c.baseOrigin, c.baseLen);
             state.reclaim(c.varOrigin, c.varLen);

@@ -253,6 +253,7 @@ final class HostCalls {
         config.resetPrepared = true;
         for (long h : config.cpus) {
             state.cpus.get(h).resetDone = false;
+            state.cpus.get(h).loaded = false;
         }
         return Rc.EXECUTED;
     }
@@ -297,5 +298,6 @@ final class HostCalls {
             cpu.pswAddress = config.image.pswAddress;
         }
         cpu.state = SecureCpu.State.OPERATING_LOADED;
+        cpu.loaded = true;
     }
 }

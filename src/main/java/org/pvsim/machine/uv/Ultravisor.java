@@ -208,6 +208,59 @@ public final class Ultravisor implements UvcPort {
         state.uvBaseLen = 0;
     }
 
+    /**
+     * SIE entry into a secure guest: checks the handles and ASCE of the format-4 state description
+     * against what the UV created, that the CPU is loaded, operating and not running elsewhere, and
+     * that both prefix pages are secure; then hands out the guest's domain and PSW. Machine-internal
+     * (the sie package); never reachable from host software.
+     */
+    public synchronized SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix) {
+        SecureConfig config = state.configs.get(configHandle);
+        if (config == null) {
+            return new SecureEntry.Validity(SecureEntry.VIR_CONFIG_HANDLE);
+        }
+        SecureCpu cpu = state.cpus.get(cpuHandle);
+        if (cpu == null || cpu.config != config) {
+            return new SecureEntry.Validity(SecureEntry.VIR_CPU_HANDLE);
+        }
+        if (asce != config.asce) {
+            return new SecureEntry.Validity(SecureEntry.VIR_ASCE);
+        }
+        if (!cpu.loaded || (cpu.state != SecureCpu.State.OPERATING && cpu.state != SecureCpu.State.OPERATING_LOADED)) {
+            return new SecureEntry.Validity(SecureEntry.VIR_NOT_RUNNABLE);
+        }
+        if (cpu.running) {
+            return new SecureEntry.Validity(SecureEntry.VIR_ALREADY_RUNNING);
+        }
+        for (long p = prefix & ~0x1fffL; p < (prefix & ~0x1fffL) + 0x2000; p += Storage.PAGE_SIZE) {
+            long h = state.translate(config, p);
+            int tag = h == GuestDat.NOT_MAPPED ? 0 : state.storage.tagOf(h >>> Storage.PAGE_SHIFT);
+            if (tag >>> 2 != config.domain || (tag & 3) == Storage.STATE_UV) {
+                return new SecureEntry.PrefixNotSecure(prefix & ~0x1fffL);
+            }
+        }
+        cpu.running = true;
+        return new SecureEntry.Run(config.domain, cpu.pswMask, cpu.pswAddress);
+    }
+
+    /**
+     * SIE exit from a secure guest: the UV keeps the guest's PSW (the host never sees it). With
+     * {@code rebootRequested} (the guest issued diag 308 subcode 0 or 1) the CPU cannot be entered
+     * again until the host ran the reset sequence and an operating-with-load.
+     */
+    public synchronized void leaveSecure(long cpuHandle, long pswMask, long pswAddress, boolean rebootRequested) {
+        SecureCpu cpu = state.cpus.get(cpuHandle);
+        if (cpu == null) {
+            return;
+        }
+        cpu.running = false;
+        cpu.pswMask = pswMask;
+        cpu.pswAddress = pswAddress;
+        if (rebootRequested) {
+            cpu.loaded = false;
+        }
+    }
+
     /** The UV's state, for this package's tests only. */
     UvState stateForTests() {
         return state;

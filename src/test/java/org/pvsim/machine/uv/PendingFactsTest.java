@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
  * The facts of reference userspace-and-tests §2.4 that need a running CPU or SIE, one test each, so
  * that they show as skipped until the cpu/sie packages exist. Every other fact of uv-host, uv-guest
  * and pv-attest is a real test in this package (see the "uv-host N" / "uv-guest N" / "pv-attest N"
- * comments).
+ * comments). Facts whose UV half is tested already (SecureEntryTest, ResetAndRebootTest,
+ * StorageCallsConformanceTest) stay here for the half the CPU/SIE must do.
  */
 @Disabled("needs CPU/SIE")
 class PendingFactsTest {
@@ -31,18 +32,13 @@ class PendingFactsTest {
 
     // ---- pv-ipl.c
     @Test void pvIpl1_diag308InThePvGuestIsIntercept0x6cWithGr5_0x308AndTheSubcodeInGr2() { }
-    @Test void pvIpl2_reEnteringWithoutUvActionIsAValidityIntercept() { }
-    @Test void pvIpl3to6_afterStopUnshareAllPrepareResetAndCpuResetEntryIsStillValidity() { }
+    @Test void pvIpl2to6_sieTurnsTheUvsValidityAnswersIntoInterceptCode0x20() { }
     @Test void pvIpl7_afterOperatingWithLoadTheGuestRunsFromTheResetPswAndExitsWithDiag9c42() { }
 
     // ---- pv-icptcode.c
-    @Test void pvIcpt_exportingPrefixPage0Or1GivesIntercept0x70AndReimportFixesIt() { }
-    @Test void pvIcpt_sharedLowcoreAndPrefix0x8000AlsoGiveIntercept0x70AfterExport() { }
+    @Test void pvIcpt_sieTurnsPrefixNotSecureIntoIntercept0x70_includingSharedLowcoreAndPrefix0x8000() { }
     @Test void pvIcpt_spxIsNotificationIntercept108WithIpaB210AndTheNewPrefixInTheSida() { }
-    @Test void pvIcpt_aCr1AsceOtherThanTheConfigurationsIsValidity() { }
-    @Test void pvIcpt_flippingAnyBitOfTheConfigOrCpuHandleInTheSdIsValidity() { }
-    @Test void pvIcpt_handlesOfAnotherConfigurationAreValidity() { }
-    @Test void pvIcpt_theSameCpuEnteredOnTwoHostCpusAtOnceGivesOneValidity() { }
+    @Test void pvIcpt_sieReadsHandlesAndCr1FromTheFormat4SdAndAsksTheUv_validityCasesEndToEnd() { }
     @Test void pvIcpt_raisingOrLoweringTheCpuTimerBetweenExitAndEntryIsValidity() { }
 
     // ---- reference kernel-pv §4.5: the guest side of the pinned-page unshare

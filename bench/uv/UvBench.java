@@ -52,6 +52,10 @@ public class UvBench {
         System.out.printf("unpack+verify through UV calls: %8.1f MB/s (best of %d)%n", bestUnpack, rounds);
         System.out.printf("JDK SHA-512 over the same bytes:  %8.1f MB/s (best of %d)%n", bestSha, rounds);
         System.out.printf("ratio unpack/SHA-512:             %8.2f (target >= 0.80)%n", bestUnpack / bestSha);
+        System.out.printf("(%d CPUs, system load average %.2f at the end: the UV hashes the PLD on a second"
+                + " thread, so a busy machine costs it more than the single-threaded SHA-512)%n",
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** One machine, one image: returns unpack+verify MB/s; optionally also measures import/export. */

@@ -1,7 +1,9 @@
 package org.pvsim.machine.uv;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import org.pvsim.se.PageDigests;
 
@@ -28,11 +30,14 @@ final class PldPipeline {
             return;
         }
         if (worker == null) {
-            worker = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "uv-pld");
-                t.setDaemon(true);
-                return t;
-            });
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    r -> {
+                        Thread t = new Thread(r, "uv-pld");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true); // an image never verified must not pin a thread
+            worker = pool;
         }
         byte[] copy = java.util.Arrays.copyOfRange(page, off, off + 4096);
         slots.acquireUninterruptibly();

@@ -91,7 +91,7 @@ public final class Ultravisor implements UvcPort {
         int rc;
         int rrc = 0;
         boolean injected = false;
-        Uvcb answered;
+        Object answered; // a Uvcb or a Call, decoded only if someone listens
         if (known.isEmpty() || !known.get().allowedFrom(host)) {
             answered = RawUvcb.of(header.cmd(), header.len());
             cc = 1;
@@ -126,14 +126,14 @@ public final class Ultravisor implements UvcPort {
                 rc = e.injection.rc();
                 rrc = e.injection.rrc();
                 if (e.injection.cc() > 1) {
-                    emit(header.cmd(), command, domain, uvcbAddress, c.decodeBlock(), e.injection.cc(), 0, 0, t0, true);
+                    emit(header.cmd(), command, domain, uvcbAddress, c, e.injection.cc(), 0, 0, t0, true);
                     return e.injection.cc();
                 }
             }
             cc = rc == Rc.EXECUTED ? 0 : 1;
             c.header(rc, rrc);
             writeBack(access, uvcbAddress, c.block, readLen);
-            answered = c.decodeBlock();
+            answered = c;
         }
         emit(header.cmd(), known.orElse(null), domain, uvcbAddress, answered, cc, rc, rrc, t0, injected);
         return cc;
@@ -278,11 +278,12 @@ public final class Ultravisor implements UvcPort {
         access.write(address, block, len);
     }
 
-    private void emit(int cmd, UvCommand command, int domain, long address, Uvcb block, int cc, int rc, int rrc,
-            long t0, boolean injected) {
+    private void emit(int cmd, UvCommand command, int domain, long address, Object answered, int cc, int rc,
+            int rrc, long t0, boolean injected) {
         if (listeners.isEmpty()) {
             return;
         }
+        Uvcb block = answered instanceof Call call ? call.decodeBlock() : (Uvcb) answered;
         UvCallEvent e = new UvCallEvent(cmd, command, domain, address, block, cc, rc, rrc, System.nanoTime() - t0,
                 injected);
         for (UvCallListener l : listeners) {

@@ -102,7 +102,7 @@ public final class Ultravisor implements UvcPort {
             int readLen = Math.max(UvcbHeader.SIZE, Math.min(header.len(), command.size()));
             byte[] block = Arrays.copyOf(access.read(uvcbAddress, readLen), command.size());
             Optional<UvFaultRules.Injection> injection = Optional.empty();
-            Call c = new Call(command, block, domain);
+            Call c = new Call(command, block, domain, uvcbAddress, readLen);
             try {
                 checkLength(command, header.len());
                 if (!state.initialized && command != UvCommand.INIT_UV && command != UvCommand.QUI) {

@@ -142,4 +142,22 @@ class FaultsAndEventsTest {
         assertThat(events.get(4).rc()).isEqualTo(2);
         assertThat(events.get(1).toString()).contains("CREATE_SEC_CONF host", "cc 0 rc 0x0001");
     }
+
+    @Test
+    void alwaysBusyDoesNotHangTheHostCaller() {
+        UvFixture m = new UvFixture();
+        m.uv.faults().add("QUI cc=2 always");
+        assertThatThrownBy(() -> m.host.call(org.pvsim.machine.uv.cb.QueryUvInfo.request()))
+                .hasMessageContaining("UVC 0x0001 still busy (cc 2) after 100000 tries");
+    }
+
+    @Test
+    void donatingTheStorageThatHoldsTheBlockIsRefused() {
+        UvFixture m = new UvFixture();
+        long at = UvFixture.INIT_ORIGIN + 0x800;
+        org.pvsim.machine.uv.cb.InitUv.of(UvFixture.INIT_ORIGIN, m.qui.uvBaseStorLen()).write(m.storage, at, 0);
+        assertThat(m.uv.call(at, Storage.HOST)).isOne();
+        assertThat(m.storage.readShort(at + 4, Storage.HOST)).isEqualTo(0x0107);
+        assertThat(m.stateOf(UvFixture.INIT_ORIGIN)).isEqualTo(Storage.STATE_HOST);
+    }
 }

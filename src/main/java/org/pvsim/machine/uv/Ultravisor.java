@@ -109,7 +109,9 @@ public final class Ultravisor implements UvcPort {
                     throw new UvError(Rc.INV_STATE);
                 }
                 injection = faults.next(command);
-                if (injection.isPresent() && !injection.get().needDestroy()) {
+                boolean createThenFail = command == UvCommand.CREATE_SEC_CONF
+                        && injection.map(UvFaultRules.Injection::needDestroy).orElse(false);
+                if (injection.isPresent() && !createThenFail) {
                     throw new Injected(injection.get());
                 }
                 rc = dispatch(c);

@@ -20,6 +20,10 @@ final class SecureCpu {
     boolean running;
     /** Has been loaded (operating with load) since its creation or the last guest reboot request. */
     boolean loaded;
+    /** The CPU timer at the last SIE exit and when that was (System.nanoTime), for the entry check. */
+    boolean timerSaved;
+    long cpuTimer;
+    long exitNanos;
     long resets;
 
     SecureCpu(long handle, SecureConfig config, int num, long storOrigin, long storLen, long stateOrigin) {

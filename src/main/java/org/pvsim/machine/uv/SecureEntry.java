@@ -6,7 +6,7 @@ package org.pvsim.machine.uv;
  * public): 0x2001 configuration handle, 0x2002 CPU handle (unknown or of another configuration),
  * 0x2003 ASCE not the configuration's, 0x2004 CPU not loaded or not operating (also after a guest
  * reboot until the reset sequence and operating-with-load), 0x2005 CPU already running on another
- * host CPU.
+ * host CPU, 0x2006 CPU timer in the state description moved other than by the time spent outside SIE.
  */
 public sealed interface SecureEntry {
     int VIR_CONFIG_HANDLE = 0x2001;
@@ -14,6 +14,7 @@ public sealed interface SecureEntry {
     int VIR_ASCE = 0x2003;
     int VIR_NOT_RUNNABLE = 0x2004;
     int VIR_ALREADY_RUNNING = 0x2005;
+    int VIR_CPU_TIMER = 0x2006;
 
     /** Run the guest CPU in {@code domain} from this PSW. */
     record Run(int domain, long pswMask, long pswAddress) implements SecureEntry {

@@ -216,7 +216,8 @@ public final class Ultravisor implements UvcPort {
      * that both prefix pages are secure; then hands out the guest's domain and PSW. Machine-internal
      * (the sie package); never reachable from host software.
      */
-    public synchronized SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix) {
+    public synchronized SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix,
+            long cpuTimer) {
         SecureConfig config = state.configs.get(configHandle);
         if (config == null) {
             return new SecureEntry.Validity(SecureEntry.VIR_CONFIG_HANDLE);
@@ -234,6 +235,9 @@ public final class Ultravisor implements UvcPort {
         if (cpu.running) {
             return new SecureEntry.Validity(SecureEntry.VIR_ALREADY_RUNNING);
         }
+        if (cpu.timerSaved && !timerPlausible(cpu, cpuTimer)) {
+            return new SecureEntry.Validity(SecureEntry.VIR_CPU_TIMER);
+        }
         for (long p = prefix & ~0x1fffL; p < (prefix & ~0x1fffL) + 0x2000; p += Storage.PAGE_SIZE) {
             long h = state.translate(config, p);
             int tag = h == GuestDat.NOT_MAPPED ? 0 : state.storage.tagOf(h >>> Storage.PAGE_SHIFT);
@@ -250,17 +254,31 @@ public final class Ultravisor implements UvcPort {
      * {@code rebootRequested} (the guest issued diag 308 subcode 0 or 1) the CPU cannot be entered
      * again until the host ran the reset sequence and an operating-with-load.
      */
-    public synchronized void leaveSecure(long cpuHandle, long pswMask, long pswAddress, boolean rebootRequested) {
+    public synchronized void leaveSecure(long cpuHandle, long pswMask, long pswAddress, long cpuTimer,
+            boolean rebootRequested) {
         SecureCpu cpu = state.cpus.get(cpuHandle);
         if (cpu == null) {
             return;
         }
         cpu.running = false;
+        cpu.timerSaved = true;
+        cpu.cpuTimer = cpuTimer;
+        cpu.exitNanos = System.nanoTime();
         cpu.pswMask = pswMask;
         cpu.pswAddress = pswAddress;
         if (rebootRequested) {
             cpu.loaded = false;
         }
+    }
+
+    /**
+     * The host may let the guest's CPU timer run down by the time it spent outside SIE (plus 1 ms of
+     * slack), never raise it (pv-icptcode). Units: bit 51 is one microsecond.
+     */
+    private static boolean timerPlausible(SecureCpu cpu, long cpuTimer) {
+        long oneMs = 1000L << 12;
+        long outside = ((System.nanoTime() - cpu.exitNanos) / 1000) << 12;
+        return cpuTimer <= cpu.cpuTimer && cpu.cpuTimer - cpuTimer <= outside + oneMs;
     }
 
     /** The UV's state, for this package's tests only. */

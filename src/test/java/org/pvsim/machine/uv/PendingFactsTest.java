@@ -39,7 +39,7 @@ class PendingFactsTest {
     @Test void pvIcpt_sieTurnsPrefixNotSecureIntoIntercept0x70_includingSharedLowcoreAndPrefix0x8000() { }
     @Test void pvIcpt_spxIsNotificationIntercept108WithIpaB210AndTheNewPrefixInTheSida() { }
     @Test void pvIcpt_sieReadsHandlesAndCr1FromTheFormat4SdAndAsksTheUv_validityCasesEndToEnd() { }
-    @Test void pvIcpt_raisingOrLoweringTheCpuTimerBetweenExitAndEntryIsValidity() { }
+    @Test void pvIcpt_sieHandsTheSdCpuTimerToTheUvOnEntryAndExit_cpuTimerValidityEndToEnd() { }
 
     // ---- reference kernel-pv §4.5: the guest side of the pinned-page unshare
     @Test void unshareOfAPinnedPageIsNotificationIntercept108WithIpaB9a4AndTheUvcbInTheSida_throughSie() { }

@@ -13,6 +13,7 @@ import org.pvsim.machine.uv.cb.ConvertFromSecure;
 class SecureEntryTest {
     VerifiedGuest vg;
     long asce;
+    long timer = 5_000_000L << 12; // 5 s
 
     @BeforeEach
     void guest() {
@@ -23,7 +24,7 @@ class SecureEntryTest {
     }
 
     SecureEntry enter() {
-        return vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce, 0);
+        return vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce, 0, timer);
     }
 
     @Test
@@ -35,9 +36,9 @@ class SecureEntryTest {
     @Test
     void flippingAnyBitOfEitherHandleIsValidity() { // pv-icptcode
         for (int bit = 0; bit < 64; bit++) {
-            assertThat(vg.m.uv.enterSecure(vg.g.handle() ^ (1L << bit), vg.cpu, asce, 0))
+            assertThat(vg.m.uv.enterSecure(vg.g.handle() ^ (1L << bit), vg.cpu, asce, 0, timer))
                     .isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_CONFIG_HANDLE));
-            assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu ^ (1L << bit), asce, 0))
+            assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu ^ (1L << bit), asce, 0, timer))
                     .isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_CPU_HANDLE));
         }
     }
@@ -46,15 +47,15 @@ class SecureEntryTest {
     void handlesOfAnotherConfigurationAreValidity() { // pv-icptcode
         UvFixture.Guest other = vg.m.createGuest(1L << 20);
         long otherCpu = vg.m.createCpu(other.handle(), 0);
-        assertThat(vg.m.uv.enterSecure(vg.g.handle(), otherCpu, asce, 0))
+        assertThat(vg.m.uv.enterSecure(vg.g.handle(), otherCpu, asce, 0, timer))
                 .isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_CPU_HANDLE));
-        assertThat(vg.m.uv.enterSecure(other.handle(), vg.cpu, other.mem().asce(), 0))
+        assertThat(vg.m.uv.enterSecure(other.handle(), vg.cpu, other.mem().asce(), 0, timer))
                 .isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_CPU_HANDLE));
     }
 
     @Test
     void anotherAsceIsValidity() { // pv-icptcode: a copy of the tables is not the configuration's ASCE
-        assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce + 0x4000, 0))
+        assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce + 0x4000, 0, timer))
                 .isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_ASCE));
         assertThat(enter()).isInstanceOf(SecureEntry.Run.class);
     }
@@ -63,7 +64,7 @@ class SecureEntryTest {
     void theSameCpuOnTwoHostCpusAtOnce() { // pv-icptcode
         assertThat(enter()).isInstanceOf(SecureEntry.Run.class);
         assertThat(enter()).isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_ALREADY_RUNNING));
-        vg.m.uv.leaveSecure(vg.cpu, TestImages.PSW_MASK, 0x5000, false);
+        vg.m.uv.leaveSecure(vg.cpu, TestImages.PSW_MASK, 0x5000, timer, false);
         assertThat(enter()).isEqualTo(new SecureEntry.Run(vg.domain, TestImages.PSW_MASK, 0x5000));
     }
 
@@ -74,9 +75,9 @@ class SecureEntryTest {
             assertThat(enter()).isEqualTo(new SecureEntry.PrefixNotSecure(0));
             vg.importPage(page);
             assertThat(enter()).isInstanceOf(SecureEntry.Run.class);
-            vg.m.uv.leaveSecure(vg.cpu, TestImages.PSW_MASK, 0x5000, false);
+            vg.m.uv.leaveSecure(vg.cpu, TestImages.PSW_MASK, 0x5000, timer, false);
         }
-        assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce, 0x8000))
+        assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce, 0x8000, timer))
                 .isEqualTo(new SecureEntry.PrefixNotSecure(0x8000));
     }
 
@@ -88,7 +89,7 @@ class SecureEntryTest {
         assertThat(enter()).isInstanceOf(SecureEntry.Run.class);
         long second = vg.m.createCpu(vg.g.handle(), 1);
         expect(vg.m.setState(second, 1), 1);
-        assertThat(vg.m.uv.enterSecure(vg.g.handle(), second, asce, 0))
+        assertThat(vg.m.uv.enterSecure(vg.g.handle(), second, asce, 0, timer))
                 .as("never loaded").isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_NOT_RUNNABLE));
     }
 
@@ -97,7 +98,7 @@ class SecureEntryTest {
         long done = 0x3000;
         vg.guestWrite(0, ByteBuffer.allocate(8).putLong(0x0008000180000000L | done).array());
         assertThat(enter()).isInstanceOf(SecureEntry.Run.class);
-        vg.m.uv.leaveSecure(vg.cpu, TestImages.PSW_MASK, 0x4000, true); // diag 308 subcode 1
+        vg.m.uv.leaveSecure(vg.cpu, TestImages.PSW_MASK, 0x4000, timer, true); // diag 308 subcode 1
         assertThat(enter()).isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_NOT_RUNNABLE));
         expect(vg.m.setState(vg.cpu, 2), 1);
         assertThat(enter()).isInstanceOf(SecureEntry.Validity.class);
@@ -109,5 +110,18 @@ class SecureEntryTest {
         assertThat(enter()).isInstanceOf(SecureEntry.Validity.class);
         expect(vg.m.setState(vg.cpu, 5), 1);
         assertThat(enter()).isEqualTo(new SecureEntry.Run(vg.domain, 0x0000000180000000L, done));
+    }
+
+    @Test
+    void theCpuTimerMayOnlyRunDownByTheTimeOutsideSie() { // pv-icptcode
+        assertThat(enter()).isInstanceOf(SecureEntry.Run.class);
+        vg.m.uv.leaveSecure(vg.cpu, TestImages.PSW_MASK, 0x5000, timer, false);
+        long oneMs = 1000L << 12;
+        assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce, 0, timer + oneMs))
+                .isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_CPU_TIMER));
+        assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce, 0, timer - 4000 * oneMs))
+                .isEqualTo(new SecureEntry.Validity(SecureEntry.VIR_CPU_TIMER));
+        assertThat(vg.m.uv.enterSecure(vg.g.handle(), vg.cpu, asce, 0, timer - oneMs / 2))
+                .isInstanceOf(SecureEntry.Run.class);
     }
 }

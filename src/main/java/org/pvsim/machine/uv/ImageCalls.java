@@ -15,8 +15,8 @@ final class ImageCalls {
     }
 
     /**
-     * Checks: handle (0x20), configuration has no header yet (0x3), header readable host storage
-     * (0x103), then the header checks of {@link SeSupport#open} in the order stage3a.c's codes list.
+     * Checks: handle (0x20), configuration has no header yet (0x3), a length a header can have
+     * (0x10a/0x31), header readable host storage (0x103), then the header checks of {@link SeSupport#open} in the order stage3a.c's codes list.
      */
     int setParams(Call c) {
         SecureConfig config = state.config(c.u64(0x18));
@@ -25,7 +25,10 @@ final class ImageCalls {
         }
         long origin = c.u64(0x20);
         long len = Integer.toUnsignedLong(c.u32(0x28));
-        if (len == 0 || !state.inStorage(origin, len) || !hostReadable(origin, len)) {
+        if (len < org.pvsim.se.SeHeader.HEAD_SIZE || len > org.pvsim.se.SeHeader.MAX_SIZE) {
+            throw new UvError(Rc.SSC_HDR_CORRUPT, Rc.SSC_HDR_LEN_MISMATCH_RRC);
+        }
+        if (!state.inStorage(origin, len) || !hostReadable(origin, len)) {
             throw new UvError(Rc.SSC_HDR_INACCESSIBLE);
         }
         byte[] header = state.storage.read(origin, (int) len, Storage.HOST);

@@ -96,6 +96,13 @@ class ImageCallsConformanceTest {
         }
 
         @Test
+        void hostileHeaderLengths() {
+            expectRrc(m.call(SetSecConfParams.of(g.handle(), 0, 0xffffffff)), 0x010a, 0x0031);
+            expectRrc(m.call(SetSecConfParams.of(g.handle(), 0x100000, 0)), 0x010a, 0x0031);
+            expectRrc(m.call(SetSecConfParams.of(g.handle(), 0x100000, 8193)), 0x010a, 0x0031);
+        }
+
+        @Test
         void headerInSecureStorage() {
             expect(m.call(SetSecConfParams.of(g.handle(), UvFixture.INIT_ORIGIN, 640)), 0x0103);
         }

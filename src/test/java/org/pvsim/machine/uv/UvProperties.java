@@ -175,6 +175,17 @@ class UvProperties {
             assertThat(m.uv.stateForTests().donatedBytes() - m.qui.uvBaseStorLen()).isEqualTo(expected << 12);
         }
 
+        /** The invariants that hold whatever random blocks did (the test's bookkeeping may be stale). */
+        void checkInvariantsLoosely() {
+            Storage s = m.storage;
+            for (long f = 0x100000 >>> 12; f < m.allocatedEnd() >>> 12; f++) {
+                int owner = s.tagOf(f) >>> 2;
+                if (owner != 0) {
+                    assertThat(m.uv.stateForTests().byDomain).as("owner of frame 0x%x", f).containsKey(owner);
+                }
+            }
+        }
+
         private int domainOf(UvFixture.Guest g) {
             return m.storage.ownerOf(g.cgc().confBaseStorOrigin() >>> 12);
         }
@@ -200,5 +211,66 @@ class UvProperties {
             w.apply(op);
             w.checkInvariants();
         }
+    }
+
+    /**
+     * Hostile blocks: random bytes for every command (with real handles and the right length planted
+     * often enough to get past the first checks) end in a condition code, or in an architected
+     * program interruption, never in any other exception; and the invariants still hold.
+     */
+    @Property(tries = 300)
+    void hostileBlocksNeverCrashTheUv(@ForAll("commands") UvCommand cmd, @ForAll @Size(0x188) byte[] noise,
+            @ForAll boolean rightLength, @ForAll("handleSlots") int slot, @ForAll boolean asGuest) {
+        World w = SHARED.get();
+        UvFixture m = w.m;
+        byte[] block = noise.clone();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(block);
+        b.putShort(2, (short) cmd.code());
+        if (rightLength) {
+            b.putShort(0, (short) cmd.size());
+        }
+        long[] handles = {w.guests[0].handle(), w.cpus.get(0).get(0)};
+        if (slot > 0) {
+            b.putLong(slot == 1 ? 0x18 : 0x20, handles[(slot + block[9]) & 1]);
+        }
+        try {
+            int cc;
+            if (asGuest) {
+                int domain = w.domainOf(0);
+                m.storage.write(w.mems.get(0).host(0x3000), block, 0, block.length, domain);
+                cc = m.uv.call(0x3000, domain);
+            } else {
+                m.storage.write(UvFixture.SCRATCH, block, 0, block.length, Storage.HOST);
+                cc = m.uv.call(UvFixture.SCRATCH, Storage.HOST);
+            }
+            assertThat(cc).isBetween(0, 3);
+        } catch (ProgramInterruption | UvInterception expected) {
+            // architected outcomes
+        }
+        if (w.guests[0] == null || w.cpus.get(0).isEmpty()) {
+            SHARED.remove(); // a random destroy hit our guest: start over next time
+        } else {
+            w.checkInvariantsLoosely();
+        }
+    }
+
+    private static final ThreadLocal<World> SHARED = ThreadLocal.withInitial(() -> {
+        World w = new World();
+        w.apply(new Op(Kind.CREATE_CONFIG, 0, 0));
+        w.apply(new Op(Kind.CREATE_CPU, 0, 0));
+        for (int p = 0; p < 4; p++) {
+            w.apply(new Op(Kind.IMPORT, 0, p));
+        }
+        return w;
+    });
+
+    @Provide
+    Arbitrary<UvCommand> commands() {
+        return Arbitraries.of(UvCommand.class);
+    }
+
+    @Provide
+    Arbitrary<Integer> handleSlots() {
+        return Arbitraries.integers().between(0, 2);
     }
 }

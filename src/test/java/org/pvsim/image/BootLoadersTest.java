@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import net.jqwik.api.ForAll;
@@ -181,6 +182,26 @@ class BootLoadersTest {
             assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(failure.waitAddress())).contains(failure);
         }
         assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(0xfff)).isEmpty();
+    }
+
+    /** Same for stage3b, whose code ends where its data (messages, SCCB) begins, before the args. */
+    @Test
+    void everyDocumentedFailureCodeIsLoadedByStage3b() {
+        byte[] code = Arrays.copyOf(BootLoaders.stage3b(), BootLoaders.stage3bArgsOffset());
+        for (BootLoaders.Stage3bFailure failure : BootLoaders.Stage3bFailure.values()) {
+            byte[] lghi = HexFormat.of().parseHex(String.format("a7c9%04x", failure.waitAddress()));
+            assertThat(contains(code, lghi)).as("lghi %%r12,0x%x in stage3b", failure.waitAddress()).isTrue();
+            assertThat(BootLoaders.Stage3bFailure.ofWaitAddress(failure.waitAddress())).contains(failure);
+            assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(failure.waitAddress())).isEmpty();
+        }
+        assertThat(BootLoaders.Stage3bFailure.ofWaitAddress(0x3a10)).isEmpty();
+    }
+
+    @Test
+    void stage3bConsoleMessagesAreInTheBinary() {
+        String text = new String(BootLoaders.stage3b(), StandardCharsets.US_ASCII);
+        assertThat(text).contains("pvsim stage3b: ", "invalid kernel", "command line is too large",
+                "command line is not NUL-terminated");
     }
 
     @Test

@@ -9,13 +9,23 @@ final class Call {
     final UvCommand command;
     final byte[] block;
     final int domain;
+    /** Where the block is (host absolute for the host), and how many of its bytes the UV touches. */
+    final long address;
+    final int length;
     private final ByteBuffer b;
 
-    Call(UvCommand command, byte[] block, int domain) {
+    Call(UvCommand command, byte[] block, int domain, long address, int length) {
         this.command = command;
         this.block = block;
         this.domain = domain;
+        this.address = address;
+        this.length = length;
         this.b = ByteBuffer.wrap(block);
+    }
+
+    /** Whether storage the call would donate holds the block itself (the UV could not answer in it). */
+    boolean blockWithin(long origin, long len) {
+        return domain == 0 && UvState.overlaps(origin, len, address, length);
     }
 
     long u64(int off) {

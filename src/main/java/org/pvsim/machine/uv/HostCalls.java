@@ -86,7 +86,7 @@ final class HostCalls {
         if ((origin & (UvState.MIB - 1)) != 0) {
             throw new UvError(Rc.INIT_ORIGIN_ALIGN);
         }
-        if (!state.allHost(origin, len)) {
+        if (!state.allHost(origin, len) || c.blockWithin(origin, len)) {
             throw new UvError(Rc.INIT_STOR_IN_USE);
         }
         if (runningCpus.getAsInt() > 1) {
@@ -148,7 +148,8 @@ final class HostCalls {
             throw new UvError(Rc.CGC_VAR_LOWCORE);
         }
         if (!state.allHost(baseOrigin, baseLen) || !state.allHost(varOrigin, varLen)
-                || UvState.overlaps(baseOrigin, baseLen, varOrigin, varLen)) {
+                || UvState.overlaps(baseOrigin, baseLen, varOrigin, varLen)
+                || c.blockWithin(baseOrigin, baseLen) || c.blockWithin(varOrigin, varLen)) {
             throw new UvError(Rc.CGC_STOR_IN_USE);
         }
         if (sca == 0) {
@@ -179,6 +180,9 @@ final class HostCalls {
         SecureConfig config = state.config(handle);
         if (!config.cpus.isEmpty()) {
             throw new UvError(Rc.DSC_CPUS_EXIST);
+        }
+        if (config.image != null) {
+            config.image.pldPipeline.abandon();
         }
         state.releasePages(config);
         state.reclaim(config.baseOrigin, config.baseLen);
@@ -213,7 +217,8 @@ final class HostCalls {
                 throw new UvError(Rc.CSC_ALREADY_DEFINED);
             }
         }
-        if ((storOrigin & Storage.PAGE_MASK) != 0 || !state.allHost(storOrigin, storLen)) {
+        if ((storOrigin & Storage.PAGE_MASK) != 0 || !state.allHost(storOrigin, storLen)
+                || c.blockWithin(storOrigin, storLen)) {
             throw new UvError(Rc.CSC_STOR_IN_USE);
         }
         long handle = state.newHandle();
@@ -250,6 +255,7 @@ final class HostCalls {
         config.resetPrepared = true;
         for (long h : config.cpus) {
             state.cpus.get(h).resetDone = false;
+            state.cpus.get(h).loaded = false;
         }
         return Rc.EXECUTED;
     }
@@ -294,5 +300,6 @@ final class HostCalls {
             cpu.pswAddress = config.image.pswAddress;
         }
         cpu.state = SecureCpu.State.OPERATING_LOADED;
+        cpu.loaded = true;
     }
 }

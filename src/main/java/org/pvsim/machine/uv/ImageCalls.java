@@ -15,8 +15,8 @@ final class ImageCalls {
     }
 
     /**
-     * Checks: handle (0x20), configuration has no header yet (0x3), header readable host storage
-     * (0x103), then the header checks of {@link SeSupport#open} in the order stage3a.c's codes list.
+     * Checks: handle (0x20), configuration has no header yet (0x3), a length a header can have
+     * (0x10a/0x31), header readable host storage (0x103), then the header checks of {@link SeSupport#open} in the order stage3a.c's codes list.
      */
     int setParams(Call c) {
         SecureConfig config = state.config(c.u64(0x18));
@@ -25,7 +25,10 @@ final class ImageCalls {
         }
         long origin = c.u64(0x20);
         long len = Integer.toUnsignedLong(c.u32(0x28));
-        if (len == 0 || !state.inStorage(origin, len) || !hostReadable(origin, len)) {
+        if (len < org.pvsim.se.SeHeader.HEAD_SIZE || len > org.pvsim.se.SeHeader.MAX_SIZE) {
+            throw new UvError(Rc.SSC_HDR_CORRUPT, Rc.SSC_HDR_LEN_MISMATCH_RRC);
+        }
+        if (!state.inStorage(origin, len) || !hostReadable(origin, len)) {
             throw new UvError(Rc.SSC_HDR_INACCESSIBLE);
         }
         byte[] header = state.storage.read(origin, (int) len, Storage.HOST);
@@ -55,9 +58,10 @@ final class ImageCalls {
         byte[] tweak = ByteBuffer.allocate(16).putLong(c.u64(0x28)).putLong(c.u64(0x30)).array();
         ImageState image = config.image;
         byte[] page = state.storage.rawFrameForWrite(frame);
-        image.digests.update(gaddr, tweak, page, 0);
+        image.pldPipeline.submit(page, 0);
+        image.digests.updateAddressAndTweak(gaddr, tweak);
         if (image.decrypts()) {
-            se.decryptPage(image.xtsKey, page.clone(), page, tweak);
+            se.decryptPage(image, page, tweak);
         }
         state.own(config, frame, gaddr, Storage.STATE_SECURE);
         return Rc.EXECUTED;
@@ -84,7 +88,8 @@ final class ImageCalls {
             throw new UvError(Rc.INV_STATE);
         }
         ImageState image = config.image;
-        UnpackDigests d = image.digests;
+        image.pldPipeline.drain();
+        org.pvsim.se.PageDigests d = image.digests;
         if (d.pages() != image.nep) {
             throw new UvError(Rc.UNPACK_VERIFY_MISMATCH, Rc.NUM_ENC_PAGES_MISMATCH);
         }

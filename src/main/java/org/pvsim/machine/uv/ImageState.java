@@ -1,5 +1,8 @@
 package org.pvsim.machine.uv;
 
+import org.pvsim.se.PageDigests;
+import org.pvsim.se.Xts;
+
 /**
  * What the UV keeps of a configuration's SE header after SET_SEC_CONF_PARAMS: the expected digests,
  * the secrets, and the running digests of the pages unpacked so far.
@@ -18,7 +21,9 @@ final class ImageState {
     final long pswAddress;
     /** The hash of the host key that unwrapped the header (attestation's image PHKH). */
     final byte[] hostKeyHash;
-    final UnpackDigests digests = new UnpackDigests();
+    final PageDigests digests = new PageDigests();
+    final PldPipeline pldPipeline = new PldPipeline(digests);
+    private Xts xts;
 
     ImageState(byte[] pld, byte[] ald, byte[] tld, byte[] headerTag, long nep, long pcf, long scf, byte[] cck,
             byte[] xtsKey, long pswMask, long pswAddress, byte[] hostKeyHash) {
@@ -41,6 +46,14 @@ final class ImageState {
 
     boolean dumpAllowed() {
         return (pcf & PCF_ALLOW_DUMP) != 0;
+    }
+
+    /** The image's page cipher, made once (the UV is single-threaded per call). */
+    Xts xts() {
+        if (xts == null) {
+            xts = new Xts(xtsKey);
+        }
+        return xts;
     }
 
     boolean decrypts() {

@@ -1,23 +1,19 @@
 package org.pvsim.machine.uv;
 
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.pvsim.se.P521;
 
 /**
  * Unwrapping of a P-521 ECDH key slot (reference se-image-format §1.3), shared by SE headers and
  * attestation requests: find the slot naming one of the machine's host keys, ECDH with the
- * customer's public key, KEK = SHA-256(x ‖ 00000001), AES-256-GCM with a zero IV.
+ * customer's public key, KEK = SHA-256(x ‖ 00000001), AES-256-GCM with a zero IV. (The SE header
+ * goes through {@code org.pvsim.se.HeaderCrypto}; attestation requests have no such API yet.)
  */
 final class KeySlots {
     static final int SLOT = 80;
@@ -56,24 +52,13 @@ final class KeySlots {
     }
 
     private static byte[] open(HostKey hk, byte[] cpk160, byte[] slots, int o) throws UnwrapException {
-        byte[] secret;
+        byte[] kek;
         try {
-            ECPublicKey customer = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
-                    new ECPoint(new BigInteger(1, Arrays.copyOfRange(cpk160, 0, 80)),
-                            new BigInteger(1, Arrays.copyOfRange(cpk160, 80, 160))),
-                    hk.privateKey().getParams()));
-            KeyAgreement ka = KeyAgreement.getInstance("ECDH");
-            ka.init(hk.privateKey());
-            ka.doPhase(customer, true);
-            secret = ka.generateSecret();
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new UnwrapException(Failure.BAD_CUSTOMER_KEY); // not a point on P-521
+            kek = P521.kek(hk.privateKey(), P521.decodePublicKey(cpk160, 0));
+        } catch (RuntimeException e) { // not a point on P-521, bad padding, ECDH refused
+            throw new UnwrapException(Failure.BAD_CUSTOMER_KEY);
         }
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(secret);
-            sha.update(new byte[] {0, 0, 0, 1});
-            byte[] kek = sha.digest();
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, new byte[12]));
             return c.doFinal(slots, o + 32, 48);
@@ -81,6 +66,8 @@ final class KeySlots {
             throw new UnwrapException(Failure.SLOT_TAG);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
+        } finally {
+            Arrays.fill(kek, (byte) 0);
         }
     }
 }

@@ -10,6 +10,6 @@ interface SeSupport {
     /** Parses and opens the header; throws {@link UvError} with the SET_SEC_CONF_PARAMS rc/rrc. */
     ImageState open(byte[] header, List<HostKey> hostKeys);
 
-    /** Decrypts one 4096-byte page with AES-256-XTS (64-byte key) and the 16-byte tweak. */
-    void decryptPage(byte[] xtsKey, byte[] src, byte[] dst, byte[] tweak16);
+    /** Decrypts one 4096-byte page in place with the image's AES-256-XTS key and the 16-byte tweak. */
+    void decryptPage(ImageState image, byte[] page, byte[] tweak16);
 }

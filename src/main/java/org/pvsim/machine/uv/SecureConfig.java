@@ -34,11 +34,11 @@ final class SecureConfig {
     /** Secure or shared frames of this configuration → the guest absolute address they hold. */
     final Map<Long, Long> frameToGaddr = new HashMap<>();
     /** The reverse: guest page address → its secure or shared frame. */
-    final Map<Long, Long> gaddrToFrame = new HashMap<>();
+    final PageMap<Long> gaddrToFrame = new PageMap<>();
     /** Shared frames the host has pinned (PIN_PAGE_SHARED). */
     final Set<Long> pinned = new LinkedHashSet<>();
     /** Exported pages: guest address → the integrity data the UV keeps for the next import. */
-    final Map<Long, PageSealer.Seal> exported = new HashMap<>();
+    final PageMap<PageSealer.Seal> exported = new PageMap<>();
     final PageSealer sealer;
     boolean resetPrepared;
     boolean dumping;

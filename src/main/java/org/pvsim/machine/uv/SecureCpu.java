@@ -16,6 +16,14 @@ final class SecureCpu {
     long pswAddress;
     /** Set by CPU_RESET_INITIAL / CPU_RESET_CLEAR; a load after a prepared reset needs it. */
     boolean resetDone;
+    /** Running on a host CPU right now (between a SIE entry and its exit). */
+    boolean running;
+    /** Has been loaded (operating with load) since its creation or the last guest reboot request. */
+    boolean loaded;
+    /** The CPU timer at the last SIE exit and when that was (System.nanoTime), for the entry check. */
+    boolean timerSaved;
+    long cpuTimer;
+    long exitNanos;
     long resets;
 
     SecureCpu(long handle, SecureConfig config, int num, long storOrigin, long storLen, long stateOrigin) {

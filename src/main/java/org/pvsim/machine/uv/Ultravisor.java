@@ -47,7 +47,7 @@ public final class Ultravisor implements UvcPort {
         this.faults = faults;
         this.hostCalls = new HostCalls(state);
         this.storageCalls = new StorageCalls(state);
-        this.imageCalls = new ImageCalls(state, new ReferenceSeSupport());
+        this.imageCalls = new ImageCalls(state, new SeApiSupport());
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state, storageCalls);
     }
@@ -91,7 +91,7 @@ public final class Ultravisor implements UvcPort {
         int rc;
         int rrc = 0;
         boolean injected = false;
-        Uvcb answered;
+        Object answered; // a Uvcb or a Call, decoded only if someone listens
         if (known.isEmpty() || !known.get().allowedFrom(host)) {
             answered = RawUvcb.of(header.cmd(), header.len());
             cc = 1;
@@ -102,14 +102,16 @@ public final class Ultravisor implements UvcPort {
             int readLen = Math.max(UvcbHeader.SIZE, Math.min(header.len(), command.size()));
             byte[] block = Arrays.copyOf(access.read(uvcbAddress, readLen), command.size());
             Optional<UvFaultRules.Injection> injection = Optional.empty();
-            Call c = new Call(command, block, domain);
+            Call c = new Call(command, block, domain, uvcbAddress, readLen);
             try {
                 checkLength(command, header.len());
                 if (!state.initialized && command != UvCommand.INIT_UV && command != UvCommand.QUI) {
                     throw new UvError(Rc.INV_STATE);
                 }
                 injection = faults.next(command);
-                if (injection.isPresent() && !injection.get().needDestroy()) {
+                boolean createThenFail = command == UvCommand.CREATE_SEC_CONF
+                        && injection.map(UvFaultRules.Injection::needDestroy).orElse(false);
+                if (injection.isPresent() && !createThenFail) {
                     throw new Injected(injection.get());
                 }
                 rc = dispatch(c);
@@ -126,14 +128,14 @@ public final class Ultravisor implements UvcPort {
                 rc = e.injection.rc();
                 rrc = e.injection.rrc();
                 if (e.injection.cc() > 1) {
-                    emit(header.cmd(), command, domain, uvcbAddress, c.decodeBlock(), e.injection.cc(), 0, 0, t0, true);
+                    emit(header.cmd(), command, domain, uvcbAddress, c, e.injection.cc(), 0, 0, t0, true);
                     return e.injection.cc();
                 }
             }
             cc = rc == Rc.EXECUTED ? 0 : 1;
             c.header(rc, rrc);
             writeBack(access, uvcbAddress, c.block, readLen);
-            answered = c.decodeBlock();
+            answered = c;
         }
         emit(header.cmd(), known.orElse(null), domain, uvcbAddress, answered, cc, rc, rrc, t0, injected);
         return cc;
@@ -180,6 +182,110 @@ public final class Ultravisor implements UvcPort {
         };
     }
 
+    /**
+     * A clear reset or load-normal of the machine (diag 308 subcodes 0/1 in the host): the UV forgets
+     * every configuration and CPU, all secure and donated storage is cleared and given back, and the
+     * UV is uninitialised again (kvm-unit-tests uv-host 13). The CPU's diag 308 handler calls this.
+     */
+    public synchronized void machineReset() {
+        for (SecureConfig c : state.configs.values()) {
+            if (c.image != null) {
+                c.image.pldPipeline.abandon();
+            }
+            state.releasePages(c);
+            state.reclaim(c.baseOrigin, c.baseLen);
+            state.reclaim(c.varOrigin, c.varLen);
+        }
+        for (SecureCpu cpu : state.cpus.values()) {
+            state.reclaim(cpu.storOrigin, cpu.storLen);
+        }
+        if (state.initialized) {
+            state.reclaim(state.uvBaseOrigin, state.uvBaseLen);
+        }
+        state.configs.clear();
+        state.byDomain.clear();
+        state.cpus.clear();
+        state.initialized = false;
+        state.uvBaseOrigin = 0;
+        state.uvBaseLen = 0;
+    }
+
+    /**
+     * SIE entry into a secure guest: checks the handles and ASCE of the format-4 state description
+     * against what the UV created, that the CPU is loaded, operating and not running elsewhere, and
+     * that both prefix pages are secure; then hands out the guest's domain and PSW. Machine-internal
+     * (the sie package); never reachable from host software.
+     */
+    public synchronized SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix,
+            long cpuTimer) {
+        SecureConfig config = state.configs.get(configHandle);
+        if (config == null) {
+            return new SecureEntry.Validity(SecureEntry.VIR_CONFIG_HANDLE);
+        }
+        SecureCpu cpu = state.cpus.get(cpuHandle);
+        if (cpu == null || cpu.config != config) {
+            return new SecureEntry.Validity(SecureEntry.VIR_CPU_HANDLE);
+        }
+        if (asce != config.asce) {
+            return new SecureEntry.Validity(SecureEntry.VIR_ASCE);
+        }
+        if (!cpu.loaded || (cpu.state != SecureCpu.State.OPERATING && cpu.state != SecureCpu.State.OPERATING_LOADED)) {
+            return new SecureEntry.Validity(SecureEntry.VIR_NOT_RUNNABLE);
+        }
+        if (cpu.running) {
+            return new SecureEntry.Validity(SecureEntry.VIR_ALREADY_RUNNING);
+        }
+        if (cpu.timerSaved && !timerPlausible(cpu, cpuTimer)) {
+            return new SecureEntry.Validity(SecureEntry.VIR_CPU_TIMER);
+        }
+        for (long p = prefix & ~0x1fffL; p < (prefix & ~0x1fffL) + 0x2000; p += Storage.PAGE_SIZE) {
+            long h = state.translate(config, p);
+            int tag = h == GuestDat.NOT_MAPPED ? 0 : state.storage.tagOf(h >>> Storage.PAGE_SHIFT);
+            if (tag >>> 2 != config.domain || (tag & 3) == Storage.STATE_UV) {
+                return new SecureEntry.PrefixNotSecure(prefix & ~0x1fffL);
+            }
+        }
+        cpu.running = true;
+        return new SecureEntry.Run(config.domain, cpu.pswMask, cpu.pswAddress);
+    }
+
+    /**
+     * SIE exit from a secure guest: the UV keeps the guest's PSW (the host never sees it). With
+     * {@code rebootRequested} (the guest issued diag 308 subcode 0 or 1) the CPU cannot be entered
+     * again until the host ran the reset sequence and an operating-with-load.
+     */
+    public synchronized void leaveSecure(long cpuHandle, long pswMask, long pswAddress, long cpuTimer,
+            boolean rebootRequested) {
+        SecureCpu cpu = state.cpus.get(cpuHandle);
+        if (cpu == null) {
+            return;
+        }
+        cpu.running = false;
+        cpu.timerSaved = true;
+        cpu.cpuTimer = cpuTimer;
+        cpu.exitNanos = System.nanoTime();
+        cpu.pswMask = pswMask;
+        cpu.pswAddress = pswAddress;
+        if (rebootRequested) {
+            cpu.loaded = false;
+        }
+    }
+
+    /**
+     * The host may let the guest's CPU timer run down by the time it spent outside SIE (plus 1 ms of
+     * slack), never raise it (pv-icptcode). Units: bit 51 is one microsecond.
+     */
+    private static boolean timerPlausible(SecureCpu cpu, long cpuTimer) {
+        long oneMs = 1000L << 12;
+        long outside = ((System.nanoTime() - cpu.exitNanos) / 1000) << 12;
+        return cpuTimer <= cpu.cpuTimer && cpu.cpuTimer - cpuTimer <= outside + oneMs;
+    }
+
+    /** The UV's state, for this package's tests only. */
+    UvState stateForTests() {
+        return state;
+    }
+
     private BlockAccess guestAccess(int domain) {
         SecureConfig config = state.byDomain.get(domain);
         if (config == null) {
@@ -192,11 +298,12 @@ public final class Ultravisor implements UvcPort {
         access.write(address, block, len);
     }
 
-    private void emit(int cmd, UvCommand command, int domain, long address, Uvcb block, int cc, int rc, int rrc,
-            long t0, boolean injected) {
+    private void emit(int cmd, UvCommand command, int domain, long address, Object answered, int cc, int rc,
+            int rrc, long t0, boolean injected) {
         if (listeners.isEmpty()) {
             return;
         }
+        Uvcb block = answered instanceof Call call ? call.decodeBlock() : (Uvcb) answered;
         UvCallEvent e = new UvCallEvent(cmd, command, domain, address, block, cc, rc, rrc, System.nanoTime() - t0,
                 injected);
         for (UvCallListener l : listeners) {

@@ -48,6 +48,11 @@ final class UvFixture {
         return a;
     }
 
+    /** The end of what the host allocator handed out (everything from 1 MiB up to here). */
+    long allocatedEnd() {
+        return next;
+    }
+
     <T extends Uvcb> UvCaller.Answer<T> call(T cb) {
         return host.call(cb);
     }

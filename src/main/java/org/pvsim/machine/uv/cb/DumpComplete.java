@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /** Complete a configuration dump ({@code struct uv_cb_dump_complete}): the key-derivation data. */
 public record DumpComplete(UvcbHeader header, long configHandle, long dumpAreaOrigin) implements Uvcb {
-    public static final int SIZE = 0x58;
+    public static final int SIZE = 0x50;
 
     /** A fresh block for {@link UvCommand#DUMP_COMPLETE} with the architected length. */
     public static DumpComplete of(long configHandle, long dumpAreaOrigin) {

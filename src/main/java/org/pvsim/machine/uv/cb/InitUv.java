@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /** Initialize Ultravisor ({@code struct uv_cb_init}): donates the UV base storage. */
 public record InitUv(UvcbHeader header, long storOrigin, long storLen) implements Uvcb {
-    public static final int SIZE = 0x40;
+    public static final int SIZE = 0x48;
 
     /** A fresh block for {@link UvCommand#INIT_UV} with the architected length. */
     public static InitUv of(long storOrigin, long storLen) {

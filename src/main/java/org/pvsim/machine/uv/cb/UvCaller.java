@@ -33,13 +33,24 @@ public final class UvCaller {
         return new Answer<>(cc, back);
     }
 
-    /** Like the kernel's {@code uv_call()}: re-executes while the UV answers cc 2 or 3. */
+    /** How often {@link #call} re-executes a busy UVC before it gives up (the kernel would spin forever). */
+    public static final int MAX_BUSY_RETRIES = 100_000;
+
+    /**
+     * Like the kernel's {@code uv_call()}: re-executes while the UV answers cc 2 or 3, but gives up
+     * with an exception after {@link #MAX_BUSY_RETRIES} (a fault rule "always busy" must not hang).
+     */
     @SuppressWarnings("unchecked")
     public <T extends Uvcb> Answer<T> call(T cb) {
         cb.write(storage, scratch, domain);
         int cc;
+        int tries = 0;
         do {
             cc = port.call(scratch, domain);
+            if (cc > 1 && ++tries >= MAX_BUSY_RETRIES) {
+                throw new IllegalStateException(String.format("UVC 0x%04x still busy (cc %d) after %d tries",
+                        cb.header().cmd(), cc, tries));
+            }
         } while (cc > 1);
         return new Answer<>(cc, (T) Uvcb.read(cb.getClass(), storage, scratch, domain));
     }

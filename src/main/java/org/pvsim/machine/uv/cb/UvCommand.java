@@ -1,6 +1,5 @@
 package org.pvsim.machine.uv.cb;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -97,8 +96,16 @@ public enum UvCommand {
         };
     }
 
+    private static final java.util.Map<Integer, UvCommand> BY_CODE = new java.util.HashMap<>();
+
+    static {
+        for (UvCommand c : values()) {
+            BY_CODE.put(c.code, c);
+        }
+    }
+
     public static Optional<UvCommand> byCode(int code) {
-        return Arrays.stream(values()).filter(c -> c.code == code).findFirst();
+        return Optional.ofNullable(BY_CODE.get(code));
     }
 
     /** Accepts the enum name ("CREATE_SEC_CPU") or the hex code ("0x0120"); throws with a precise message. */

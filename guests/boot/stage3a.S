@@ -8,7 +8,7 @@
 #
 # Layout of the binary (offsets from 0x10000):
 #   0x0000          a branch to the entry point, for anyone starting at the load address
-#   0x0400-0x0800   left zero: boot loaders such as zipl's stage3 write their parameters here
+#   0x0400-0x0800   left zero: kept free for zipl's stage3 (the Linux parameter area of a kernel image)
 #   0x1000          entry point
 #   last 24 bytes   args, patched by the image builder; each value is a byte offset relative to
 #                   the address of the args block itself:
@@ -17,7 +17,8 @@
 #                     +16 u64 ipib_offs  IPIB      = &args + ipib_offs (4K aligned)
 #
 # Failures end in a disabled wait whose PSW address says what went wrong; a one-line message with
-# a 64-bit detail value also goes to the SCLP ASCII console (event type 0x1a):
+# a 64-bit detail value also goes to the SCLP ASCII console (event type 0x1a). The codes are mirrored
+# by org.pvsim.image.BootLoaders.Stage3aFailure (its test finds each "lghi %r12,code" in the binary):
 #   0x3a10  the secure-unpack facility (161) is not installed        detail: 0
 #   0x3a20  a program interruption happened                          detail: code << 32 | address
 #   0x3a80  DIAG 308 subcode 8 (set PV IPL parameters) failed        detail: rc from R1+1

@@ -90,6 +90,16 @@ public final class Pem {
     }
 
     private static ECPrivateKey decodePrivateKey(byte[] der) {
+        try {
+            return decodePrivateKeyStructure(der);
+        } catch (PemException e) {
+            throw e;
+        } catch (RuntimeException e) { // Bouncy Castle's ASN.1 classes complain with IllegalArgument/State
+            throw new PemException("not a valid private key: " + e.getMessage(), e);
+        }
+    }
+
+    private static ECPrivateKey decodePrivateKeyStructure(byte[] der) {
         ASN1Sequence seq = sequence(der, "private key");
         PrivateKeyInfo pkcs8;
         if (seq.size() >= 3 && seq.getObjectAt(0) instanceof ASN1Integer

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -167,11 +169,55 @@ class BootLoadersTest {
                 .hasMessage("stage3b args: initrd source 0x8000000000000000 is beyond 2^63");
     }
 
+    /**
+     * The documented wait codes are the ones the binary uses: stage3a loads each with
+     * {@code lghi %r12,code} (A7C9 followed by the 16-bit code) before it reports.
+     */
+    @Test
+    void everyDocumentedFailureCodeIsLoadedByStage3a() {
+        byte[] code = Arrays.copyOfRange(BootLoaders.stage3a(), STAGE3A_ENTRY_OFFSET, BootLoaders.stage3aArgsOffset());
+        for (BootLoaders.Stage3aFailure failure : BootLoaders.Stage3aFailure.values()) {
+            byte[] lghi = HexFormat.of().parseHex(String.format("a7c9%04x", failure.waitAddress()));
+            assertThat(contains(code, lghi)).as("lghi %%r12,0x%x in stage3a", failure.waitAddress()).isTrue();
+            assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(failure.waitAddress())).contains(failure);
+        }
+        assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(0xfff)).isEmpty();
+    }
+
+    /** Same for stage3b, whose code ends where its data (messages, SCCB) begins, before the args. */
+    @Test
+    void everyDocumentedFailureCodeIsLoadedByStage3b() {
+        byte[] code = Arrays.copyOf(BootLoaders.stage3b(), BootLoaders.stage3bArgsOffset());
+        for (BootLoaders.Stage3bFailure failure : BootLoaders.Stage3bFailure.values()) {
+            byte[] lghi = HexFormat.of().parseHex(String.format("a7c9%04x", failure.waitAddress()));
+            assertThat(contains(code, lghi)).as("lghi %%r12,0x%x in stage3b", failure.waitAddress()).isTrue();
+            assertThat(BootLoaders.Stage3bFailure.ofWaitAddress(failure.waitAddress())).contains(failure);
+            assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(failure.waitAddress())).isEmpty();
+        }
+        assertThat(BootLoaders.Stage3bFailure.ofWaitAddress(0x3a10)).isEmpty();
+    }
+
+    @Test
+    void stage3bConsoleMessagesAreInTheBinary() {
+        String text = new String(BootLoaders.stage3b(), StandardCharsets.US_ASCII);
+        assertThat(text).contains("pvsim stage3b: ", "invalid kernel", "command line is too large",
+                "command line is not NUL-terminated");
+    }
+
     @Test
     void aMissingResourceIsAPackagingErrorThatSaysHowToFixIt() {
         assertThatThrownBy(() -> BootLoaders.load("/guests/boot/nonexistent.bin"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("/guests/boot/nonexistent.bin is missing from the class path "
                         + "(build it with 'make -C guests')");
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -83,6 +83,12 @@ public final class HostKeyDocumentVerifier {
         }
         Date now = Date.from(at);
         X509Certificate signingKey = findSigningKey(certs);
+        if (rootCa != null && !(rootCa.getSubjectX500Principal().equals(rootCa.getIssuerX500Principal())
+                && signedBy(rootCa, rootCa.getPublicKey()))) {
+            // OpenSSL, as pvimg sets it up (no partial chains), only ends a chain at a self-signed root.
+            throw new HostKeyVerificationException("the root CA '" + Names.display(rootCa.getSubjectX500Principal())
+                    + "' is not self-signed: give the root of the chain, not an intermediate");
+        }
         Set<TrustAnchor> anchors = rootCa != null ? Set.of(new TrustAnchor(rootCa, null)) : defaultTrustAnchors();
         verifyChain(signingKey, certs, anchors, now);
         HostKeyDocumentVerifier v = new HostKeyDocumentVerifier(signingKey, List.copyOf(crls), offline, now);
@@ -283,13 +289,18 @@ public final class HostKeyDocumentVerifier {
         if (akidExtension == null || skidExtension == null) {
             return true;
         }
-        byte[] akid = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(akidExtension).getOctets())
-                .getKeyIdentifier();
-        if (akid == null) {
-            return true;
+        try {
+            byte[] akid = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(akidExtension).getOctets())
+                    .getKeyIdentifier();
+            if (akid == null) {
+                return true;
+            }
+            byte[] skid = ASN1OctetString.getInstance(ASN1OctetString.getInstance(skidExtension).getOctets())
+                    .getOctets();
+            return Arrays.equals(akid, skid);
+        } catch (RuntimeException e) {
+            return false; // a malformed key identifier identifies nothing
         }
-        byte[] skid = ASN1OctetString.getInstance(ASN1OctetString.getInstance(skidExtension).getOctets()).getOctets();
-        return Arrays.equals(akid, skid);
     }
 
     private void checkNotRevoked(X509Certificate hkd, String label) {

@@ -230,6 +230,14 @@ class HostKeyDocumentVerifierTest {
     }
 
     @Test
+    void anIntermediateIsNoRoot() {
+        assertThatThrownBy(() -> verify(List.of(hkd), pki.chainCertificates(), List.of(pki.crl()),
+                pki.intermediate().certificate()))
+                .hasMessage("the root CA 'C=US,O=pvsim test PKI,CN=pvsim Test Intermediate CA' is not self-signed: "
+                        + "give the root of the chain, not an intermediate");
+    }
+
+    @Test
     void theJdkTrustStoreDoesNotTrustTheTestRoot() {
         assertThatThrownBy(() -> verify(List.of(hkd), pki.chainCertificates(), List.of(pki.crl()), null))
                 .hasMessageStartingWith("the IBM Z signing key could not be verified");
@@ -273,6 +281,75 @@ class HostKeyDocumentVerifierTest {
         X509Certificate doc = pki.signingKey().issue(TestPki.hostName("p384"),
                 TestPki.ecKeys("secp384r1", RANDOM).getPublic(), Issuer.Profile.HOST_KEY_DOCUMENT, START, END);
         failsWith(doc).hasMessageEndingWith(": must be an EC secp521r1 key (found EC secp384r1)");
+    }
+
+    @Test
+    void authorityKeyIdOfAnotherKeyIsRefused() {
+        // Same issuer name, signed by the real signing key, but the AKID names another key.
+        Issuer twin = signingKeyNamed(IbmSigningKeyName.build("Poughkeepsie", TestPki.SIGNING_KEY_OU));
+        Issuer mixed = new Issuer(twin.certificate(), pki.signingKey().key());
+        X509Certificate doc = TestPki.host(mixed, "akid", START, END, RANDOM).document();
+        failsWith(doc).hasMessageContaining(": authority key id mismatch");
+    }
+
+    @Test
+    void armonkSigningKeyWithACrlNamingItInAnotherOrderVerifies() throws Exception {
+        Issuer armonk = signingKeyNamed(IbmSigningKeyName.build("Armonk", TestPki.SIGNING_KEY_OU));
+        X509Certificate doc = TestPki.host(armonk, "armonk-host", START, END, RANDOM).document();
+        // IBM's CRLs name the signing key with its attributes in another order (pvimg's reorder quirk).
+        X500Name reordered = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.C, "US").addRDN(BCStyle.O, IbmSigningKeyName.ORGANIZATION)
+                .addRDN(BCStyle.OU, TestPki.SIGNING_KEY_OU).addRDN(BCStyle.L, "Poughkeepsie")
+                .addRDN(BCStyle.ST, "New York").addRDN(BCStyle.CN, IbmSigningKeyName.COMMON_NAME).build();
+        var builder = new org.bouncycastle.cert.X509v2CRLBuilder(reordered, java.util.Date.from(START));
+        builder.setNextUpdate(java.util.Date.from(END));
+        X509CRL crl = new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(builder.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA512withECDSA").build(armonk.key())));
+        assertThatCode(() -> verify(List.of(doc), List.of(pki.intermediate().certificate(), armonk.certificate()),
+                List.of(crl), pki.root().certificate())).doesNotThrowAnyException();
+    }
+
+    /** root <- n intermediates <- signing key <- one document; returns {document, chain...}. */
+    private static List<X509Certificate> chainWithIntermediates(int n, List<X509CRL> crlOut) {
+        List<X509Certificate> certs = new ArrayList<>();
+        Issuer ca = pki.root();
+        for (int i = 0; i < n; i++) {
+            ca = ca.issueIssuer(new X500Name("O=pvsim test PKI, CN=Intermediate " + i), p521(), Issuer.Profile.CA,
+                    START, END);
+            certs.add(ca.certificate());
+        }
+        Issuer signing = ca.issueIssuer(IbmSigningKeyName.build("Poughkeepsie", TestPki.SIGNING_KEY_OU), p521(),
+                Issuer.Profile.SIGNING_KEY, START, END);
+        certs.add(signing.certificate());
+        crlOut.add(signing.crl(List.of(), START, END));
+        certs.add(0, TestPki.host(signing, "h", START, END, RANDOM).document());
+        return certs;
+    }
+
+    @Test
+    void twoIntermediatesAreFineThreeAreTooMany() {
+        List<X509CRL> crls = new ArrayList<>();
+        List<X509Certificate> two = chainWithIntermediates(2, crls);
+        assertThatCode(() -> verify(two.subList(0, 1), two.subList(1, two.size()), crls, pki.root().certificate()))
+                .doesNotThrowAnyException();
+        crls.clear();
+        List<X509Certificate> three = chainWithIntermediates(3, crls);
+        assertThatThrownBy(() -> verify(three.subList(0, 1), three.subList(1, three.size()), crls,
+                pki.root().certificate())).hasMessageContaining("the chain has 3 intermediate CA certificates, at most 2");
+    }
+
+    @Test
+    void weakIntermediateKeyIsRefused() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(1024, RANDOM);
+        Issuer weak = pki.root().issueIssuer(TestPki.INTERMEDIATE_NAME, g.generateKeyPair(), Issuer.Profile.CA,
+                START, END);
+        Issuer signing = weak.issueIssuer(IbmSigningKeyName.build("Poughkeepsie", TestPki.SIGNING_KEY_OU), p521(),
+                Issuer.Profile.SIGNING_KEY, START, END);
+        X509Certificate doc = TestPki.host(signing, "h", START, END, RANDOM).document();
+        assertThatThrownBy(() -> verify(List.of(doc), List.of(weak.certificate(), signing.certificate()),
+                List.of(signing.crl(List.of(), START, END)), pki.root().certificate()))
+                .hasMessageContaining("CN=pvsim Test Intermediate CA': not enough bits of security (RSA 1024, at least 2048 expected)");
     }
 
     @Test

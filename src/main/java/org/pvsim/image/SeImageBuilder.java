@@ -37,7 +37,7 @@ import org.pvsim.se.Xts;
  */
 public final class SeImageBuilder {
     private static final int CHUNK = 64 * ImageLayout.PAGE;
-    private static final int BUFFERS = 4;
+    private static final int BUFFERS = 16;
 
     /** Where everything went, for callers that print or test the layout. */
     public record Result(Path output, SeHeader header, long headerAddress, long ipibAddress, List<Ipib.Component> components) {

@@ -11,7 +11,12 @@ TESTS_CFLAGS := -m64 -march=z13 -msoft-float -ffreestanding -nostdlib -fno-pic -
 TESTS_BUILD := $(TESTS_DIR)build
 TESTS_BINS := $(foreach p,$(TESTS_PROGRAMS),$(foreach l,$(TESTS_LEVELS),$(OUT)/tests/$(p)-$(l).bin))
 
-all: $(TESTS_BINS) $(OUT)/tests/hello-O2.elf
+all: $(TESTS_BINS) $(OUT)/tests/hello-O2.elf $(OUT)/tests/loop.bin $(OUT)/tests/loop.elf
+
+$(TESTS_BUILD)/loop.elf: $(TESTS_DIR)loop.S $(TESTS_DIR)guest.ld
+	@mkdir -p $(dir $@)
+	$(TESTS_CC) $(TESTS_CFLAGS) -Wl,-T,$(TESTS_DIR)guest.ld -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-Wa,--noexecstack -o $@ $(TESTS_DIR)loop.S
 
 $(TESTS_BUILD)/%.elf: $(TESTS_DIR)start.S $(TESTS_DIR)lib.c $(TESTS_DIR)lib.h $(TESTS_DIR)guest.ld \
 		$$(TESTS_DIR)$$(firstword $$(subst -, ,$$*)).c

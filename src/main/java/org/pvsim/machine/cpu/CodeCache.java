@@ -15,6 +15,15 @@ final class CodeCache {
         Page(long frame) {
             this.frame = frame;
         }
+
+        /** Forgets the instructions that overlap bytes [off, off+len) of the page. */
+        void invalidate(int off, int len) {
+            int from = Math.max(0, off - 4) >>> 1;
+            int to = Math.min(SLOTS - 1, (off + len - 1) >>> 1);
+            for (int s = from; s <= to; s++) {
+                slots[s] = null;
+            }
+        }
     }
 
     private static final int CHUNK_SHIFT = 12;
@@ -41,6 +50,11 @@ final class CodeCache {
             }
         }
         return p;
+    }
+
+    Page get(long frame) {
+        Page[] chunk = chunks[(int) (frame >>> CHUNK_SHIFT)];
+        return chunk == null ? null : chunk[(int) (frame & ((1 << CHUNK_SHIFT) - 1))];
     }
 
     boolean contains(long frame) {

@@ -369,11 +369,11 @@ public final class Cpu {
         rPage[i] = a >>> Storage.PAGE_SHIFT;
     }
 
-    private byte[] writeFrame(long a) {
+    private byte[] writeFrame(long a, int len) {
         long page = a >>> Storage.PAGE_SHIFT;
         int i = (int) page & TLB_MASK;
         if (wPage[i] != page) {
-            return fillWrite(a, i);
+            return fillWrite(a, i, len);
         }
         long frame = wFrame[i];
         if (storage.tagOf(frame) != fastTag) {
@@ -382,7 +382,11 @@ public final class Cpu {
         return wData[i];
     }
 
-    private byte[] fillWrite(long a, int i) {
+    /**
+     * Write-TLB miss. A frame holding decoded code is not cached: each store into it forgets the
+     * decoded instructions that overlap the stored bytes (an instruction starts at most 4 bytes before).
+     */
+    private byte[] fillWrite(long a, int i, int len) {
         long abs = realToAbsolute(a);
         if (abs >= storage.size()) {
             throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
@@ -390,8 +394,11 @@ public final class Cpu {
         long frame = abs >>> Storage.PAGE_SHIFT;
         storage.checkAccess(frame, domain, a);
         byte[] data = storage.rawFrameForWrite(frame);
-        if (machine.codeCache().contains(frame)) {
-            machine.codeCache().drop(frame); // store into code: decode again on next fetch
+        CodeCache.Page code = machine.codeCache().get(frame);
+        if (code != null) {
+            int off = (int) (abs & Storage.PAGE_MASK);
+            code.invalidate(off, Math.min(len, Storage.PAGE_SIZE - off));
+            return data;
         }
         wData[i] = data;
         wFrame[i] = frame;
@@ -441,13 +448,13 @@ public final class Cpu {
     // ---- storage: stores -------------------------------------------------------------------------
 
     public void store8(long a, int v) {
-        writeFrame(a)[(int) (a & Storage.PAGE_MASK)] = (byte) v;
+        writeFrame(a, 1)[(int) (a & Storage.PAGE_MASK)] = (byte) v;
     }
 
     public void store16(long a, int v) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 2) {
-            SHORT.set(writeFrame(a), off, (short) v);
+            SHORT.set(writeFrame(a, 2), off, (short) v);
         } else {
             storeSlow(a, v, 2);
         }
@@ -456,7 +463,7 @@ public final class Cpu {
     public void store32(long a, int v) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 4) {
-            INT.set(writeFrame(a), off, v);
+            INT.set(writeFrame(a, 4), off, v);
         } else {
             storeSlow(a, v, 4);
         }
@@ -465,15 +472,15 @@ public final class Cpu {
     public void store64(long a, long v) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 8) {
-            LONG.set(writeFrame(a), off, v);
+            LONG.set(writeFrame(a, 8), off, v);
         } else {
             storeSlow(a, v, 8);
         }
     }
 
     private void storeSlow(long a, long v, int len) {
-        writeFrame(a);
-        writeFrame((a + len - 1) & amask);
+        writeFrame(a, 1);
+        writeFrame((a + len - 1) & amask, 1);
         for (int i = len - 1; i >= 0; i--) {
             store8((a + i) & amask, (int) v);
             v >>>= 8;
@@ -491,11 +498,19 @@ public final class Cpu {
         }
     }
 
+    private void checkWritable(long a) {
+        long abs = realToAbsolute(a);
+        if (abs >= storage.size()) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
+        }
+        storage.checkAccess(abs >>> Storage.PAGE_SHIFT, domain, a);
+    }
+
     /** Checks that every byte of [a, a+len) can be stored into (len >= 1). */
     public void checkWrite(long a, long len) {
         long end = (a + len - 1) & amask;
         for (long p = a; ; p = ((p | Storage.PAGE_MASK) + 1) & amask) {
-            writeFrame(p);
+            checkWritable(p);
             if (((p ^ end) & ~Storage.PAGE_MASK) == 0) {
                 break;
             }

@@ -141,14 +141,18 @@ public final class Machine {
         }
     }
 
-    /** Firmware or a loader changed storage bytes: forget decoded code there. */
+    /** Firmware or a loader changed storage bytes: forget the decoded instructions they overlap. */
     public void storageChanged(long absolute, long length) {
         if (length <= 0) {
             return;
         }
-        for (long f = absolute >>> Storage.PAGE_SHIFT; f <= (absolute + length - 1) >>> Storage.PAGE_SHIFT; f++) {
-            if (f < storage.frameCount() && codeCache.contains(f)) {
-                codeCache.drop(f);
+        long end = absolute + length;
+        for (long f = absolute >>> Storage.PAGE_SHIFT; f <= (end - 1) >>> Storage.PAGE_SHIFT; f++) {
+            CodeCache.Page p = f < storage.frameCount() ? codeCache.get(f) : null;
+            if (p != null) {
+                long from = Math.max(absolute, f << Storage.PAGE_SHIFT);
+                long to = Math.min(end, (f + 1) << Storage.PAGE_SHIFT);
+                p.invalidate((int) (from & Storage.PAGE_MASK), (int) (to - from));
             }
         }
     }

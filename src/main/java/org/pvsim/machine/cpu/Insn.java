@@ -12,6 +12,8 @@ public final class Insn {
     public final int length;
     /** The instruction's bytes, left-aligned (for EXECUTE, traces and the UV's interception data). */
     public final long bits;
+    /** {@link FastPath} id, or 0 when the run loop calls the handler. */
+    final int fast;
 
     public int r1;
     public int r2;
@@ -32,6 +34,7 @@ public final class Insn {
         this.handler = opcode.handler();
         this.length = length;
         this.bits = bits;
+        this.fast = FastPath.id(opcode.mnemonic());
         opcode.format().decode(bits, this);
     }
 

@@ -283,6 +283,10 @@ final class Control {
                 throw new ProgramInterruption(ProgramInterruption.ADDRESSING, sccb);
             }
             c.storage.checkAccess(abs >>> Storage.PAGE_SHIFT, c.domain, sccb);
+            if (c.machine.serviceSignalPending()) {
+                c.cc = 2; // busy: the previous request's service signal has not been taken yet
+                return;
+            }
             c.cc = c.machine.sclp().serviceCall(command, abs);
             c.endSlice();
         });

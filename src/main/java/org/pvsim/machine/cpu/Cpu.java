@@ -238,8 +238,8 @@ public final class Cpu {
                 FixedPoint.set32(this, in.r1, FixedPoint.add32(this, (int) g[in.r3], (int) in.i2));
                 FixedPoint.finish(this);
             }
-            case FastPath.LA, FastPath.LAY -> g[in.r1] = ea(in);
-            case FastPath.LARL -> g[in.r1] = FixedPoint.relative(this, in);
+            case FastPath.LA, FastPath.LAY -> FixedPoint.setAddress(this, in.r1, ea(in));
+            case FastPath.LARL -> FixedPoint.setAddress(this, in.r1, FixedPoint.relative(this, in));
             case FastPath.BRC, FastPath.BRCL -> {
                 if ((in.r1 & (8 >>> cc)) != 0) {
                     ia = (ia - in.length + 2 * in.i2) & amask;

@@ -47,6 +47,18 @@ final class FixedPoint {
         c.gr[r] = (c.gr[r] & 0xffffffff00000000L) | (v & 0xffffffffL);
     }
 
+    /**
+     * Places an address in a register as LA/LARL do: the whole register in 64-bit mode; in 24- and
+     * 31-bit mode only bits 32-63 (the address, with the bits above the mode zero), bits 0-31 unchanged.
+     */
+    static void setAddress(Cpu c, int r, long address) {
+        if (c.amask == -1L) {
+            c.gr[r] = address;
+        } else {
+            set32(c, r, address);
+        }
+    }
+
     static int ccSigned(long v) {
         return v == 0 ? 0 : v < 0 ? 1 : 2;
     }
@@ -206,11 +218,9 @@ final class FixedPoint {
         load64(d, 0xc40e, "llgfrl", RIL, REL32U);
         load64(d, 0xc404, "lghrl", RIL, REL16);
         load64(d, 0xc406, "llghrl", RIL, REL16U);
-        load64(d, 0xc000, "larl", RIL, (c, i) -> relative(c, i));
-        load64(d, 0x4100, "la", RX, (c, i) -> c.ea(i));
-        load64(d, 0xe371, "lay", RXY, (c, i) -> c.ea(i));
-        // LA in 24/31-bit mode leaves the high bits: handled by ea's address mask (z/Arch: bits 0-32 zeroed
-        // in 31-bit mode, 0-39 in 24-bit) which matches when the register is replaced whole.
+        d.add(0xc000, "larl", RIL, (c, i) -> setAddress(c, i.r1, relative(c, i)));
+        d.add(0x4100, "la", RX, (c, i) -> setAddress(c, i.r1, c.ea(i)));
+        d.add(0xe371, "lay", RXY, (c, i) -> setAddress(c, i.r1, c.ea(i)));
         d.add(0x5000, "st", RX, (c, i) -> c.store32(c.ea(i), (int) c.gr[i.r1]));
         d.add(0xe350, "sty", RXY, (c, i) -> c.store32(c.ea(i), (int) c.gr[i.r1]));
         d.add(0x4000, "sth", RX, (c, i) -> c.store16(c.ea(i), (int) c.gr[i.r1]));

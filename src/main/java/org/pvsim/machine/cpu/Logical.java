@@ -101,6 +101,12 @@ final class Logical {
         return (sel & leftmost) != 0 ? 2 : 1;
     }
 
+    /** TM/TMY on a storage byte: 0 all zero (or mask zero), 1 mixed, 3 all ones; never 2. */
+    static int testUnderMaskStorage(int value, int mask) {
+        int sel = value & mask;
+        return mask == 0 || sel == 0 ? 0 : sel == mask ? 3 : 1;
+    }
+
     static void register(Decoder d) {
         rr64(d, 0xb980, "ngr", AND);
         rr64(d, 0xb981, "ogr", OR);
@@ -150,8 +156,8 @@ final class Logical {
         storageImm(d, 0xeb54, "niy", SIY, AND);
         storageImm(d, 0xeb56, "oiy", SIY, OR);
         storageImm(d, 0xeb57, "xiy", SIY, XOR);
-        d.add(0x9100, "tm", SI, (c, i) -> c.cc = testUnderMask(c.load8(c.ea(i.b1, i.d1)), i.i2 & 0xff));
-        d.add(0xeb51, "tmy", SIY, (c, i) -> c.cc = testUnderMask(c.load8(c.ea(i.b1, i.d1)), i.i2 & 0xff));
+        d.add(0x9100, "tm", SI, (c, i) -> c.cc = testUnderMaskStorage(c.load8(c.ea(i.b1, i.d1)), (int) i.i2 & 0xff));
+        d.add(0xeb51, "tmy", SIY, (c, i) -> c.cc = testUnderMaskStorage(c.load8(c.ea(i.b1, i.d1)), (int) i.i2 & 0xff));
         for (int h = 0; h < 4; h++) {
             int shift = 48 - 16 * h;
             d.add(0xa702 + (h == 0 ? 0 : h == 1 ? 1 : h == 2 ? -2 : -1), "tm" + halves[h], RI, (c, i) ->

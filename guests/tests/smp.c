@@ -8,7 +8,7 @@
 #define SIGP_SET_PREFIX 13
 
 static uint8_t lowcore1[8192] __attribute__((aligned(8192)));
-static volatile int secondary_done, emergencies;
+static volatile int secondary_done, emergencies, go;
 static volatile uint16_t emergency_from = 0xffff;
 
 static int sigp(uint16_t cpu, int order, uint64_t param, uint32_t *status)
@@ -32,8 +32,11 @@ static void on_ext(uint16_t code, uint32_t param)
 	}
 }
 
+/* The CPUs run in parallel on real hardware and in QEMU: "go" orders the lines on the console. */
 void secondary_main(int cpu)
 {
+	while (!go)
+		;
 	printf("hello from cpu %d\n", cpu);
 	uint64_t cr0 = stctg0();
 	lctlg0(cr0 | 0x4000); /* emergency-signal subclass */
@@ -53,11 +56,13 @@ int main(void)
 	memcpy(lowcore1, (void *)0, 512); /* the new PSWs */
 	printf("set prefix: cc %d\n", sigp(1, SIGP_SET_PREFIX, (uint64_t)lowcore1, 0));
 	printf("restart: cc %d\n", sigp(1, SIGP_RESTART, 0, 0));
+	go = 1;
 	while (secondary_done != 1)
 		;
-	printf("emergency signal: cc %d\n", sigp(1, SIGP_EMERGENCY_SIGNAL, 0, 0));
+	int cc = sigp(1, SIGP_EMERGENCY_SIGNAL, 0, 0);
 	while (secondary_done != 2)
 		;
+	printf("emergency signal: cc %d\n", cc);
 	printf("both cpus done\n");
 	return 0;
 }

@@ -20,6 +20,7 @@ public final class Decoder {
         FloatingPoint.register(d);
         Control.register(d);
         Sigp.register(d);
+        Extensions.register(d);
         return d;
     }
 
@@ -74,6 +75,17 @@ public final class Decoder {
             }
         }
         return n;
+    }
+
+    /** Every implemented opcode, in key order. */
+    public java.util.List<Opcode> opcodes() {
+        java.util.List<Opcode> l = new java.util.ArrayList<>();
+        for (Opcode o : table) {
+            if (o != null) {
+                l.add(o);
+            }
+        }
+        return l;
     }
 
     /** The mnemonic registered for a key, or null. */

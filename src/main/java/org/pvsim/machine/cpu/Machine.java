@@ -295,8 +295,7 @@ public final class Machine {
             Insn in = c.step();
             traceLeft--;
             done++;
-            trace.accept(String.format("cpu %d %016x  %-8s %s", c.cpuAddress, a,
-                    in == null ? "?" : in.opcode.mnemonic(), in == null ? "" : in.toString()));
+            trace.accept(String.format("cpu %d %016x  %s", c.cpuAddress, a, in == null ? "(no instruction)" : in));
         }
         if (done < budget && c.state == Cpu.State.OPERATING && !c.isWaiting()) {
             done += c.run(budget - done);

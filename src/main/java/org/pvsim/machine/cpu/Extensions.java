@@ -58,6 +58,7 @@ final class Extensions {
     }
 
     static void register(Decoder d) {
+        registerMore(d);
         interlocked(d, 0xebf8, "laa", false, null, false, true);
         interlocked(d, 0xebe8, "laag", true, null, false, true);
         interlocked(d, 0xebfa, "laal", false, null, true, false);
@@ -190,6 +191,175 @@ final class Extensions {
                 throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
             }
             c.cc = 0; // no storage keys are modelled: fetch and store are permitted
+        });
+    }
+
+    /** COMPARE DOUBLE AND SWAP: R1:R1+1 against the double-size operand; R3:R3+1 stored when equal. */
+    private static void compareDoubleAndSwap(Cpu c, Insn i, boolean wide) {
+        Logical.Fixed.even(i.r1);
+        Logical.Fixed.even(i.r3);
+        long a = c.ea(i.b2, i.d2);
+        int size = wide ? 16 : 8;
+        if ((a & (size - 1)) != 0) {
+            throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
+        }
+        c.checkWrite(a, size);
+        if (wide) {
+            long hi = c.load64(a);
+            long lo = c.load64((a + 8) & c.amask);
+            if (hi == c.gr[i.r1] && lo == c.gr[i.r1 + 1]) {
+                c.store64(a, c.gr[i.r3]);
+                c.store64((a + 8) & c.amask, c.gr[i.r3 + 1]);
+                c.cc = 0;
+            } else {
+                c.gr[i.r1] = hi;
+                c.gr[i.r1 + 1] = lo;
+                c.cc = 1;
+            }
+        } else {
+            int hi = c.load32(a);
+            int lo = c.load32((a + 4) & c.amask);
+            if (hi == (int) c.gr[i.r1] && lo == (int) c.gr[i.r1 + 1]) {
+                c.store32(a, (int) c.gr[i.r3]);
+                c.store32((a + 4) & c.amask, (int) c.gr[i.r3 + 1]);
+                c.cc = 0;
+            } else {
+                set32(c, i.r1, hi);
+                set32(c, i.r1 + 1, lo);
+                c.cc = 1;
+            }
+        }
+    }
+
+    private static void registerMore(Decoder d) {
+        d.add(0xbb00, "cds", RS, (c, i) -> compareDoubleAndSwap(c, i, false));
+        d.add(0xeb31, "cdsy", RSY, (c, i) -> compareDoubleAndSwap(c, i, false));
+        d.add(0xeb3e, "cdsg", RSY, (c, i) -> compareDoubleAndSwap(c, i, true));
+        d.add(0x9300, "ts", S, (c, i) -> {
+            long a = c.ea(i.b2, i.d2);
+            int v = c.load8(a);
+            c.store8(a, 0xff);
+            c.cc = (v & 0x80) != 0 ? 1 : 0;
+        });
+        d.add(0xe38f, "lpq", RXY, (c, i) -> {
+            Logical.Fixed.even(i.r1);
+            long a = c.ea(i);
+            if ((a & 15) != 0) {
+                throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
+            }
+            c.checkRead(a, 16);
+            c.gr[i.r1] = c.load64(a);
+            c.gr[i.r1 + 1] = c.load64((a + 8) & c.amask);
+        });
+        d.add(0xe38e, "stpq", RXY, (c, i) -> {
+            Logical.Fixed.even(i.r1);
+            long a = c.ea(i);
+            if ((a & 15) != 0) {
+                throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
+            }
+            c.checkWrite(a, 16);
+            c.store64(a, c.gr[i.r1]);
+            c.store64((a + 8) & c.amask, c.gr[i.r1 + 1]);
+        });
+        d.add(0xe31f, "lrvh", RXY, (c, i) -> c.gr[i.r1] = (c.gr[i.r1] & ~0xffffL)
+                | (Integer.reverseBytes(c.load16(c.ea(i))) >>> 16));
+        d.add(0xe33f, "strvh", RXY, (c, i) -> c.store16(c.ea(i), Integer.reverseBytes((int) c.gr[i.r1]) >>> 16));
+        d.add(0xe37c, "mhy", RXY, (c, i) -> set32(c, i.r1, (int) c.gr[i.r1] * (short) c.load16(c.ea(i))));
+        d.add(0xeb20, "clmh", RSY, (c, i) -> {
+            long a = c.ea(i.b2, i.d2);
+            int result = 0;
+            int k = 0;
+            for (int b = 0; b < 4; b++) {
+                if ((i.r3 & (8 >>> b)) != 0) {
+                    int reg = (int) (c.gr[i.r1] >>> (56 - 8 * b)) & 0xff;
+                    int mem = c.load8((a + k++) & c.amask);
+                    if (reg != mem && result == 0) {
+                        result = reg < mem ? 1 : 2;
+                    }
+                }
+            }
+            c.cc = result;
+        });
+        // branch relative on index, 64-bit (RIE-e: R1, R3, RI2)
+        d.add(0xec44, "brxhg", RIE, (c, i) -> {
+            long inc = c.gr[i.r3];
+            long cmp = c.gr[i.r3 | 1];
+            long v = c.gr[i.r1] += inc;
+            if (v > cmp) {
+                c.ia = Branch.target(c, i);
+            }
+        });
+        d.add(0xec45, "brxlg", RIE, (c, i) -> {
+            long inc = c.gr[i.r3];
+            long cmp = c.gr[i.r3 | 1];
+            long v = c.gr[i.r1] += inc;
+            if (v <= cmp) {
+                c.ia = Branch.target(c, i);
+            }
+        });
+        // compare (immediate) and branch to B4+D4: RRS (M3 in bits 32-35) and RIS (M3 in bits 12-15, I2 in 32-39)
+        d.add(0xecf7, "clrb", RRS, (c, i) -> {
+            if ((i.i3 & (8 >>> ccCompareUnsigned(c.gr[i.r1] & 0xffffffffL, c.gr[i.r2] & 0xffffffffL))) != 0) {
+                c.branchTo(c.ea(i.b2, i.d2));
+            }
+        });
+        d.add(0xece5, "clgrb", RRS, (c, i) -> {
+            if ((i.i3 & (8 >>> ccCompareUnsigned(c.gr[i.r1], c.gr[i.r2]))) != 0) {
+                c.branchTo(c.ea(i.b2, i.d2));
+            }
+        });
+        d.add(0xecfe, "cib", RIS, (c, i) -> {
+            if ((i.m & (8 >>> FixedPoint.ccCompare((int) c.gr[i.r1], i.i2))) != 0) {
+                c.branchTo(c.ea(i.b2, i.d2));
+            }
+        });
+        d.add(0xecfc, "cgib", RIS, (c, i) -> {
+            if ((i.m & (8 >>> FixedPoint.ccCompare(c.gr[i.r1], i.i2))) != 0) {
+                c.branchTo(c.ea(i.b2, i.d2));
+            }
+        });
+        d.add(0xecff, "clib", RIS, (c, i) -> {
+            if ((i.m & (8 >>> ccCompareUnsigned(c.gr[i.r1] & 0xffffffffL, i.i2 & 0xff))) != 0) {
+                c.branchTo(c.ea(i.b2, i.d2));
+            }
+        });
+        d.add(0xecfd, "clgib", RIS, (c, i) -> {
+            if ((i.m & (8 >>> ccCompareUnsigned(c.gr[i.r1], i.i2 & 0xff))) != 0) {
+                c.branchTo(c.ea(i.b2, i.d2));
+            }
+        });
+        // TRANSLATE AND TEST: first nonzero function byte ends it (cc 1, or 2 on the last byte)
+        d.add(0xdd00, "trt", SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            for (int k = 0; k < len; k++) {
+                long p = (a1 + k) & c.amask;
+                int f = c.load8((a2 + c.load8(p)) & c.amask);
+                if (f != 0) {
+                    FixedPoint.setAddress(c, 1, p);
+                    c.gr[2] = (c.gr[2] & ~0xffL) | f;
+                    c.cc = k == len - 1 ? 2 : 1;
+                    return;
+                }
+            }
+            c.cc = 0;
+        });
+        d.add(0xe800, "mvcin", SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2); // the rightmost byte of the source
+            c.checkRead((a2 - len + 1) & c.amask, len);
+            c.checkWrite(a1, len);
+            for (int k = 0; k < len; k++) {
+                c.store8((a1 + k) & c.amask, c.load8((a2 - k) & c.amask));
+            }
+        });
+        // PSW key (no storage keys are modelled, but the key field is kept)
+        d.add(0xb20b, "ipk", S, (c, i) -> c.gr[2] = (c.gr[2] & ~0xffL) | ((c.pswMask & Psw.KEY) >>> 48));
+        d.add(0xb20a, "spka", S, (c, i) -> {
+            long key = (c.ea(i.b2, i.d2) >>> 4) & 0xf;
+            c.pswMask = (c.pswMask & ~Psw.KEY) | key << 52;
         });
     }
 

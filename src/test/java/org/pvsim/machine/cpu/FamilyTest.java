@@ -136,4 +136,36 @@ class FamilyTest {
         assertThat(c.gr[15]).isEqualTo(1);
         assertThat(m.storage().readLong(0x3010, Storage.HOST)).isEqualTo(3);
     }
+
+    @Test
+    void testAndSetReportsTheOldLeftmostBit() {
+        // llill 2,0x3000; ts 0(2); ts 0(2)
+        code("a52f3000 93002000 93002000");
+        m.run(2);
+        assertThat(c.cc).isEqualTo(0);
+        assertThat(m.storage().readByte(0x3000, Storage.HOST)).isEqualTo(0xff);
+        m.run(1);
+        assertThat(c.cc).isEqualTo(1);
+    }
+
+    @Test
+    void compareDoubleAndSwap64SwapsSixteenBytes() {
+        m.storage().writeLong(0x3000, 1, Storage.HOST);
+        m.storage().writeLong(0x3008, 2, Storage.HOST);
+        // llill 6,0x3000; lghi 2,1; lghi 3,2; lghi 4,7; lghi 5,8; cdsg 2,4,0(6)
+        code("a56f3000 a7290001 a7390002 a7490007 a7590008 eb246000003e");
+        m.run(6);
+        assertThat(c.cc).isEqualTo(0);
+        assertThat(m.storage().readLong(0x3000, Storage.HOST)).isEqualTo(7);
+        assertThat(m.storage().readLong(0x3008, Storage.HOST)).isEqualTo(8);
+    }
+
+    @Test
+    void compareImmediateAndBranchUsesBasePlusDisplacement() {
+        // lghi 1,-3; llill 9,0x2100; cgib 1,-3,8(eq),0(9) -> branch to 0x2100 where lghi 7,1
+        put(0x2100, HexFormat.of().parseHex("a7790001"));
+        code("a719fffd a59f2100 ec189000fdfc");
+        m.run(4);
+        assertThat(c.gr[7]).isEqualTo(1);
+    }
 }

@@ -31,13 +31,13 @@ import org.pvsim.se.Xts;
  * stage3a, header at 0x14000, kernel, ramdisk, cmdline, stage3b (each encrypted page by page), IPIB.
  *
  * <p>Streams: the header holding the digests precedes the components, so components go first to their file
- * offsets and the header last. The calling thread reads and encrypts while a second one hashes and writes, with
- * a few 256 KiB buffers in flight, so heap use does not grow with the kernel size. Output goes to a temporary
+ * offsets and the header last. The calling thread reads, encrypts and writes while a second one computes the
+ * page list digest, with a few 256 KiB buffers in flight, so heap use does not grow with the kernel size. Output goes to a temporary
  * file in the target directory that is moved into place only when complete.
  */
 public final class SeImageBuilder {
     private static final int CHUNK = 64 * ImageLayout.PAGE;
-    private static final int BUFFERS = 4;
+    private static final int BUFFERS = 16;
 
     /** Where everything went, for callers that print or test the layout. */
     public record Result(Path output, SeHeader header, long headerAddress, long ipibAddress, List<Ipib.Component> components) {
@@ -251,8 +251,8 @@ public final class SeImageBuilder {
         Future<?>[] pending = new Future<?>[BUFFERS];
         byte[] tweak = new byte[16];
         long processed = 0;
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "image-hash-write");
+        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "image-pld-hasher");
             t.setDaemon(true);
             return t;
         });
@@ -274,12 +274,10 @@ public final class SeImageBuilder {
                             }
                             digests.updateAddressAndTweak(p.address() + done + off, tweak);
                         }
-                        long position = p.address() + done;
-                        pending[slot] = writer.submit(() -> {
-                            digests.updatePageBytes(buf, 0, len);
-                            writeAt(out, buf, 0, len, position);
-                            return null;
-                        });
+                        // This thread writes; the other one only hashes, the costliest step, so the two
+                        // cores are about evenly loaded.
+                        writeAt(out, buf, 0, len, p.address() + done);
+                        pending[slot] = hasher.submit(() -> digests.updatePageBytes(buf, 0, len));
                         processed += got;
                         progress.accept(processed);
                         slot = (slot + 1) % BUFFERS;
@@ -290,7 +288,7 @@ public final class SeImageBuilder {
                 await(f);
             }
         } finally {
-            writer.shutdownNow();
+            hasher.shutdownNow();
         }
         return digests;
     }

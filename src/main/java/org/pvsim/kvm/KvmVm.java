@@ -233,7 +233,7 @@ public final class KvmVm {
         if (cmd.cmd() == KvmUapi.KVM_PV_ASYNC_CLEANUP_PERFORM) {
             return asyncCleanupPerform(name, cmd);
         }
-        Boolean checkedEarly = checkProtectionBeforeLock ? pv.handle != 0 : null; // the reviewed race
+        Boolean checkedEarly = checkProtectionBeforeLock ? checkTooEarly() : null; // the reviewed race
         enter(name);
         try {
             Pv.RcRrc r = new Pv.RcRrc();
@@ -254,6 +254,20 @@ public final class KvmVm {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The first version's unlocked check. The thread may be preempted between it and taking the lock, as in
+     * the kernel; the millisecond sleep stands for that preemption so that a stress test sees the window.
+     */
+    private boolean checkTooEarly() {
+        boolean p = pv.handle != 0;
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return p;
     }
 
     private static KvmException fail(String name, Errno e, Pv.RcRrc r, String detail) {

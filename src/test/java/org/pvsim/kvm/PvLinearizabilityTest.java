@@ -184,6 +184,7 @@ class PvLinearizabilityTest {
                 .actorsPerThread(2)
                 .actorsBefore(1)
                 .actorsAfter(1)
+                .minimizeFailedScenario(false)
                 .sequentialSpecification(Spec.class);
     }
 

@@ -27,7 +27,7 @@ public final class Storage {
     public static final int STATE_SHARED = 2;
     public static final int STATE_UV = 3;
 
-    /** Program-interruption code 0x3f (PGM_SECURE_STORAGE_VIOLATION, kernel asm/pgtable... arch_def.h). */
+    /** Program-interruption code 0x3f, secure-storage violation (kvm-unit-tests asm/arch_def.h). */
     public static final int SECURE_STORAGE_VIOLATION = 0x3f;
 
     private static final int CHUNK_SHIFT = 16; // 65536 frames = 256 MiB per chunk

@@ -19,11 +19,17 @@ final class PageSealer {
 
     private final SecretKeySpec key;
     private final long handle;
+    private final Cipher cipher; // re-initialised per page with a fresh IV; the UV is single-threaded
     private long counter;
 
     PageSealer(byte[] key32, long handle) {
         this.key = new SecretKeySpec(key32, "AES");
         this.handle = handle;
+        try {
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
     }
 
     byte[] keyBytes() {
@@ -34,7 +40,7 @@ final class PageSealer {
     Seal seal(byte[] page, long gaddr, boolean shared) {
         byte[] iv = ByteBuffer.allocate(12).putInt(0x50565345).putLong(++counter).array(); // "PVSE" || counter
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = cipher;
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
             c.updateAAD(aad(gaddr));
             byte[] out = c.doFinal(page);
@@ -48,7 +54,7 @@ final class PageSealer {
     /** Decrypts {@code page} (ciphertext) into a new array, or null when the integrity check fails. */
     byte[] open(byte[] page, long gaddr, Seal seal) {
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = cipher;
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, seal.iv()));
             c.updateAAD(aad(gaddr));
             c.update(page);

@@ -116,6 +116,10 @@ public final class SeImageBuilder {
         Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".part");
         boolean done = false;
         try {
+            // createTempFile makes the file owner-only; an image is ciphertext, so give it the usual 0644.
+            if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             PageDigests digests;
             List<Ipib.Component> ipibComponents = new ArrayList<>();
             SeHeader header;

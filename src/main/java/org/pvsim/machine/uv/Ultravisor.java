@@ -37,6 +37,7 @@ public final class Ultravisor implements UvcPort {
     private final ImageCalls imageCalls;
     private final DumpCalls dumpCalls;
     private final GuestCalls guestCalls;
+    private final BlockAccess hostAccess;
 
     public Ultravisor(Storage storage, MachineIdentity identity) {
         this(storage, identity, UvParameters.defaults(), new UvFaultRules());
@@ -50,6 +51,7 @@ public final class Ultravisor implements UvcPort {
         this.imageCalls = new ImageCalls(state, new SeApiSupport());
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state, storageCalls);
+        this.hostAccess = new BlockAccess.Host(storage);
     }
 
     /** The fault-injection rules this UV consults on every call (empty unless a test adds some). */
@@ -83,7 +85,7 @@ public final class Ultravisor implements UvcPort {
     @Override
     public synchronized int call(long uvcbAddress, int domain) {
         long t0 = System.nanoTime();
-        BlockAccess access = domain == Storage.HOST ? new BlockAccess.Host(state.storage) : guestAccess(domain);
+        BlockAccess access = domain == Storage.HOST ? hostAccess : guestAccess(domain);
         UvcbHeader header = UvcbHeader.decode(access.read(uvcbAddress, UvcbHeader.SIZE));
         Optional<UvCommand> known = UvCommand.byCode(header.cmd());
         boolean host = domain == Storage.HOST;

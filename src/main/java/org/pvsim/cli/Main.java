@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             HostkeyCommand.class,
             ImageCommand.class,
+            MachineCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -19,7 +19,11 @@ final class ProgressBar implements LongConsumer, AutoCloseable {
 
     /** A bar when stderr is a terminal and the input is over 64 MiB; a silent one otherwise. */
     static ProgressBar forInput(PrintWriter err, long totalBytes) {
-        boolean show = System.console() != null && totalBytes > THRESHOLD;
+        return forInput(err, totalBytes, System.console() != null);
+    }
+
+    static ProgressBar forInput(PrintWriter err, long totalBytes, boolean terminal) {
+        boolean show = terminal && totalBytes > THRESHOLD;
         return new ProgressBar(show ? err : null, totalBytes);
     }
 

@@ -28,16 +28,18 @@ final class KernelCheck {
                 throw new IllegalArgumentException("kernel " + kernel + " is not an s390x kernel image: no \"S390EP\""
                         + " signature at offset 0x10008 (use --no-component-check to skip this check)");
             }
-            if (cmdline != null) {
-                byte[] sizeField = read(ch, COMMAND_LINE_SIZE_OFFSET, 8);
-                long max = sizeField.length == 8 ? ByteBuffer.wrap(sizeField).getLong() : 0;
-                if (max == 0) {
-                    max = LEGACY_COMMAND_LINE_SIZE;
-                }
-                if (Long.compareUnsigned(cmdline.length, max) > 0) {
-                    throw new IllegalArgumentException("kernel command line is " + cmdline.length
-                            + " bytes (with NUL), the kernel accepts at most " + max);
-                }
+            byte[] sizeField = read(ch, COMMAND_LINE_SIZE_OFFSET, 8);
+            if (sizeField.length < 8) {
+                throw new IllegalArgumentException("kernel " + kernel + " is not an s390x kernel image: too short to"
+                        + " hold its command line size at offset 0x10430 (use --no-component-check to skip this check)");
+            }
+            long max = ByteBuffer.wrap(sizeField).getLong();
+            if (max == 0) {
+                max = LEGACY_COMMAND_LINE_SIZE;
+            }
+            if (cmdline != null && Long.compareUnsigned(cmdline.length, max) > 0) {
+                throw new IllegalArgumentException("kernel command line is " + cmdline.length
+                        + " bytes (with NUL), the kernel accepts at most " + Long.toUnsignedString(max));
             }
         }
     }

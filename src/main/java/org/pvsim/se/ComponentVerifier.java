@@ -10,12 +10,12 @@ import org.pvsim.se.SeVerificationException.Failure;
 /**
  * What the Ultravisor does with the components after SET_SEC_PARMS: decrypt every page with its tweak and
  * recompute nep, PLD, ALD and TLD against the header (reference §2.3). Streams in chunks: one thread reads and
- * decrypts while another hashes, so it runs at about the speed of SHA-512 and needs a few hundred KiB of heap.
+ * decrypts while another hashes, so it runs at about the speed of SHA-512 and needs about 2 MiB of heap.
  * The per-page pieces ({@link Xts}, {@link Tweak}, {@link PageDigests}) work alone for page-by-page callers.
  */
 public final class ComponentVerifier {
     private static final int CHUNK = 64 * Xts.PAGE_SIZE;
-    private static final int BUFFERS = 3;
+    private static final int BUFFERS = 8;
 
     /** Page count and digests recomputed over the components. */
     public record Result(long pages, byte[] pld, byte[] ald, byte[] tld) {

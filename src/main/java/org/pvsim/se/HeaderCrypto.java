@@ -3,6 +3,7 @@ package org.pvsim.se;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.Arrays;
+import java.util.function.Function;
 import org.pvsim.se.SeVerificationException.Failure;
 
 /** What the Ultravisor does with an SE header: find the key slot, unwrap the header key, authenticate, decrypt. */
@@ -37,7 +38,16 @@ public final class HeaderCrypto {
 
     /** {@link #open(SeHeader, ECPrivateKey)} for callers that already know the host public key (saves d·G). */
     public static SeHeaderSecrets open(SeHeader hdr, ECPrivateKey hostKey, ECPublicKey hostPublic) {
-        byte[] headerKey = unwrapHeaderKey(hdr, hostKey, hostPublic);
+        return open(hdr, hostPublic, customerKey -> P521.kek(hostKey, customerKey));
+    }
+
+    /**
+     * Opens the header for the host whose public key is given, with the ECDH step supplied by the caller
+     * ({@code kek} maps the header's customer public key to the key-encryption key). Firmware that keeps its
+     * private key elsewhere, or tests that memoize the ECDH, use this; the other overloads come here.
+     */
+    public static SeHeaderSecrets open(SeHeader hdr, ECPublicKey hostPublic, Function<ECPublicKey, byte[]> kek) {
+        byte[] headerKey = unwrapHeaderKey(hdr, hostPublic, kek);
         try {
             return open(hdr, headerKey);
         } finally {
@@ -47,22 +57,25 @@ public final class HeaderCrypto {
 
     /** Finds the slot for the host key and unwraps the 32-byte header key from it. */
     public static byte[] unwrapHeaderKey(SeHeader hdr, ECPrivateKey hostKey) {
-        return unwrapHeaderKey(hdr, hostKey, P521.publicKeyOf(hostKey));
+        return unwrapHeaderKey(hdr, P521.publicKeyOf(hostKey), customerKey -> P521.kek(hostKey, customerKey));
     }
 
-    /** As {@link #unwrapHeaderKey(SeHeader, ECPrivateKey)} with the host public key given. */
-    public static byte[] unwrapHeaderKey(SeHeader hdr, ECPrivateKey hostKey, ECPublicKey hostPublic) {
+    /** Finds the slot for the host key and unwraps the header key with the KEK {@code kek} derives. */
+    public static byte[] unwrapHeaderKey(SeHeader hdr, ECPublicKey hostPublic, Function<ECPublicKey, byte[]> kek) {
         int slot = findKeySlot(hdr, hostPublic);
         if (slot < 0) {
             throw new SeVerificationException(Failure.NO_KEY_SLOT, "the SE header has no key slot for this host key"
                     + " (host key hash " + java.util.HexFormat.of().formatHex(P521.hostKeyHash(hostPublic)) + ")");
         }
-        KeySlot ks = hdr.keySlots().get(slot);
-        byte[] kek = P521.kek(hostKey, hdr.customerPublicKey());
+        return unwrapKeySlot(hdr.keySlots().get(slot), slot, kek.apply(hdr.customerPublicKey()));
+    }
+
+    /** Unwraps one key slot with its KEK (AES-256-GCM, zero IV, no AAD); the KEK is wiped afterwards. */
+    public static byte[] unwrapKeySlot(KeySlot ks, int index, byte[] kek) {
         try {
             byte[] key = Gcm.open(kek, ZERO_IV, new byte[0], Gcm.concat(ks.wrappedKey(), ks.tag()));
-            if (key == null) {
-                throw new SeVerificationException(Failure.KEY_SLOT_TAG, "key slot " + slot
+            if (key == null || key.length != 32) {
+                throw new SeVerificationException(Failure.KEY_SLOT_TAG, "key slot " + index
                         + " matches the host key but its wrapped header key does not authenticate"
                         + " (tampered slot or customer public key)");
             }

@@ -1,9 +1,6 @@
 package org.pvsim.se;
 
-import java.math.BigInteger;
-import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -11,11 +8,8 @@ import java.security.SecureRandom;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import javax.crypto.KeyAgreement;
 
@@ -29,20 +23,9 @@ public final class P521 {
     /** Bytes one coordinate takes in SE structures (zero-padded on the left). */
     public static final int PADDED_SIZE = 80;
 
-    private static final ECParameterSpec PARAMS = loadParams();
-    private static final BigInteger P = ((ECFieldFp) PARAMS.getCurve().getField()).getP();
+    private static final ECParameterSpec PARAMS = HostKeys.p521Params();
 
     private P521() {
-    }
-
-    private static ECParameterSpec loadParams() {
-        try {
-            AlgorithmParameters ap = AlgorithmParameters.getInstance("EC");
-            ap.init(new ECGenParameterSpec("secp521r1"));
-            return ap.getParameterSpec(ECParameterSpec.class);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK has no secp521r1", e);
-        }
     }
 
     public static ECParameterSpec params() {
@@ -85,21 +68,11 @@ public final class P521 {
     /** Decodes the 160-byte form; throws SeVerificationException(CUSTOMER_KEY) for a point not on the curve. */
     public static ECPublicKey decodePublicKey(byte[] b, int off) {
         checkPaddedCoordinates(b, off, "customer public key");
-        BigInteger x = new BigInteger(1, Arrays.copyOfRange(b, off, off + PADDED_SIZE));
-        BigInteger y = new BigInteger(1, Arrays.copyOfRange(b, off + PADDED_SIZE, off + 2 * PADDED_SIZE));
-        BigInteger a = PARAMS.getCurve().getA();
-        BigInteger bb = PARAMS.getCurve().getB();
-        boolean onCurve = x.compareTo(P) < 0 && y.compareTo(P) < 0
-                && y.multiply(y).mod(P).equals(x.pow(3).add(a.multiply(x)).add(bb).mod(P));
-        if (!onCurve) {
-            throw new SeVerificationException(SeVerificationException.Failure.CUSTOMER_KEY,
-                    "customer public key in the SE header is not a point on secp521r1");
-        }
         try {
-            return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), PARAMS));
-        } catch (GeneralSecurityException e) {
+            return HostKeys.publicKeyFromCoordinates(Arrays.copyOfRange(b, off, off + 2 * PADDED_SIZE));
+        } catch (IllegalArgumentException e) {
             throw new SeVerificationException(SeVerificationException.Failure.CUSTOMER_KEY,
-                    "customer public key in the SE header is not usable: " + e.getMessage());
+                    "customer public key in the SE header is unusable: " + e.getMessage());
         }
     }
 

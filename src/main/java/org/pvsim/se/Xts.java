@@ -26,6 +26,8 @@ public final class Xts {
     private final byte[] tweakBlock = new byte[16];
     private final byte[] masks = new byte[PAGE_SIZE];
     private final byte[] work = new byte[PAGE_SIZE];
+    /** Separate from {@link #work}: the JDK copies the input when a cipher works in place. */
+    private final byte[] crypted = new byte[PAGE_SIZE];
 
     /** key64 = key1 (data) ‖ key2 (tweak), 32 bytes each. */
     public Xts(byte[] key64) {
@@ -87,9 +89,9 @@ public final class Xts {
                 hi = (hi << 1) | (lo >>> 63);
                 lo = (lo << 1) ^ (carry & 0x87);
             }
-            data.update(work, 0, len, work, 0);
+            data.update(work, 0, len, crypted, 0);
             for (int i = 0; i < len; i += 8) {
-                LE_LONG.set(dst, dstOff + i, (long) LE_LONG.get(work, i) ^ (long) LE_LONG.get(masks, i));
+                LE_LONG.set(dst, dstOff + i, (long) LE_LONG.get(crypted, i) ^ (long) LE_LONG.get(masks, i));
             }
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);

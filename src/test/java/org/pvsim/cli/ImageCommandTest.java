@@ -299,4 +299,29 @@ class ImageCommandTest {
         assertError(run("image", "test", "-k", notPem.toString(), image.toString()), "host-key document");
         assertError(create("-r", dir.resolve("no-initrd").toString()), "no such file");
     }
+
+    @Test
+    void experimentalPswAndExtensionSecret() throws Exception {
+        Path cck = Files.write(dir.resolve("cck"), new byte[32]);
+        Path hdr = Files.write(dir.resolve("hdr"), new byte[32]);
+        Run r = create("--x-psw", "0x1234000", "--enable-cck-extension-secret", "--cck", cck.toString(),
+                "--hdr-key", hdr.toString());
+        assertThat(r.rc()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(run("image", "info", "--format", "json", "--hdr-key", hdr.toString(),
+                dir.resolve("out.img").toString()).out());
+        assertThat(doc.at("/secrets/psw_address").asText()).isEqualTo("0x0000000001234000");
+        assertThat(doc.at("/secrets/scf").asText()).isEqualTo("0x4000000000000000");
+        assertError(create("--enable-cck-extension-secret"), "needs a customer communication key (--cck)");
+    }
+
+    @Test
+    void disabledEncryptionWarnsAndSetsPcfBit35() throws Exception {
+        Run r = create("--disable-image-encryption");
+        assertThat(r.rc()).isZero();
+        assertThat(r.err()).contains("WARNING: component encryption is disabled");
+        JsonNode doc = new ObjectMapper().readTree(run("image", "info", "--format", "json",
+                dir.resolve("out.img").toString()).out());
+        assertThat(doc.at("/header/pcf").asText()).isEqualTo("0x00000000100000e0");
+        assertThat(run("image", "verify", "--host-key", hostKey.toString(), dir.resolve("out.img").toString()).rc()).isZero();
+    }
 }

@@ -1,0 +1,119 @@
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.pvsim.machine.cpu.Machine;
+import org.pvsim.machine.cpu.ProgramLoader;
+
+/**
+ * Guest instructions per second of the pvsim interpreter on (1) the tight "stg; aghi; brctg" loop and
+ * (2) the CRC-32 guest, and, when installed, QEMU TCG on the same loop ELF (slope of two run lengths,
+ * so that start-up cancels out), with the ratio. Run with bench/cpu/run.
+ */
+public final class CpuBench {
+    static final Path GUESTS = Path.of("src/main/resources/guests/tests");
+    static final int COUNT_OFFSET = 0x1f00;
+
+    public static void main(String[] args) throws Exception {
+        long iterations = args.length > 0 ? Long.parseLong(args[0]) : 200_000_000L;
+        byte[] loop = Files.readAllBytes(GUESTS.resolve("loop.bin"));
+        byte[] crc = Files.readAllBytes(GUESTS.resolve("crc32-O2.bin"));
+
+        runLoop(loop, iterations / 10); // warm-up: let the JIT compile the interpreter
+        runLoop(loop, iterations / 10);
+        double[] best = {0, 0};
+        for (int k = 0; k < 3; k++) {
+            double[] r = runLoop(loop, iterations);
+            if (r[1] > best[1]) {
+                best = r;
+            }
+        }
+        System.out.printf("pvsim  tight loop (stg; aghi; brctg): %,.0f instructions in %.3f s = %.1f MIPS%n",
+                best[0], best[0] / best[1], best[1] / 1e6);
+        double pvsimMips = best[1] / 1e6;
+
+        runGuest(crc);
+        double[] c = runGuest(crc);
+        System.out.printf("pvsim  crc32-O2 guest: %,.0f instructions in %.3f s = %.1f MIPS%n",
+                c[0], c[0] / c[1], c[1] / 1e6);
+
+        double qemu = qemuLoopRate(iterations);
+        if (qemu > 0) {
+            System.out.printf("qemu   tight loop (TCG, slope of two runs): %.1f MIPS; pvsim/qemu = %.2f%n",
+                    qemu / 1e6, pvsimMips / (qemu / 1e6));
+        } else {
+            System.out.println("qemu   not installed (apt-get install qemu-system-misc): no ratio");
+        }
+    }
+
+    /** Returns {instructions, instructions per second}. */
+    static double[] runLoop(byte[] image, long iterations) {
+        byte[] img = image.clone();
+        ByteBuffer.wrap(img).putLong(COUNT_OFFSET, iterations);
+        return runGuest(img);
+    }
+
+    static double[] runGuest(byte[] img) {
+        Machine m = new Machine(new Machine.Options(64L << 20, 1, true, false), s -> { });
+        m.ipl(ProgramLoader.load(img, "bench", m.storage()));
+        long t0 = System.nanoTime();
+        Machine.Result r = m.run(Long.MAX_VALUE);
+        long t1 = System.nanoTime();
+        if (!r.success()) {
+            throw new IllegalStateException("guest did not end cleanly: " + r);
+        }
+        double secs = (t1 - t0) / 1e9;
+        return new double[] {r.instructions(), r.instructions() / secs};
+    }
+
+    /** QEMU's rate on the loop ELF: (instructions(n2) - instructions(n1)) / (time(n2) - time(n1)). */
+    static double qemuLoopRate(long iterations) throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/qemu-system-s390x"))) {
+            return -1;
+        }
+        byte[] elf = Files.readAllBytes(GUESTS.resolve("loop.elf"));
+        long n1 = iterations;
+        long n2 = iterations * 4;
+        double t1 = qemuSeconds(patchElf(elf, n1));
+        double t2 = qemuSeconds(patchElf(elf, n2));
+        return 3.0 * (n2 - n1) / (t2 - t1);
+    }
+
+    /** The loop ELF's first segment is the lowcore loaded at 0: patch the count at its file offset. */
+    static byte[] patchElf(byte[] elf, long count) {
+        ByteBuffer b = ByteBuffer.wrap(elf.clone());
+        long phoff = b.getLong(32);
+        int phentsize = b.getShort(54);
+        int phnum = b.getShort(56);
+        for (int k = 0; k < phnum; k++) {
+            int p = (int) (phoff + (long) k * phentsize);
+            long paddr = b.getLong(p + 24);
+            long filesz = b.getLong(p + 32);
+            if (b.getInt(p) == 1 && paddr <= COUNT_OFFSET && COUNT_OFFSET + 8 <= paddr + filesz) {
+                b.putLong((int) (b.getLong(p + 8) + COUNT_OFFSET - paddr), count);
+                return b.array();
+            }
+        }
+        throw new IllegalStateException("loop.elf: no segment holds the count");
+    }
+
+    static double qemuSeconds(byte[] elf) throws Exception {
+        Path f = Files.createTempFile("pvsim-loop", ".elf");
+        try {
+            Files.write(f, elf);
+            List<String> cmd = new ArrayList<>(List.of("qemu-system-s390x", "-M", "s390-ccw-virtio", "-accel", "tcg",
+                    "-nodefaults", "-nographic", "-m", "64", "-kernel", f.toString()));
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("qemu did not stop");
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+# Test guests of the CPU model (included by guests/Makefile): freestanding C + start.S, each program at
+# -O0, -O2 and -Os, linked at 0 (lowcore with the IPL PSW first) and committed as flat binaries.
+TESTS_DIR := $(dir $(lastword $(MAKEFILE_LIST)))
+TESTS_PROGRAMS := hello arith strings recursion crc32 pgm timer smp
+TESTS_LEVELS := O0 O2 Os
+TESTS_CC := s390x-linux-gnu-gcc
+TESTS_OBJCOPY := s390x-linux-gnu-objcopy
+TESTS_CFLAGS := -m64 -march=z13 -msoft-float -ffreestanding -nostdlib -fno-pic -static \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
+	-fno-ident -Wall -Wextra -Wno-unused-parameter -Wno-array-bounds -ffile-prefix-map=$(abspath $(TESTS_DIR))=.
+TESTS_BUILD := $(TESTS_DIR)build
+TESTS_BINS := $(foreach p,$(TESTS_PROGRAMS),$(foreach l,$(TESTS_LEVELS),$(OUT)/tests/$(p)-$(l).bin))
+
+all: $(TESTS_BINS) $(OUT)/tests/hello-O2.elf $(OUT)/tests/loop.bin $(OUT)/tests/loop.elf
+
+$(TESTS_BUILD)/loop.elf: $(TESTS_DIR)loop.S $(TESTS_DIR)guest.ld
+	@mkdir -p $(dir $@)
+	$(TESTS_CC) $(TESTS_CFLAGS) -Wl,-T,$(TESTS_DIR)guest.ld -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-Wa,--noexecstack -o $@ $(TESTS_DIR)loop.S
+
+$(TESTS_BUILD)/%.elf: $(TESTS_DIR)start.S $(TESTS_DIR)lib.c $(TESTS_DIR)lib.h $(TESTS_DIR)guest.ld \
+		$$(TESTS_DIR)$$(firstword $$(subst -, ,$$*)).c
+	@mkdir -p $(dir $@)
+	$(TESTS_CC) $(TESTS_CFLAGS) -$(lastword $(subst -, ,$*)) -Wl,-T,$(TESTS_DIR)guest.ld \
+		-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wa,--noexecstack -o $@ $(TESTS_DIR)start.S $(TESTS_DIR)lib.c \
+		$(TESTS_DIR)$(firstword $(subst -, ,$*)).c
+
+$(OUT)/tests/%.bin: $(TESTS_BUILD)/%.elf
+	@mkdir -p $(dir $@)
+	$(TESTS_OBJCOPY) -O binary $< $@
+
+# gcc names the FILE symbol of an object after its random temporary file: drop local symbols so the
+# committed ELF is reproducible.
+$(OUT)/tests/%.elf: $(TESTS_BUILD)/%.elf
+	@mkdir -p $(dir $@)
+	$(TESTS_OBJCOPY) --discard-all $< $@
+
+.SECONDARY:

@@ -1,0 +1,111 @@
+package org.pvsim.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.pvsim.machine.cpu.Machine;
+import org.pvsim.machine.cpu.ProgramLoader;
+import org.pvsim.machine.cpu.Psw;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pvsim machine run}: IPL a program on the bare machine (an LPAR) with the SCLP console on stdout. */
+@Command(name = "machine", mixinStandardHelpOptions = true,
+        description = "The simulated z/Architecture machine.",
+        subcommands = {MachineCommand.Run.class})
+final class MachineCommand {
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"IPL FILE (an s390x ELF, or a flat binary whose bytes 0-7 are the IPL PSW) and run "
+                    + "it until every CPU is stopped or in a disabled wait.",
+                    "Exit code 0 only if every wait PSW's address ends in 0xfff (QEMU's clean-shutdown "
+                    + "convention), 1 otherwise."})
+    static final class Run implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--memory", defaultValue = "64M", description = "Memory size (K, M, G suffix). Default: ${DEFAULT-VALUE}.")
+        String memory;
+
+        @Option(names = "--cpus", defaultValue = "1", description = "Number of CPUs. Default: ${DEFAULT-VALUE}.")
+        int cpus;
+
+        @Option(names = "--deterministic", description = "Virtual time (1 ns per instruction): reproducible runs.")
+        boolean deterministic;
+
+        @Option(names = "--trace-insn", defaultValue = "0", paramLabel = "N",
+                description = "Print the first N executed instructions to stderr.")
+        long traceInsns;
+
+        @Option(names = "--max-insns", defaultValue = "10000000000", paramLabel = "N",
+                description = "Stop with an error after N instructions. Default: ${DEFAULT-VALUE}.")
+        long maxInsns;
+
+        @Option(names = "--ultravisor", description = "Report the Ultravisor-call facilities (158, 161).")
+        boolean ultravisor;
+
+        @Parameters(paramLabel = "FILE", description = "Program to IPL.")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            long mem = parseSize(memory);
+            byte[] image = Files.readAllBytes(file);
+            Machine m = new Machine(new Machine.Options(mem, cpus, deterministic, ultravisor), text -> {
+                out.print(text);
+                out.flush();
+            });
+            Psw psw = ProgramLoader.load(image, file.toString(), m.storage());
+            if (traceInsns > 0) {
+                m.trace(traceInsns, err::println);
+            }
+            m.ipl(psw);
+            Machine.Result r = m.run(maxInsns);
+            m.sclp().flush();
+            out.flush();
+            switch (r.ending()) {
+                case INSTRUCTION_LIMIT -> err.println("pvsim: " + r.detail() + " (the guest did not stop; raise --max-insns?)");
+                case CHECK_STOP -> err.println("pvsim: " + r.detail());
+                case ENABLED_WAIT_FOREVER -> err.println("pvsim: " + r.detail() + ", wait PSW " + r.waitPsws().get(0));
+                case STOPPED -> err.println("pvsim: every CPU is stopped (no wait PSW)");
+                case DISABLED_WAIT -> {
+                    for (Psw p : r.waitPsws()) {
+                        err.println("pvsim: disabled wait, PSW " + p);
+                    }
+                }
+            }
+            err.flush();
+            return r.success() ? 0 : 1;
+        }
+
+        static long parseSize(String s) {
+            String t = s.trim().toUpperCase();
+            long mult = 1;
+            if (t.endsWith("K")) {
+                mult = 1L << 10;
+            } else if (t.endsWith("M")) {
+                mult = 1L << 20;
+            } else if (t.endsWith("G")) {
+                mult = 1L << 30;
+            }
+            if (mult != 1) {
+                t = t.substring(0, t.length() - 1);
+            }
+            long v;
+            try {
+                v = Long.parseLong(t) * mult;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--memory: not a size: " + s);
+            }
+            if (v < 64 * 1024 || (v & 4095) != 0) {
+                throw new IllegalArgumentException("--memory: must be a multiple of 4K and at least 64K: " + s);
+            }
+            return v;
+        }
+    }
+}

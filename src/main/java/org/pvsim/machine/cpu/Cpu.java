@@ -1,0 +1,707 @@
+package org.pvsim.machine.cpu;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import org.pvsim.machine.ProgramInterruption;
+import org.pvsim.machine.storage.Storage;
+
+/**
+ * One z/Architecture CPU: its registers, PSW, prefix, timers, and the run loop that executes
+ * pre-decoded instructions from the {@link CodeCache}.
+ *
+ * <p>Storage is reached through small direct-mapped TLBs keyed by the real page, so that prefixing is
+ * applied once per page and a hit costs one compare plus the frame-ownership check (one int compare
+ * against the expected tag; any other tag goes to {@link Storage#checkAccess}, which raises the
+ * architected exception). Pages holding decoded code never enter the write TLB, so a store into code
+ * takes the slow path, which drops the decoded page (self-modifying code stays correct).
+ *
+ * <p>DAT is not modelled: fetching an instruction with PSW bit 5 on raises a translation-specification
+ * exception.
+ */
+public final class Cpu {
+    static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+
+    private static final int TLB_SIZE = 64;
+    private static final int TLB_MASK = TLB_SIZE - 1;
+
+    public enum State { STOPPED, OPERATING }
+
+    // ---- architected state --------------------------------------------------------------------
+    public final long[] gr = new long[16];
+    public final long[] cr = new long[16];
+    public final int[] ar = new int[16];
+    public final long[] fpr = new long[16];
+    public int fpc;
+    /** PSW mask without the condition code (kept in {@link #cc}). */
+    long pswMask;
+    /** Instruction address; during execution already advanced past the current instruction. */
+    public long ia;
+    public int cc;
+    /** Effective-address mask of the addressing mode (24, 31 or 64 bits). */
+    long amask;
+    long prefix;
+    final int cpuAddress;
+    State state = State.STOPPED;
+    final Clocks.CpuTimers timers;
+
+    // ---- machine links ---------------------------------------------------------------------------
+    final Machine machine;
+    final Storage storage;
+    final int domain;
+    /** The tag that passes the ownership check without a call (host frame for the host domain). */
+    private final int fastTag;
+
+    // ---- run-loop state -------------------------------------------------------------------------
+    long insnCount;
+    private long limit;
+    private long codeBase = -1;
+    private Insn[] codeSlots;
+    private CodeCache.Page codePage;
+    /** Length of the instruction being decoded, for the ILC of an operation exception. */
+    int decodeLength;
+    /** An overflow with the program mask on: raised (completing) once the result is stored. */
+    boolean overflowPending;
+    /** Why the CPU stopped by itself (check stop), or null. */
+    String checkStop;
+
+    private final long[] rPage = new long[TLB_SIZE];
+    private final long[] rFrame = new long[TLB_SIZE];
+    private final byte[][] rData = new byte[TLB_SIZE][];
+    private final long[] wPage = new long[TLB_SIZE];
+    private final long[] wFrame = new long[TLB_SIZE];
+    private final byte[][] wData = new byte[TLB_SIZE][];
+
+    // ---- pending interruption conditions (the machine is single-threaded, see Machine) -------------
+    /** Emergency-signal senders, one bit per CPU address. */
+    long emergencyFrom;
+    int externalCallFrom = -1;
+    boolean restartPending;
+
+    Cpu(Machine machine, int cpuAddress, int domain) {
+        this.machine = machine;
+        this.storage = machine.storage();
+        this.cpuAddress = cpuAddress;
+        this.domain = domain;
+        this.fastTag = domain == Storage.HOST ? 0 : Storage.tag(domain, Storage.STATE_SECURE);
+        this.timers = new Clocks.CpuTimers();
+        reset();
+    }
+
+    /** Initial CPU reset: registers, PSW, prefix and timers to their architected reset values. */
+    public void reset() {
+        java.util.Arrays.fill(gr, 0);
+        java.util.Arrays.fill(ar, 0);
+        java.util.Arrays.fill(fpr, 0);
+        java.util.Arrays.fill(cr, 0);
+        cr[0] = 0xe0L; // the initial-reset value of CR0 (bits 56-58)
+        cr[14] = 0xc2000000L;
+        fpc = 0;
+        setPsw(0, 0);
+        prefix = 0;
+        timers.reset();
+        emergencyFrom = 0;
+        externalCallFrom = -1;
+        restartPending = false;
+        flushTlb();
+    }
+
+    public int address() {
+        return cpuAddress;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public int domain() {
+        return domain;
+    }
+
+    public long prefix() {
+        return prefix;
+    }
+
+    public Psw psw() {
+        return new Psw(pswMask | (long) cc << Psw.CC_SHIFT, ia);
+    }
+
+    public long instructionCount() {
+        return insnCount;
+    }
+
+    public boolean problemState() {
+        return (pswMask & Psw.PROBLEM) != 0;
+    }
+
+    /** Loads a PSW (no validity check: callers check, as LPSWE does). */
+    public void setPsw(long mask, long address) {
+        pswMask = mask & ~Psw.CC;
+        cc = (int) (mask >>> Psw.CC_SHIFT) & 3;
+        amask = Psw.addressMask(mask);
+        ia = address;
+        codeBase = -1;
+        endSlice();
+    }
+
+    /** Starts a stopped CPU (IPL, SIGP START/RESTART). */
+    public void start() {
+        state = State.OPERATING;
+    }
+
+    public void stop() {
+        state = State.STOPPED;
+        endSlice();
+    }
+
+    boolean isWaiting() {
+        return (pswMask & Psw.WAIT) != 0;
+    }
+
+    /** Ends the current slice after this instruction so the machine looks at interruptions again. */
+    public void endSlice() {
+        limit = insnCount;
+    }
+
+    // ---- run loop ----------------------------------------------------------------------------------
+
+    /** Executes up to {@code max} instructions; returns how many were executed. */
+    long run(long max) {
+        long start = insnCount;
+        limit = start + max;
+        while (insnCount < limit && state == State.OPERATING && !isWaiting()) {
+            loop();
+        }
+        return insnCount - start;
+    }
+
+    /**
+     * The interpreter loop. A program interruption raised by a handler (or by the fetch, with
+     * {@code in} still null) is delivered here, where the instruction address and length are known.
+     */
+    private void loop() {
+        while (insnCount < limit) {
+            long a = ia;
+            Insn in = null;
+            try {
+                if ((a & ~Storage.PAGE_MASK) != codeBase) {
+                    fetchPage(a);
+                }
+                in = codeSlots[(int) (a & Storage.PAGE_MASK) >>> 1];
+                if (in == null) {
+                    in = decodeAt(a);
+                }
+                ia = (a + in.length) & amask;
+                if (in.fast == FastPath.NONE) {
+                    in.handler.exec(this, in);
+                } else {
+                    fast(in);
+                }
+            } catch (ProgramInterruption pi) {
+                Interruptions.program(this, pi, a, in);
+            }
+            insnCount++;
+        }
+    }
+
+    /** The hot instructions, inline (see {@link FastPath}); same semantics as their handlers. */
+    private void fast(Insn in) {
+        final long[] g = gr;
+        switch (in.fast) {
+            case FastPath.LG -> g[in.r1] = load64(ea(in));
+            case FastPath.STG -> store64(ea(in), g[in.r1]);
+            case FastPath.LGR -> g[in.r1] = g[in.r2];
+            case FastPath.LGHI -> g[in.r1] = in.i2;
+            case FastPath.AGHI -> {
+                g[in.r1] = FixedPoint.add64(this, g[in.r1], in.i2);
+                FixedPoint.finish(this);
+            }
+            case FastPath.AGR -> {
+                g[in.r1] = FixedPoint.add64(this, g[in.r1], g[in.r2]);
+                FixedPoint.finish(this);
+            }
+            case FastPath.AGHIK -> {
+                g[in.r1] = FixedPoint.add64(this, g[in.r3], in.i2);
+                FixedPoint.finish(this);
+            }
+            case FastPath.AHI -> {
+                FixedPoint.set32(this, in.r1, FixedPoint.add32(this, (int) g[in.r1], (int) in.i2));
+                FixedPoint.finish(this);
+            }
+            case FastPath.AHIK -> {
+                FixedPoint.set32(this, in.r1, FixedPoint.add32(this, (int) g[in.r3], (int) in.i2));
+                FixedPoint.finish(this);
+            }
+            case FastPath.LA, FastPath.LAY -> FixedPoint.setAddress(this, in.r1, ea(in));
+            case FastPath.LARL -> FixedPoint.setAddress(this, in.r1, FixedPoint.relative(this, in));
+            case FastPath.BRC, FastPath.BRCL -> {
+                if ((in.r1 & (8 >>> cc)) != 0) {
+                    ia = (ia - in.length + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.BRCTG -> {
+                if (--g[in.r1] != 0) {
+                    ia = (ia - 4 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.BRCT -> {
+                int v = (int) g[in.r1] - 1;
+                FixedPoint.set32(this, in.r1, v);
+                if (v != 0) {
+                    ia = (ia - 4 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.BRASL -> {
+                long t = (ia - 6 + 2 * in.i2) & amask;
+                Branch.link(this, in.r1);
+                ia = t;
+            }
+            case FastPath.BCR -> {
+                if (in.r2 != 0 && (in.r1 & (8 >>> cc)) != 0) {
+                    branchTo(g[in.r2]);
+                }
+            }
+            case FastPath.CGIJ -> {
+                if ((in.r2 & (8 >>> FixedPoint.ccCompare(g[in.r1], (byte) in.i5))) != 0) {
+                    ia = (ia - 6 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.CIJ -> {
+                if ((in.r2 & (8 >>> FixedPoint.ccCompare((int) g[in.r1], (byte) in.i5))) != 0) {
+                    ia = (ia - 6 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.CLGIJ -> {
+                if ((in.r2 & (8 >>> FixedPoint.ccCompareUnsigned(g[in.r1], in.i5))) != 0) {
+                    ia = (ia - 6 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.CLIJ -> {
+                if ((in.r2 & (8 >>> FixedPoint.ccCompareUnsigned(g[in.r1] & 0xffffffffL, in.i5))) != 0) {
+                    ia = (ia - 6 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.CGRJ -> {
+                if ((in.m & (8 >>> FixedPoint.ccCompare(g[in.r1], g[in.r2]))) != 0) {
+                    ia = (ia - 6 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.CRJ -> {
+                if ((in.m & (8 >>> FixedPoint.ccCompare((int) g[in.r1], (int) g[in.r2]))) != 0) {
+                    ia = (ia - 6 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.CLGRJ -> {
+                if ((in.m & (8 >>> FixedPoint.ccCompareUnsigned(g[in.r1], g[in.r2]))) != 0) {
+                    ia = (ia - 6 + 2 * in.i2) & amask;
+                }
+            }
+            case FastPath.L -> FixedPoint.set32(this, in.r1, load32(ea(in)));
+            case FastPath.ST -> store32(ea(in), (int) g[in.r1]);
+            case FastPath.LR -> FixedPoint.set32(this, in.r1, g[in.r2]);
+            case FastPath.LHI -> FixedPoint.set32(this, in.r1, in.i2);
+            case FastPath.LTGR -> cc = FixedPoint.ccSigned(g[in.r1] = g[in.r2]);
+            case FastPath.LTR -> {
+                int v = (int) g[in.r2];
+                FixedPoint.set32(this, in.r1, v);
+                cc = FixedPoint.ccSigned(v);
+            }
+            case FastPath.LLGC -> g[in.r1] = load8(ea(in));
+            case FastPath.LLGH -> g[in.r1] = load16(ea(in));
+            case FastPath.LLC -> FixedPoint.set32(this, in.r1, load8(ea(in)));
+            case FastPath.LLCR -> FixedPoint.set32(this, in.r1, g[in.r2] & 0xff);
+            case FastPath.STC -> store8(ea(in), (int) g[in.r1]);
+            case FastPath.IC -> g[in.r1] = (g[in.r1] & ~0xffL) | load8(ea(in));
+            case FastPath.LGF -> g[in.r1] = load32(ea(in));
+            case FastPath.LGFR -> g[in.r1] = (int) g[in.r2];
+            case FastPath.LLGFR -> g[in.r1] = g[in.r2] & 0xffffffffL;
+            case FastPath.SLLG -> g[in.r1] = g[in.r3] << (int) ea(in.b2, in.d2);
+            case FastPath.SRLG -> g[in.r1] = g[in.r3] >>> (int) ea(in.b2, in.d2);
+            case FastPath.XR, FastPath.NR -> {
+                int v = in.fast == FastPath.XR ? (int) g[in.r1] ^ (int) g[in.r2] : (int) g[in.r1] & (int) g[in.r2];
+                FixedPoint.set32(this, in.r1, v);
+                cc = v == 0 ? 0 : 1;
+            }
+            case FastPath.CHI -> cc = FixedPoint.ccCompare((int) g[in.r1], in.i2);
+            case FastPath.CGHI -> cc = FixedPoint.ccCompare(g[in.r1], in.i2);
+            case FastPath.CGR -> cc = FixedPoint.ccCompare(g[in.r1], g[in.r2]);
+            case FastPath.CLGR -> cc = FixedPoint.ccCompareUnsigned(g[in.r1], g[in.r2]);
+            default -> in.handler.exec(this, in);
+        }
+    }
+
+    /** Executes exactly one instruction (tracing); returns it, or null if an interruption was taken. */
+    Insn step() {
+        long saved = limit;
+        limit = insnCount + 1;
+        long a = ia;
+        Insn peeked = peek();
+        loop();
+        limit = saved;
+        return peeked;
+    }
+
+    /** The instruction at the current PSW address, decoded but not executed (for traces). */
+    Insn peek() {
+        try {
+            return machine.decoder().decode(fetchBytes(ia));
+        } catch (ProgramInterruption e) {
+            return null;
+        }
+    }
+
+    private void fetchPage(long a) {
+        if ((a & 1) != 0) {
+            throw new ProgramInterruption(ProgramInterruption.SPECIFICATION, a);
+        }
+        if ((pswMask & Psw.DAT) != 0) {
+            throw new ProgramInterruption(ProgramInterruption.TRANSLATION_SPECIFICATION, a);
+        }
+        long abs = realToAbsolute(a);
+        if (abs >= storage.size()) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
+        }
+        long frame = abs >>> Storage.PAGE_SHIFT;
+        storage.checkAccess(frame, domain, a);
+        codePage = machine.codeCache().page(frame);
+        codeSlots = codePage.slots;
+        codeBase = a & ~Storage.PAGE_MASK;
+    }
+
+    private Insn decodeAt(long a) {
+        long bits = fetchBytes(a);
+        decodeLength = Decoder.length((int) (bits >>> 56) & 0xff);
+        Insn in = machine.decoder().decode(bits);
+        if ((a & Storage.PAGE_MASK) + in.length <= Storage.PAGE_SIZE) {
+            codeSlots[(int) (a & Storage.PAGE_MASK) >>> 1] = in; // cross-page instructions are not cached
+        }
+        return in;
+    }
+
+    /** The (up to) 6 bytes at {@code a}, left-aligned; the page of {@code a} has been checked. */
+    long fetchBytes(long a) {
+        long bits = 0;
+        int first = fetchByte(a);
+        int len = Decoder.length(first);
+        bits = (long) first << 56;
+        for (int i = 1; i < len; i++) {
+            bits |= (long) fetchByte((a + i) & amask) << (56 - 8 * i);
+        }
+        return bits;
+    }
+
+    private int fetchByte(long a) {
+        if ((pswMask & Psw.DAT) != 0) {
+            throw new ProgramInterruption(ProgramInterruption.TRANSLATION_SPECIFICATION, a);
+        }
+        long abs = realToAbsolute(a);
+        if (abs >= storage.size()) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
+        }
+        long frame = abs >>> Storage.PAGE_SHIFT;
+        storage.checkAccess(frame, domain, a);
+        return storage.rawFrameForRead(frame)[(int) (abs & Storage.PAGE_MASK)] & 0xff;
+    }
+
+    /** A decoded page changed: forget it if it is the one being executed. */
+    void codePageDropped(CodeCache.Page page) {
+        if (codePage == page) {
+            codeBase = -1;
+            codePage = null;
+        }
+    }
+
+    /** Called when {@code frame} starts holding decoded code: its stores must take the slow path. */
+    void frameBecameCode(long frame) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (wFrame[i] == frame) {
+                wPage[i] = -1;
+            }
+        }
+    }
+
+    public void flushTlb() {
+        java.util.Arrays.fill(rPage, -1);
+        java.util.Arrays.fill(wPage, -1);
+        codeBase = -1;
+    }
+
+    // ---- addresses ---------------------------------------------------------------------------------
+
+    /** Applies prefixing: real address to absolute address. */
+    public long realToAbsolute(long real) {
+        long page = real & ~0x1fffL;
+        if (page == 0) {
+            return real + prefix;
+        }
+        if (page == prefix) {
+            return real - prefix;
+        }
+        return real;
+    }
+
+    /** Effective address of an RX/RXY operand: X2 + B2 + D2 in the current addressing mode. */
+    public long ea(Insn in) {
+        long a = in.d2;
+        if (in.x2 != 0) {
+            a += gr[in.x2];
+        }
+        if (in.b2 != 0) {
+            a += gr[in.b2];
+        }
+        return a & amask;
+    }
+
+    /** Effective address B + D. */
+    public long ea(int b, long d) {
+        return (b == 0 ? d : gr[b] + d) & amask;
+    }
+
+    public long wrap(long a) {
+        return a & amask;
+    }
+
+    public long addressMask() {
+        return amask;
+    }
+
+    // ---- storage: loads --------------------------------------------------------------------------
+
+    private byte[] readFrame(long a) {
+        long page = a >>> Storage.PAGE_SHIFT;
+        int i = (int) page & TLB_MASK;
+        if (rPage[i] != page) {
+            fillRead(a, i);
+        }
+        long frame = rFrame[i];
+        if (storage.tagOf(frame) != fastTag) {
+            storage.checkAccess(frame, domain, a);
+        }
+        return rData[i];
+    }
+
+    private void fillRead(long a, int i) {
+        long abs = realToAbsolute(a);
+        if (abs >= storage.size()) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
+        }
+        long frame = abs >>> Storage.PAGE_SHIFT;
+        storage.checkAccess(frame, domain, a);
+        // materialise: a cached shared zero frame would hide a later store
+        rData[i] = storage.rawFrameForWrite(frame);
+        rFrame[i] = frame;
+        rPage[i] = a >>> Storage.PAGE_SHIFT;
+    }
+
+    private byte[] writeFrame(long a, int len) {
+        long page = a >>> Storage.PAGE_SHIFT;
+        int i = (int) page & TLB_MASK;
+        if (wPage[i] != page) {
+            return fillWrite(a, i, len);
+        }
+        long frame = wFrame[i];
+        if (storage.tagOf(frame) != fastTag) {
+            storage.checkAccess(frame, domain, a);
+        }
+        return wData[i];
+    }
+
+    /**
+     * Write-TLB miss. A frame holding decoded code is not cached: each store into it forgets the
+     * decoded instructions that overlap the stored bytes (an instruction starts at most 4 bytes before).
+     */
+    private byte[] fillWrite(long a, int i, int len) {
+        long abs = realToAbsolute(a);
+        if (abs >= storage.size()) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
+        }
+        long frame = abs >>> Storage.PAGE_SHIFT;
+        storage.checkAccess(frame, domain, a);
+        byte[] data = storage.rawFrameForWrite(frame);
+        CodeCache.Page code = machine.codeCache().get(frame);
+        if (code != null) {
+            int off = (int) (abs & Storage.PAGE_MASK);
+            code.invalidate(off, Math.min(len, Storage.PAGE_SIZE - off));
+            return data;
+        }
+        wData[i] = data;
+        wFrame[i] = frame;
+        wPage[i] = a >>> Storage.PAGE_SHIFT;
+        return data;
+    }
+
+    public int load8(long a) {
+        return readFrame(a)[(int) (a & Storage.PAGE_MASK)] & 0xff;
+    }
+
+    public int load16(long a) {
+        int off = (int) (a & Storage.PAGE_MASK);
+        if (off <= Storage.PAGE_SIZE - 2) {
+            return (short) SHORT.get(readFrame(a), off) & 0xffff;
+        }
+        return (int) loadSlow(a, 2);
+    }
+
+    public int load32(long a) {
+        int off = (int) (a & Storage.PAGE_MASK);
+        if (off <= Storage.PAGE_SIZE - 4) {
+            return (int) INT.get(readFrame(a), off);
+        }
+        return (int) loadSlow(a, 4);
+    }
+
+    public long load64(long a) {
+        int off = (int) (a & Storage.PAGE_MASK);
+        if (off <= Storage.PAGE_SIZE - 8) {
+            return (long) LONG.get(readFrame(a), off);
+        }
+        return loadSlow(a, 8);
+    }
+
+    private long loadSlow(long a, int len) {
+        // check both pages before reading, so that a fault leaves nothing half done
+        readFrame(a);
+        readFrame((a + len - 1) & amask);
+        long v = 0;
+        for (int i = 0; i < len; i++) {
+            v = v << 8 | load8((a + i) & amask);
+        }
+        return v;
+    }
+
+    // ---- storage: stores -------------------------------------------------------------------------
+
+    public void store8(long a, int v) {
+        writeFrame(a, 1)[(int) (a & Storage.PAGE_MASK)] = (byte) v;
+    }
+
+    public void store16(long a, int v) {
+        int off = (int) (a & Storage.PAGE_MASK);
+        if (off <= Storage.PAGE_SIZE - 2) {
+            SHORT.set(writeFrame(a, 2), off, (short) v);
+        } else {
+            storeSlow(a, v, 2);
+        }
+    }
+
+    public void store32(long a, int v) {
+        int off = (int) (a & Storage.PAGE_MASK);
+        if (off <= Storage.PAGE_SIZE - 4) {
+            INT.set(writeFrame(a, 4), off, v);
+        } else {
+            storeSlow(a, v, 4);
+        }
+    }
+
+    public void store64(long a, long v) {
+        int off = (int) (a & Storage.PAGE_MASK);
+        if (off <= Storage.PAGE_SIZE - 8) {
+            LONG.set(writeFrame(a, 8), off, v);
+        } else {
+            storeSlow(a, v, 8);
+        }
+    }
+
+    private void storeSlow(long a, long v, int len) {
+        writeFrame(a, 1);
+        writeFrame((a + len - 1) & amask, 1);
+        for (int i = len - 1; i >= 0; i--) {
+            store8((a + i) & amask, (int) v);
+            v >>>= 8;
+        }
+    }
+
+    /** Checks that every byte of [a, a+len) can be read (len >= 1), before an instruction changes anything. */
+    public void checkRead(long a, long len) {
+        long end = (a + len - 1) & amask;
+        for (long p = a; ; p = ((p | Storage.PAGE_MASK) + 1) & amask) {
+            readFrame(p);
+            if (((p ^ end) & ~Storage.PAGE_MASK) == 0) {
+                break;
+            }
+        }
+    }
+
+    private void checkWritable(long a) {
+        long abs = realToAbsolute(a);
+        if (abs >= storage.size()) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
+        }
+        storage.checkAccess(abs >>> Storage.PAGE_SHIFT, domain, a);
+    }
+
+    /** Checks that every byte of [a, a+len) can be stored into (len >= 1). */
+    public void checkWrite(long a, long len) {
+        long end = (a + len - 1) & amask;
+        for (long p = a; ; p = ((p | Storage.PAGE_MASK) + 1) & amask) {
+            checkWritable(p);
+            if (((p ^ end) & ~Storage.PAGE_MASK) == 0) {
+                break;
+            }
+        }
+    }
+
+    // ---- lowcore (real addresses 0..8191 of this CPU) -------------------------------------------------
+
+    /** Absolute address of a lowcore field of this CPU. */
+    public long lowcore(int offset) {
+        return prefix + offset;
+    }
+
+    long absLoad64(long abs) {
+        return storage.readLong(abs, domain);
+    }
+
+    void absStore(long abs, long v, int len) {
+        storage.writeUnsigned(abs, v, len, domain);
+        machine.storageChanged(abs, len);
+    }
+
+    // ---- helpers for handlers --------------------------------------------------------------------
+
+    /** Branches to an address from a register or storage (odd addresses fault at the next fetch). */
+    public void branchTo(long target) {
+        ia = target & amask;
+        if ((target & 1) != 0) {
+            codeBase = -1;
+        }
+    }
+
+    /** Link information of BAS/BASR/BRAS in the current addressing mode. */
+    long linkInfo() {
+        if (amask == -1L) {
+            return ia;
+        }
+        long low = amask == 0x7fffffffL ? (0x80000000L | ia) : ia;
+        return low;
+    }
+
+    /** Raises a privileged-operation exception in the problem state. */
+    public void privileged() {
+        if ((pswMask & Psw.PROBLEM) != 0) {
+            throw new ProgramInterruption(ProgramInterruption.PRIVILEGED_OPERATION);
+        }
+    }
+
+
+    public long pswMaskWithoutCc() {
+        return pswMask;
+    }
+
+    /** Replaces the system mask (PSW bits 0-7), as SSM/STOSM/STNSM do. */
+    void setSystemMask(int sm) {
+        long mask = (pswMask & 0x00ffffffffffffffL) | ((long) (sm & 0xff) << 56);
+        setPsw(mask | (long) cc << Psw.CC_SHIFT, ia);
+    }
+
+    @Override
+    public String toString() {
+        return "CPU " + cpuAddress + " " + state + " PSW " + psw();
+    }
+}

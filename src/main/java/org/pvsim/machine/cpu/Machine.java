@@ -1,0 +1,313 @@
+package org.pvsim.machine.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.pvsim.machine.sclp.Sclp;
+import org.pvsim.machine.storage.Storage;
+
+/**
+ * The CPUs of one configuration (an LPAR) with their storage, decode cache, clocks and SCLP.
+ *
+ * <p>Scheduling: the CPUs are time-sliced on the calling thread, round robin, {@link #SLICE}
+ * instructions at a time (a slice ends early when an instruction may have made an interruption
+ * deliverable: SIGP, SERVC, PSW and control-register changes). One thread keeps the machine's state
+ * free of data races without a lock on the hot path, and makes every run with {@code deterministic}
+ * clocks reproducible instruction for instruction. The cost is no real parallelism, which a model that
+ * exists to be inspected does not need.
+ */
+public final class Machine {
+    public static final int SLICE = 20_000;
+    public static final int MAX_CPUS = 64;
+
+    /** Options of the machine. */
+    public record Options(long memory, int cpus, boolean deterministic, boolean ultravisor) {
+        public Options {
+            if (cpus < 1 || cpus > MAX_CPUS) {
+                throw new IllegalArgumentException("number of CPUs must be 1.." + MAX_CPUS + ": " + cpus);
+            }
+        }
+    }
+
+    /** How a run ended. */
+    public enum Ending { DISABLED_WAIT, STOPPED, ENABLED_WAIT_FOREVER, INSTRUCTION_LIMIT, CHECK_STOP }
+
+    public record Result(Ending ending, List<Psw> waitPsws, long instructions, String detail) {
+        /** Success: every CPU stopped or in a disabled wait, and every wait PSW's address ends in 0xfff. */
+        public boolean success() {
+            return (ending == Ending.DISABLED_WAIT || ending == Ending.STOPPED) && !waitPsws.isEmpty()
+                    && waitPsws.stream().allMatch(p -> (p.address() & 0xfff) == 0xfff);
+        }
+    }
+
+    private final Options options;
+    private final Storage storage;
+    private final Cpu[] cpus;
+    private final List<Cpu> cpuList;
+    private final CodeCache codeCache;
+    private final Decoder decoder;
+    private final Clocks clocks;
+    private final Sclp sclp;
+    private final Facilities facilities;
+    private UvcHandler uvcHandler;
+    private DiagnoseHandler diagnoseHandler;
+    private boolean serviceSignal;
+    private long serviceSignalParam;
+    private Consumer<String> trace;
+    private long traceLeft;
+    private long programInterruptions;
+
+    public Machine(Options options, Consumer<String> console) {
+        this.options = options;
+        this.storage = new Storage(options.memory());
+        this.decoder = Decoder.standard();
+        this.cpus = new Cpu[options.cpus()];
+        this.codeCache = new CodeCache(this, storage.frameCount());
+        this.clocks = new Clocks(this, options.deterministic());
+        this.facilities = Facilities.standard(options.ultravisor());
+        for (int i = 0; i < cpus.length; i++) {
+            cpus[i] = new Cpu(this, i, Storage.HOST);
+        }
+        this.cpuList = List.of(cpus);
+        this.sclp = new Sclp(new SclpPort(), console);
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public List<Cpu> cpus() {
+        return cpuList == null ? List.of() : cpuList;
+    }
+
+    public Cpu cpu(int address) {
+        return address >= 0 && address < cpus.length ? cpus[address] : null;
+    }
+
+    Decoder decoder() {
+        return decoder;
+    }
+
+    CodeCache codeCache() {
+        return codeCache;
+    }
+
+    public Clocks clocks() {
+        return clocks;
+    }
+
+    public Sclp sclp() {
+        return sclp;
+    }
+
+    public Facilities facilities() {
+        return facilities;
+    }
+
+    public void setUvcHandler(UvcHandler h) {
+        this.uvcHandler = h;
+    }
+
+    UvcHandler uvcHandler() {
+        return uvcHandler;
+    }
+
+    public void setDiagnoseHandler(DiagnoseHandler h) {
+        this.diagnoseHandler = h;
+    }
+
+    DiagnoseHandler diagnoseHandler() {
+        return diagnoseHandler;
+    }
+
+    /** Prints each of the next {@code count} executed instructions to {@code sink}. */
+    public void trace(long count, Consumer<String> sink) {
+        this.traceLeft = count;
+        this.trace = sink;
+    }
+
+    public long programInterruptions() {
+        return programInterruptions;
+    }
+
+    void recordProgramInterruption(Cpu cpu, int code, long address) {
+        programInterruptions++;
+        if (traceLeft > 0 && trace != null) {
+            trace.accept(String.format("cpu %d: program interruption 0x%02x at 0x%x", cpu.cpuAddress, code, address));
+        }
+    }
+
+    /** Firmware or a loader changed storage bytes: forget the decoded instructions they overlap. */
+    public void storageChanged(long absolute, long length) {
+        if (length <= 0) {
+            return;
+        }
+        long end = absolute + length;
+        for (long f = absolute >>> Storage.PAGE_SHIFT; f <= (end - 1) >>> Storage.PAGE_SHIFT; f++) {
+            CodeCache.Page p = f < storage.frameCount() ? codeCache.get(f) : null;
+            if (p != null) {
+                long from = Math.max(absolute, f << Storage.PAGE_SHIFT);
+                long to = Math.min(end, (f + 1) << Storage.PAGE_SHIFT);
+                p.invalidate((int) (from & Storage.PAGE_MASK), (int) (to - from));
+            }
+        }
+    }
+
+    /** Firmware replaced or cleared frames (ownership, import, destroy): CPUs must look them up again. */
+    public void framesReplaced() {
+        for (Cpu c : cpus) {
+            c.flushTlb();
+        }
+    }
+
+    // ---- service signal (SCLP completion) --------------------------------------------------------
+
+    boolean serviceSignalPending() {
+        return serviceSignal;
+    }
+
+    long takeServiceSignal() {
+        serviceSignal = false;
+        return serviceSignalParam;
+    }
+
+    /** The SCLP's view of the machine: storage for SCCBs and the service-signal interruption. */
+    private final class SclpPort implements Sclp.Port {
+        @Override
+        public Storage storage() {
+            return storage;
+        }
+
+        @Override
+        public void written(long absolute, int length) {
+            storageChanged(absolute, length);
+        }
+
+        @Override
+        public void serviceSignal(long parameter) {
+            serviceSignal = true;
+            serviceSignalParam = parameter;
+        }
+
+        @Override
+        public long memorySize() {
+            return storage.size();
+        }
+
+        @Override
+        public int cpuCount() {
+            return cpus.length;
+        }
+    }
+
+    // ---- IPL and run -----------------------------------------------------------------------------
+
+    /** Starts CPU 0 with {@code psw}; the other CPUs stay stopped until a SIGP starts them. */
+    public void ipl(Psw psw) {
+        for (Cpu c : cpus) {
+            c.reset();
+        }
+        cpus[0].setPsw(psw.mask(), psw.address());
+        cpus[0].start();
+    }
+
+    /** Runs until every CPU is stopped or in a disabled wait, or {@code maxInstructions} are done. */
+    public Result run(long maxInstructions) {
+        long total = 0;
+        while (true) {
+            boolean ran = false;
+            for (Cpu c : cpus) {
+                if (c.checkStop != null) {
+                    return new Result(Ending.CHECK_STOP, List.of(c.psw()), total,
+                            "CPU " + c.cpuAddress + ": " + c.checkStop);
+                }
+                if (c.state != Cpu.State.OPERATING) {
+                    continue;
+                }
+                Interruptions.deliverPending(c);
+                if (c.isWaiting() || c.state != Cpu.State.OPERATING) {
+                    continue;
+                }
+                long budget = Math.min(SLICE, maxInstructions - total);
+                if (budget <= 0) {
+                    return new Result(Ending.INSTRUCTION_LIMIT, List.of(), total,
+                            "instruction limit of " + maxInstructions + " reached");
+                }
+                if (traceLeft > 0) {
+                    total += traceSteps(c, budget);
+                } else {
+                    total += c.run(budget);
+                }
+                ran = true;
+            }
+            if (ran) {
+                continue;
+            }
+            for (Cpu c : cpus) {
+                if (c.checkStop != null) {
+                    return new Result(Ending.CHECK_STOP, List.of(c.psw()), total,
+                            "CPU " + c.cpuAddress + ": " + c.checkStop);
+                }
+            }
+            // nothing ran: every CPU is stopped or waiting
+            List<Cpu> enabledWaiting = new ArrayList<>();
+            List<Psw> waits = new ArrayList<>();
+            for (Cpu c : cpus) {
+                if (c.state == Cpu.State.OPERATING) {
+                    if ((c.pswMask & (Psw.EXT | Psw.IO)) != 0) {
+                        enabledWaiting.add(c);
+                    } else {
+                        waits.add(c.psw());
+                    }
+                }
+            }
+            if (enabledWaiting.isEmpty()) {
+                return new Result(waits.isEmpty() ? Ending.STOPPED : Ending.DISABLED_WAIT, waits, total,
+                        waits.isEmpty() ? "every CPU is stopped" : "disabled wait");
+            }
+            long deadline = Long.MAX_VALUE;
+            for (Cpu c : enabledWaiting) {
+                deadline = Math.min(deadline, Interruptions.nextTimerDeadline(c));
+            }
+            if (deadline == Long.MAX_VALUE && !serviceSignal) {
+                return new Result(Ending.ENABLED_WAIT_FOREVER, List.of(enabledWaiting.get(0).psw()), total,
+                        "every CPU waits and no interruption can arrive");
+            }
+            if (deadline != Long.MAX_VALUE) {
+                long nanos = clocks.nanosUntil(deadline);
+                if (clocks.deterministic()) {
+                    clocks.skip(nanos);
+                } else if (nanos > 0) {
+                    sleep(Math.min(nanos, 10_000_000L));
+                }
+            }
+        }
+    }
+
+    private long traceSteps(Cpu c, long budget) {
+        long done = 0;
+        while (done < budget && traceLeft > 0 && c.state == Cpu.State.OPERATING && !c.isWaiting()) {
+            long a = c.ia;
+            Insn in = c.step();
+            traceLeft--;
+            done++;
+            trace.accept(String.format("cpu %d %016x  %s", c.cpuAddress, a, in == null ? "(no instruction)" : in));
+        }
+        if (done < budget && c.state == Cpu.State.OPERATING && !c.isWaiting()) {
+            done += c.run(budget - done);
+        }
+        return done;
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

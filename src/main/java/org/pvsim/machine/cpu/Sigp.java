@@ -1,0 +1,153 @@
+package org.pvsim.machine.cpu;
+
+import static org.pvsim.machine.cpu.Format.*;
+
+/**
+ * SIGNAL PROCESSOR between the CPUs of the machine. The order code is the low byte of the
+ * second-operand address, the target CPU address is in R3, the parameter in R1+1 (R1 if odd);
+ * status goes to R1 with cc 1. Orders complete at once (the machine is single-threaded), so cc 2
+ * (busy) is never returned.
+ */
+final class Sigp {
+    private Sigp() {
+    }
+
+    static final int SENSE = 0x01;
+    static final int EXTERNAL_CALL = 0x02;
+    static final int EMERGENCY_SIGNAL = 0x03;
+    static final int START = 0x04;
+    static final int STOP = 0x05;
+    static final int RESTART = 0x06;
+    static final int STOP_AND_STORE_STATUS = 0x09;
+    static final int INITIAL_CPU_RESET = 0x0b;
+    static final int CPU_RESET = 0x0c;
+    static final int SET_PREFIX = 0x0d;
+    static final int STORE_STATUS_AT_ADDRESS = 0x0e;
+    static final int SET_ARCHITECTURE = 0x12;
+    static final int SENSE_RUNNING_STATUS = 0x15;
+
+    static final long STATUS_INVALID_ORDER = 0x00000002L;
+    static final long STATUS_STOPPED = 0x00000040L;
+    static final long STATUS_INVALID_PARAMETER = 0x00000100L;
+    static final long STATUS_INCORRECT_STATE = 0x00000200L;
+    static final long STATUS_EXT_CALL_PENDING = 0x00000080L;
+    static final long STATUS_NOT_RUNNING = 0x00000400L;
+
+    static void register(Decoder d) {
+        d.add(0xae00, "sigp", RS, (c, i) -> {
+            c.privileged();
+            int order = (int) c.ea(i.b2, i.d2) & 0xff;
+            int paramReg = i.r1 | 1;
+            long param = c.gr[paramReg];
+            Cpu target = c.machine.cpu((int) c.gr[i.r3] & 0xffff);
+            if (target == null) {
+                c.cc = 3;
+                return;
+            }
+            long status = order(c, target, order, param);
+            if (status != 0) {
+                FixedPoint.set32(c, i.r1, status);
+                c.cc = 1;
+            } else {
+                c.cc = 0;
+            }
+            c.endSlice();
+        });
+    }
+
+    /** Performs the order; returns the status to store (0: order accepted, cc 0). */
+    static long order(Cpu self, Cpu target, int order, long param) {
+        switch (order) {
+            case SENSE:
+                long status = 0;
+                if (target.state == Cpu.State.STOPPED) {
+                    status |= STATUS_STOPPED;
+                }
+                if (target.externalCallFrom >= 0) {
+                    status |= STATUS_EXT_CALL_PENDING;
+                }
+                return status;
+            case EXTERNAL_CALL:
+                if (target.externalCallFrom >= 0) {
+                    return STATUS_EXT_CALL_PENDING;
+                }
+                target.externalCallFrom = self.cpuAddress;
+                return 0;
+            case EMERGENCY_SIGNAL:
+                target.emergencyFrom |= 1L << self.cpuAddress;
+                return 0;
+            case START:
+                target.start();
+                return 0;
+            case STOP:
+                target.stop();
+                return 0;
+            case STOP_AND_STORE_STATUS:
+                target.stop();
+                storeStatus(target, 0);
+                return 0;
+            case RESTART:
+                target.restartPending = true;
+                target.start();
+                return 0;
+            case INITIAL_CPU_RESET:
+            case CPU_RESET:
+                if (target == self) {
+                    return STATUS_INVALID_ORDER;
+                }
+                target.reset();
+                target.stop();
+                return 0;
+            case SET_PREFIX: {
+                if (target.state != Cpu.State.STOPPED) {
+                    return STATUS_INCORRECT_STATE;
+                }
+                long p = param & 0x7fffe000L;
+                if (p + Lowcore.SIZE > self.storage.size()) {
+                    return STATUS_INVALID_PARAMETER;
+                }
+                target.prefix = p;
+                target.flushTlb();
+                return 0;
+            }
+            case STORE_STATUS_AT_ADDRESS: {
+                if (target.state != Cpu.State.STOPPED) {
+                    return STATUS_INCORRECT_STATE;
+                }
+                long a = param & 0x7ffffe00L;
+                if (a + 512 > self.storage.size()) {
+                    return STATUS_INVALID_PARAMETER;
+                }
+                storeStatus(target, a);
+                return 0;
+            }
+            case SET_ARCHITECTURE:
+                return STATUS_INVALID_PARAMETER; // z/Architecture only: ESA/390 mode cannot be entered
+            case SENSE_RUNNING_STATUS:
+                return target.state == Cpu.State.OPERATING && !target.isWaiting() ? 0 : STATUS_NOT_RUNNING;
+            default:
+                return STATUS_INVALID_ORDER;
+        }
+    }
+
+    /**
+     * Stores the CPU's status in the save-area layout: at absolute 0x1200.. of its own prefix area
+     * for STOP AND STORE STATUS (base 0 means "the target's prefix"), or at {@code base} for STORE
+     * STATUS AT ADDRESS.
+     */
+    static void storeStatus(Cpu t, long base) {
+        long b = base == 0 ? t.prefix + Lowcore.SAVE_FPRS : base;
+        for (int k = 0; k < 16; k++) {
+            t.absStore(b + 8L * k, t.fpr[k], 8);
+            t.absStore(b + 0x80 + 8L * k, t.gr[k], 8);
+            t.absStore(b + 0x140 + 4L * k, t.ar[k], 4);
+            t.absStore(b + 0x180 + 8L * k, t.cr[k], 8);
+        }
+        t.absStore(b + 0x100, t.pswMask | (long) t.cc << Psw.CC_SHIFT, 8);
+        t.absStore(b + 0x108, t.ia, 8);
+        t.absStore(b + 0x118, t.prefix, 4);
+        t.absStore(b + 0x11c, t.fpc, 4);
+        t.absStore(b + 0x128, t.machine.clocks().cpuTimer(t.timers), 8);
+        t.absStore(b + 0x130, t.timers.clockComparator >>> 8, 8);
+    }
+}

@@ -1,0 +1,310 @@
+package org.pvsim.machine.cpu;
+
+import static org.pvsim.machine.cpu.Format.*;
+
+import org.pvsim.machine.ProgramInterruption;
+
+/**
+ * Storage-to-storage instructions: MVC, CLC, XC/NC/OC, TR, MVCL(E), CLCL(E), CLST, MVST, SRST.
+ * Every operand range is checked before the first byte changes, and bytes move one at a time left
+ * to right, so overlapping MVC propagates bytes as the architecture defines.
+ * The interruptible long forms complete in one execution (the CPU-determined amount is "all").
+ */
+final class StorageToStorage {
+    private StorageToStorage() {
+    }
+
+    interface ByteOp {
+        int apply(int a, int b);
+    }
+
+    private static void logical(Decoder d, int key, String name, ByteOp op) {
+        d.add(key, name, SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            c.checkRead(a2, len);
+            c.checkWrite(a1, len);
+            int any = 0;
+            for (int k = 0; k < len; k++) {
+                long p = (a1 + k) & c.amask;
+                int v = op.apply(c.load8(p), c.load8((a2 + k) & c.amask)) & 0xff;
+                c.store8(p, v);
+                any |= v;
+            }
+            c.cc = any == 0 ? 0 : 1;
+        });
+    }
+
+    static void register(Decoder d) {
+        d.add(0xd200, "mvc", SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            c.checkRead(a2, len);
+            c.checkWrite(a1, len);
+            for (int k = 0; k < len; k++) {
+                c.store8((a1 + k) & c.amask, c.load8((a2 + k) & c.amask));
+            }
+        });
+        d.add(0xd500, "clc", SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            c.checkRead(a1, len);
+            c.checkRead(a2, len);
+            int cc = 0;
+            for (int k = 0; k < len && cc == 0; k++) {
+                cc = FixedPoint.ccCompare(c.load8((a1 + k) & c.amask), c.load8((a2 + k) & c.amask));
+            }
+            c.cc = cc;
+        });
+        logical(d, 0xd700, "xc", (a, b) -> a ^ b);
+        logical(d, 0xd400, "nc", (a, b) -> a & b);
+        logical(d, 0xd600, "oc", (a, b) -> a | b);
+        d.add(0xd100, "mvn", SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            c.checkRead(a2, len);
+            c.checkWrite(a1, len);
+            for (int k = 0; k < len; k++) {
+                long p = (a1 + k) & c.amask;
+                c.store8(p, (c.load8(p) & 0xf0) | (c.load8((a2 + k) & c.amask) & 0x0f));
+            }
+        });
+        d.add(0xd300, "mvz", SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            c.checkRead(a2, len);
+            c.checkWrite(a1, len);
+            for (int k = 0; k < len; k++) {
+                long p = (a1 + k) & c.amask;
+                c.store8(p, (c.load8(p) & 0x0f) | (c.load8((a2 + k) & c.amask) & 0xf0));
+            }
+        });
+        d.add(0xdc00, "tr", SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            c.checkWrite(a1, len);
+            for (int k = 0; k < len; k++) {
+                long p = (a1 + k) & c.amask;
+                c.store8(p, c.load8((a2 + c.load8(p)) & c.amask));
+            }
+        });
+        d.add(0x0e00, "mvcl", RR, StorageToStorage::mvcl);
+        d.add(0x0f00, "clcl", RR, StorageToStorage::clcl);
+        d.add(0xa800, "mvcle", RS, StorageToStorage::mvcle);
+        d.add(0xa900, "clcle", RS, StorageToStorage::clcle);
+        d.add(0xb25d, "clst", RRE, StorageToStorage::clst);
+        d.add(0xb255, "mvst", RRE, StorageToStorage::mvst);
+        d.add(0xb25e, "srst", RRE, StorageToStorage::srst);
+    }
+
+    private static void evenPair(Insn i, int... regs) {
+        for (int r : regs) {
+            if ((r & 1) != 0) {
+                throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
+            }
+        }
+    }
+
+    /** Length field of MVCL/CLCL: bits 40-63 of the odd register. */
+    private static long len24(Cpu c, int r) {
+        return c.gr[r + 1] & 0xffffff;
+    }
+
+    private static void setAddress(Cpu c, int r, long a) {
+        if (c.amask == -1L) {
+            c.gr[r] = a;
+        } else {
+            FixedPoint.set32(c, r, a & c.amask);
+        }
+    }
+
+    private static void mvcl(Cpu c, Insn i) {
+        evenPair(i, i.r1, i.r2);
+        long a1 = c.gr[i.r1] & c.amask;
+        long a2 = c.gr[i.r2] & c.amask;
+        long l1 = len24(c, i.r1);
+        long l2 = len24(c, i.r2);
+        int pad = (int) (c.gr[i.r2 + 1] >>> 24) & 0xff;
+        c.cc = FixedPoint.ccCompare(l1, l2);
+        // destructive overlap: the source starts inside the destination
+        if (l1 > 0 && l2 > 0 && Long.compareUnsigned((a2 - a1) & c.amask, 0) != 0
+                && Long.compareUnsigned((a1 - a2) & c.amask, Math.min(l1, l2)) < 0 && a1 != a2) {
+            c.cc = 3;
+            return;
+        }
+        if (l1 > 0) {
+            c.checkWrite(a1, l1);
+        }
+        if (Math.min(l1, l2) > 0) {
+            c.checkRead(a2, Math.min(l1, l2));
+        }
+        long k = 0;
+        for (; k < l1; k++) {
+            int v = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
+            c.store8((a1 + k) & c.amask, v);
+        }
+        long moved = Math.min(l1, l2);
+        setAddress(c, i.r1, a1 + l1);
+        setAddress(c, i.r2, a2 + moved);
+        c.gr[i.r1 + 1] &= ~0xffffffL;
+        c.gr[i.r2 + 1] = (c.gr[i.r2 + 1] & ~0xffffffL) | (l2 - moved);
+    }
+
+    private static void clcl(Cpu c, Insn i) {
+        evenPair(i, i.r1, i.r2);
+        long a1 = c.gr[i.r1] & c.amask;
+        long a2 = c.gr[i.r2] & c.amask;
+        long l1 = len24(c, i.r1);
+        long l2 = len24(c, i.r2);
+        int pad = (int) (c.gr[i.r2 + 1] >>> 24) & 0xff;
+        long n = Math.max(l1, l2);
+        long k = 0;
+        int cc = 0;
+        for (; k < n; k++) {
+            int x = k < l1 ? c.load8((a1 + k) & c.amask) : pad;
+            int y = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
+            if (x != y) {
+                cc = x < y ? 1 : 2;
+                break;
+            }
+        }
+        long d1 = Math.min(k, l1);
+        long d2 = Math.min(k, l2);
+        setAddress(c, i.r1, a1 + d1);
+        setAddress(c, i.r2, a2 + d2);
+        c.gr[i.r1 + 1] = (c.gr[i.r1 + 1] & ~0xffffffL) | (l1 - d1);
+        c.gr[i.r2 + 1] = (c.gr[i.r2 + 1] & ~0xffffffL) | (l2 - d2);
+        c.cc = cc;
+    }
+
+    private static long lenLong(Cpu c, int r) {
+        return c.amask == -1L ? c.gr[r + 1] : c.gr[r + 1] & 0xffffffffL;
+    }
+
+    private static void mvcle(Cpu c, Insn i) {
+        evenPair(i, i.r1, i.r3);
+        long a1 = c.gr[i.r1] & c.amask;
+        long a2 = c.gr[i.r3] & c.amask;
+        long l1 = lenLong(c, i.r1);
+        long l2 = lenLong(c, i.r3);
+        int pad = (int) c.ea(i.b2, i.d2) & 0xff;
+        if (l1 > 0) {
+            c.checkWrite(a1, l1);
+        }
+        if (Math.min(l1, l2) > 0) {
+            c.checkRead(a2, Math.min(l1, l2));
+        }
+        for (long k = 0; k < l1; k++) {
+            c.store8((a1 + k) & c.amask, k < l2 ? c.load8((a2 + k) & c.amask) : pad);
+        }
+        long moved = Math.min(l1, l2);
+        setAddress(c, i.r1, a1 + l1);
+        setAddress(c, i.r3, a2 + moved);
+        setLength(c, i.r1 + 1, 0);
+        setLength(c, i.r3 + 1, l2 - moved);
+        c.cc = FixedPoint.ccCompareUnsigned(l1, l2);
+    }
+
+    private static void setLength(Cpu c, int r, long v) {
+        if (c.amask == -1L) {
+            c.gr[r] = v;
+        } else {
+            FixedPoint.set32(c, r, v);
+        }
+    }
+
+    private static void clcle(Cpu c, Insn i) {
+        evenPair(i, i.r1, i.r3);
+        long a1 = c.gr[i.r1] & c.amask;
+        long a2 = c.gr[i.r3] & c.amask;
+        long l1 = lenLong(c, i.r1);
+        long l2 = lenLong(c, i.r3);
+        int pad = (int) c.ea(i.b2, i.d2) & 0xff;
+        long n = Math.max(l1, l2);
+        long k = 0;
+        int cc = 0;
+        for (; k < n; k++) {
+            int x = k < l1 ? c.load8((a1 + k) & c.amask) : pad;
+            int y = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
+            if (x != y) {
+                cc = x < y ? 1 : 2;
+                break;
+            }
+        }
+        long d1 = Math.min(k, l1);
+        long d2 = Math.min(k, l2);
+        setAddress(c, i.r1, a1 + d1);
+        setAddress(c, i.r3, a2 + d2);
+        setLength(c, i.r1 + 1, l1 - d1);
+        setLength(c, i.r3 + 1, l2 - d2);
+        c.cc = cc;
+    }
+
+    private static int terminator(Cpu c) {
+        if ((c.gr[0] & 0xffffff00L) != 0) {
+            throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
+        }
+        return (int) c.gr[0] & 0xff;
+    }
+
+    private static void clst(Cpu c, Insn i) {
+        int end = terminator(c);
+        long a1 = c.gr[i.r1] & c.amask;
+        long a2 = c.gr[i.r2] & c.amask;
+        for (long k = 0; ; k++) {
+            int x = c.load8((a1 + k) & c.amask);
+            int y = c.load8((a2 + k) & c.amask);
+            if (x == end && y == end) {
+                c.cc = 0;
+                return;
+            }
+            if (x == end || (y != end && x < y)) {
+                setAddress(c, i.r1, a1 + k);
+                setAddress(c, i.r2, a2 + k);
+                c.cc = 1;
+                return;
+            }
+            if (y == end || x > y) {
+                setAddress(c, i.r1, a1 + k);
+                setAddress(c, i.r2, a2 + k);
+                c.cc = 2;
+                return;
+            }
+        }
+    }
+
+    private static void mvst(Cpu c, Insn i) {
+        int end = terminator(c);
+        long a1 = c.gr[i.r1] & c.amask;
+        long a2 = c.gr[i.r2] & c.amask;
+        for (long k = 0; ; k++) {
+            int v = c.load8((a2 + k) & c.amask);
+            c.store8((a1 + k) & c.amask, v);
+            if (v == end) {
+                setAddress(c, i.r1, a1 + k);
+                c.cc = 1;
+                return;
+            }
+        }
+    }
+
+    private static void srst(Cpu c, Insn i) {
+        int ch = terminator(c);
+        long end = c.gr[i.r1] & c.amask;
+        long a = c.gr[i.r2] & c.amask;
+        for (; a != end; a = (a + 1) & c.amask) {
+            if (c.load8(a) == ch) {
+                setAddress(c, i.r1, a);
+                c.cc = 1;
+                return;
+            }
+        }
+        c.cc = 2;
+    }
+}

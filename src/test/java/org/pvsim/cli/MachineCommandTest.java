@@ -1,0 +1,105 @@
+package org.pvsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MachineCommandTest {
+    @TempDir
+    Path dir;
+
+    record Outcome(int rc, String out, String err) {
+    }
+
+    Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Outcome(rc, out.toString(), err.toString());
+    }
+
+    Path guest(String name) throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/guests/tests/" + name)) {
+            Path p = dir.resolve(name);
+            Files.write(p, in.readAllBytes());
+            return p;
+        }
+    }
+
+    @Test
+    void helloRunsToTheSuccessWait() throws Exception {
+        Outcome o = run("machine", "run", "--deterministic", guest("hello-O2.elf").toString());
+        assertThat(o.rc()).isZero();
+        assertThat(o.out()).startsWith("hello from pvsim\n");
+        assertThat(o.err()).contains("disabled wait, PSW 0002000180000000 0000000000000fff");
+    }
+
+    @Test
+    void aRunawayGuestIsStoppedByTheInstructionLimit() throws Exception {
+        Outcome o = run("machine", "run", "--max-insns", "1000", guest("crc32-O2.bin").toString());
+        assertThat(o.rc()).isEqualTo(1);
+        assertThat(o.err()).contains("instruction limit of 1000 reached");
+    }
+
+    @Test
+    void aFailureWaitPswExitsWithOne() throws Exception {
+        // a flat image whose IPL PSW is itself a disabled wait at 0xbad
+        byte[] img = new byte[16];
+        byte[] psw = {0x00, 0x0a, 0x00, 0x01, (byte) 0x80, 0x00, 0x0b, (byte) 0xad};
+        System.arraycopy(psw, 0, img, 0, 8);
+        Path p = dir.resolve("wait.bin");
+        Files.write(p, img);
+        Outcome o = run("machine", "run", p.toString());
+        assertThat(o.rc()).isEqualTo(1);
+        assertThat(o.err()).contains("disabled wait, PSW 0002000180000000 0000000000000bad"); // bit 12 is the short format's
+    }
+
+    @Test
+    void truncatedElfGetsOneClearLine() throws Exception {
+        byte[] elf = Files.readAllBytes(guest("hello-O2.elf"));
+        Path p = dir.resolve("cut.elf");
+        Files.write(p, Arrays.copyOf(elf, 100));
+        Outcome o = run("machine", "run", p.toString());
+        assertThat(o.rc()).isEqualTo(1);
+        assertThat(o.err().strip()).startsWith("pvsim: " + p + ": truncated").doesNotContain("\n");
+    }
+
+    @Test
+    void imageLargerThanMemoryIsRejected() throws Exception {
+        byte[] big = Arrays.copyOf(Files.readAllBytes(guest("hello-O2.bin")), 128 * 1024);
+        Path p = dir.resolve("big.bin");
+        Files.write(p, big);
+        Outcome o = run("machine", "run", "--memory", "64K", p.toString());
+        assertThat(o.rc()).isEqualTo(1);
+        assertThat(o.err()).contains("131072 bytes do not fit in 65536 bytes of memory");
+    }
+
+    @Test
+    void notAnImageIsRejected() throws Exception {
+        Path p = dir.resolve("text.bin");
+        Files.writeString(p, "hello world, not a program");
+        Outcome o = run("machine", "run", p.toString());
+        assertThat(o.rc()).isEqualTo(1);
+        assertThat(o.err()).contains("bytes 0-7 are not a valid IPL PSW");
+    }
+
+    @Test
+    void twoCpusRunTheSmpGuest() throws Exception {
+        Outcome o = run("machine", "run", "--cpus", "2", "--deterministic", guest("smp-Os.bin").toString());
+        assertThat(o.rc()).isZero();
+        assertThat(o.out()).contains("hello from cpu 1\n");
+    }
+
+    @Test
+    void traceShowsInstructions() throws Exception {
+        Outcome o = run("machine", "run", "--trace-insn", "3", guest("hello-O2.bin").toString());
+        assertThat(o.err()).contains("larl").contains("lctlg");
+    }
+}

@@ -1,0 +1,120 @@
+package org.pvsim.machine.sclp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pvsim.machine.storage.Storage;
+
+class SclpTest {
+    Storage storage = new Storage(1 << 20);
+    List<String> console = new ArrayList<>();
+    long[] signal = {-1};
+    Sclp sclp = new Sclp(new Sclp.Port() {
+        @Override
+        public Storage storage() {
+            return storage;
+        }
+
+        @Override
+        public void written(long absolute, int length) {
+        }
+
+        @Override
+        public void serviceSignal(long parameter) {
+            signal[0] = parameter;
+        }
+
+        @Override
+        public long memorySize() {
+            return storage.size();
+        }
+
+        @Override
+        public int cpuCount() {
+            return 2;
+        }
+    }, console::add);
+
+    static final long SCCB = 0x10000;
+
+    int response() {
+        return storage.readShort(SCCB + 6, Storage.HOST);
+    }
+
+    void enableAscii() {
+        storage.writeShort(SCCB, 12 + 16, Storage.HOST);
+        storage.writeShort(SCCB + 10, 4, Storage.HOST);
+        storage.writeInt(SCCB + 12, Sclp.MASK_ASCII | Sclp.MASK_MSG, Storage.HOST);
+        assertThat(sclp.serviceCall(Sclp.CMD_WRITE_EVENT_MASK, SCCB)).isZero();
+        assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+    }
+
+    void asciiEvent(String text) {
+        byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+        storage.writeShort(SCCB, 8 + 6 + t.length, Storage.HOST);
+        storage.writeByte(SCCB + 2, 0, Storage.HOST);
+        storage.writeShort(SCCB + 8, 6 + t.length, Storage.HOST);
+        storage.writeByte(SCCB + 10, Sclp.EVENT_ASCII_CONSOLE, Storage.HOST);
+        storage.writeByte(SCCB + 11, 0, Storage.HOST);
+        storage.write(SCCB + 14, t, 0, t.length, Storage.HOST);
+    }
+
+    @Test
+    void asciiConsoleWritesLinesAndSignalsCompletion() {
+        enableAscii();
+        asciiEvent("hello\nwor");
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(storage.readByte(SCCB + 11, Storage.HOST) & 0x80).isNotZero();
+        assertThat(signal[0]).isEqualTo(SCCB);
+        assertThat(console).containsExactly("hello\n");
+        sclp.flush();
+        assertThat(console).containsExactly("hello\n", "wor");
+    }
+
+    @Test
+    void eventsNotInTheReceiveMaskAreRefused() {
+        asciiEvent("x\n");
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_INVALID_SELECTION_MASK);
+        assertThat(console).isEmpty();
+    }
+
+    @Test
+    void eventLengthBeyondTheSccbIsASyntaxError() {
+        enableAscii();
+        asciiEvent("abc");
+        storage.writeShort(SCCB + 8, 200, Storage.HOST);
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_EVENT_BUFFER_SYNTAX_ERROR);
+    }
+
+    @Test
+    void sccbCrossingAPageIsABoundaryViolation() {
+        long sccb = 0x10ff8;
+        storage.writeShort(sccb, 64, Storage.HOST);
+        sclp.serviceCall(Sclp.CMD_READ_SCP_INFO, sccb);
+        assertThat(storage.readShort(sccb + 6, Storage.HOST)).isEqualTo(Sclp.RC_SCCB_BOUNDARY_VIOLATION);
+    }
+
+    @Test
+    void readScpInfoReportsMemoryAndCpus() {
+        storage.writeShort(SCCB, 4096, Storage.HOST);
+        sclp.serviceCall(Sclp.CMD_READ_SCP_INFO, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_NORMAL_READ_COMPLETION);
+        int rnmax = storage.readShort(SCCB + 8, Storage.HOST);
+        int rnsize = storage.readByte(SCCB + 10, Storage.HOST);
+        assertThat((long) rnmax * rnsize << 20).isEqualTo(storage.size());
+        assertThat(storage.readShort(SCCB + 16, Storage.HOST)).isEqualTo(2);
+    }
+
+    @Test
+    void unknownCommandIsRefused() {
+        storage.writeShort(SCCB, 16, Storage.HOST);
+        sclp.serviceCall(0x12345678, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_INVALID_COMMAND);
+    }
+}

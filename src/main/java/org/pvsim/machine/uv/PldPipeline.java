@@ -99,12 +99,12 @@ final class PldPipeline {
         }
     }
 
-    /** Spin first (the other side is a few microseconds away), then back off to parking. */
+    /** Spin first (the other side is a few microseconds away), then park for longer and longer (≤ 1 ms). */
     private static void pause(int spins) {
         if (spins < 2_000) {
             Thread.onSpinWait();
         } else {
-            LockSupport.parkNanos(50_000);
+            LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(7, (spins - 2_000) / 16)));
         }
     }
 }

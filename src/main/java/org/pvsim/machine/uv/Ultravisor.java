@@ -51,7 +51,7 @@ public final class Ultravisor implements UvcPort {
         this.imageCalls = new ImageCalls(state, new SeApiSupport());
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state, storageCalls);
-        this.hostAccess = new BlockAccess.Host(storage);
+        this.hostAccess = new HostBlockAccess(storage);
     }
 
     /** The fault-injection rules this UV consults on every call (empty unless a test adds some). */
@@ -293,7 +293,7 @@ public final class Ultravisor implements UvcPort {
         if (config == null) {
             throw new IllegalArgumentException("UVC from domain " + domain + ": no secure configuration has it");
         }
-        return new BlockAccess.Guest(state, config);
+        return new GuestBlockAccess(state, config);
     }
 
     private static void writeBack(BlockAccess access, long address, byte[] block, int len) {

@@ -158,8 +158,8 @@ public final class Ultravisor implements UvcPort {
             case QUI -> hostCalls.query(c);
             case INIT_UV -> hostCalls.init(c);
             case CREATE_SEC_CONF -> hostCalls.createConfig(c);
-            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c, c.u64(0x18));
-            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c, c.u64(0x18));
+            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c.u64(0x18), false);
+            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c.u64(0x18), true);
             case CREATE_SEC_CPU -> hostCalls.createCpu(c);
             case DESTROY_SEC_CPU -> hostCalls.destroyCpu(c);
             case CPU_RESET, CPU_RESET_INITIAL, CPU_RESET_CLEAR -> hostCalls.resetCpu(c);

@@ -61,19 +61,63 @@ public final class SeImageBuilder {
         }
     }
 
+    /** Where the header, the secured components and the IPIB go. */
+    private record Layout(long headerAddress, long headerSize, List<Planned> components, long ipibAddress) {
+        long stage3bAddress() {
+            return components.get(components.size() - 1).address();
+        }
+    }
+
+    /** The random (or given) keys and tweak prefixes of one image. */
+    private record Choices(KeyPair customerKey, byte[] headerKey, byte[] imageKey, byte[] cck, byte[] iv, long[] prefixes) {
+        void wipe() {
+            Arrays.fill(headerKey, (byte) 0);
+            Arrays.fill(imageKey, (byte) 0);
+            Arrays.fill(cck, (byte) 0);
+        }
+    }
+
     public Result create(ImageSpec spec, Path output, boolean overwrite) throws IOException {
         SeHeaderBuilder.checkKeyCount(spec.hostKeys().size());
         checkKeys(spec);
         Path out = output.toAbsolutePath();
+        checkOutput(out, output, overwrite);
+        byte[] stage3a = boot.stage3a();
+        Layout layout = plan(spec, stage3a.length);
+        Choices choices = choose(spec, layout);
+        Path tmp = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".part");
+        boolean done = false;
+        try {
+            // createTempFile makes the file owner-only; an image is ciphertext, so give it the usual 0644.
+            if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Result result = write(tmp, spec, layout, choices, stage3a);
+            moveIntoPlace(tmp, out, output, overwrite);
+            done = true;
+            return new Result(out, result.header(), result.headerAddress(), result.ipibAddress(), result.components());
+        } finally {
+            choices.wipe();
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static void checkOutput(Path out, Path given, boolean overwrite) {
         if (Files.isDirectory(out)) {
-            throw new IllegalArgumentException("output " + output + " is a directory");
+            throw new IllegalArgumentException("output " + given + " is a directory");
         }
         if (!Files.isDirectory(out.getParent())) {
             throw new IllegalArgumentException("output directory " + out.getParent() + " does not exist");
         }
         if (!overwrite && Files.exists(out)) {
-            throw new IllegalArgumentException("output " + output + " already exists (use --overwrite to replace it)");
+            throw new IllegalArgumentException("output " + given + " already exists (use --overwrite to replace it)");
         }
+    }
+
+    /** Checks and sizes the inputs and lays the image out as pvimg does. */
+    private Layout plan(ImageSpec spec, int stage3aLength) throws IOException {
         long kernelSize = inputSize(spec.kernel(), "kernel");
         if (kernelSize == 0) {
             throw new IllegalArgumentException("kernel " + spec.kernel() + " is empty");
@@ -84,9 +128,8 @@ public final class SeImageBuilder {
         }
         long ramdiskSize = spec.ramdisk() == null ? -1 : inputSize(spec.ramdisk(), "ramdisk");
 
-        byte[] stage3a = boot.stage3a();
         long headerSize = SeHeader.sizeFor(spec.hostKeys().size());
-        long headerAddress = Math.max(ImageLayout.pageAlign(ImageLayout.STAGE3A_ADDRESS + stage3a.length),
+        long headerAddress = Math.max(ImageLayout.pageAlign(ImageLayout.STAGE3A_ADDRESS + stage3aLength),
                 ImageLayout.MIN_HEADER_ADDRESS);
         List<Planned> plan = new ArrayList<>();
         long next = ImageLayout.pageAlign(headerAddress + headerSize);
@@ -99,63 +142,61 @@ public final class SeImageBuilder {
         }
         byte[] stage3b = renderStage3b(plan);
         next = add(plan, ComponentKind.STAGE3B, null, stage3b, stage3b.length, next);
-        long ipibAddress = next;
+        return new Layout(headerAddress, headerSize, List.copyOf(plan), next);
+    }
 
-        // Random draws in a fixed order, so a fixed ImageRandomness gives fixed bytes.
+    /** Random draws in a fixed order, so a fixed ImageRandomness gives fixed bytes. */
+    private Choices choose(ImageSpec spec, Layout layout) {
         KeyPair customerKey = random.customerKey();
         byte[] headerKey = spec.headerKey() != null ? spec.headerKey().clone() : randomBytes(32);
         byte[] imageKey = spec.imageKey() != null ? spec.imageKey().clone() : randomXtsKey();
         byte[] cck = spec.cck() != null ? spec.cck().clone() : randomBytes(32);
         byte[] iv = randomBytes(SeHeader.IV_SIZE);
-        long[] prefixes = new long[plan.size()];
-        for (int i = 0; i < plan.size(); i++) {
-            prefixes[i] = Tweak.prefix(plan.get(i).kind().rustType(), randomBytes(6));
+        long[] prefixes = new long[layout.components().size()];
+        for (int i = 0; i < prefixes.length; i++) {
+            prefixes[i] = Tweak.prefix(layout.components().get(i).kind().rustType(), randomBytes(6));
         }
+        return new Choices(customerKey, headerKey, imageKey, cck, iv, prefixes);
+    }
 
-        Path dir = out.getParent();
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".part");
-        boolean done = false;
-        try {
-            PageDigests digests;
+    /** Components first (they give the digests), then header, IPIB, stage3a, short PSW and metadata. */
+    private Result write(Path file, ImageSpec spec, Layout layout, Choices c, byte[] stage3a) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            PageDigests digests = writeComponents(ch, layout.components(), c.prefixes(),
+                    spec.encrypted() ? new Xts(c.imageKey()) : null);
             List<Ipib.Component> ipibComponents = new ArrayList<>();
-            SeHeader header;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                digests = writeComponents(ch, plan, prefixes, spec.encrypted() ? new Xts(imageKey) : null);
-                for (int i = 0; i < plan.size(); i++) {
-                    ipibComponents.add(new Ipib.Component(prefixes[i], plan.get(i).address(), plan.get(i).paddedSize()));
-                }
-                long stage3bAddress = plan.get(plan.size() - 1).address();
-                SeHeaderSecrets secrets = new SeHeaderSecrets(cck, imageKey, ImageLayout.PSW_MASK_64,
-                        spec.pswAddress() != null ? spec.pswAddress() : stage3bAddress, spec.scf(), 0);
-                header = new SeHeaderBuilder(spec.hostKeys(), customerKey, headerKey, iv, digests.pages(), spec.pcf(),
-                        digests.pld(), digests.ald(), digests.tld(), secrets).build();
-                writeAt(ch, header.bytes(), headerAddress);
-                writeAt(ch, new Ipib(headerAddress, headerSize, 1, ipibComponents).encode(), ipibAddress);
-                writeAt(ch, renderStage3a(stage3a, headerAddress, headerSize, ipibAddress), ImageLayout.STAGE3A_ADDRESS);
-                byte[] psw = new byte[8];
-                Be.putLong(psw, 0, ImageLayout.SHORT_PSW);
-                writeAt(ch, psw, 0);
-                writeAt(ch, new ImageMetadata(headerAddress, 1, ipibAddress).encode(), ImageMetadata.OFFSET);
-                ch.force(true);
+            for (int i = 0; i < layout.components().size(); i++) {
+                Planned p = layout.components().get(i);
+                ipibComponents.add(new Ipib.Component(c.prefixes()[i], p.address(), p.paddedSize()));
             }
-            if (overwrite) {
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                try {
-                    Files.move(tmp, out);
-                } catch (FileAlreadyExistsException e) {
-                    throw new IllegalArgumentException("output " + output + " already exists (use --overwrite to replace it)");
-                }
-            }
-            done = true;
-            return new Result(out, header, headerAddress, ipibAddress, List.copyOf(ipibComponents));
-        } finally {
-            Arrays.fill(headerKey, (byte) 0);
-            Arrays.fill(imageKey, (byte) 0);
-            Arrays.fill(cck, (byte) 0);
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
+            SeHeaderSecrets secrets = new SeHeaderSecrets(c.cck(), c.imageKey(), ImageLayout.PSW_MASK_64,
+                    spec.pswAddress() != null ? spec.pswAddress() : layout.stage3bAddress(), spec.scf(), 0);
+            SeHeader header = new SeHeaderBuilder(spec.hostKeys(), c.customerKey(), c.headerKey(), c.iv(),
+                    digests.pages(), spec.pcf(), digests.pld(), digests.ald(), digests.tld(), secrets).build();
+            writeAt(ch, header.bytes(), layout.headerAddress());
+            writeAt(ch, new Ipib(layout.headerAddress(), layout.headerSize(), 1, ipibComponents).encode(),
+                    layout.ipibAddress());
+            writeAt(ch, renderStage3a(stage3a, layout.headerAddress(), layout.headerSize(), layout.ipibAddress()),
+                    ImageLayout.STAGE3A_ADDRESS);
+            byte[] psw = new byte[8];
+            Be.putLong(psw, 0, ImageLayout.SHORT_PSW);
+            writeAt(ch, psw, 0);
+            writeAt(ch, new ImageMetadata(layout.headerAddress(), 1, layout.ipibAddress()).encode(),
+                    ImageMetadata.OFFSET);
+            ch.force(true);
+            return new Result(file, header, layout.headerAddress(), layout.ipibAddress(), List.copyOf(ipibComponents));
+        }
+    }
+
+    private static void moveIntoPlace(Path tmp, Path out, Path given, boolean overwrite) throws IOException {
+        if (overwrite) {
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        try {
+            Files.move(tmp, out); // checks again that the output does not exist, then renames
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("output " + given + " already exists (use --overwrite to replace it)");
         }
     }
 

@@ -36,3 +36,15 @@ $(OUT)/tests/%.elf: $(TESTS_BUILD)/%.elf
 	$(TESTS_OBJCOPY) --strip-all $< $@
 
 .SECONDARY:
+
+# uvcb-layouts: no code, only the UV control blocks as s390x gcc lays out the kernel's structs
+# (read-only data), checked against the Java UVCB records by UvcbLayoutTest.
+all: $(OUT)/tests/uvcb-layouts.bin
+
+$(TESTS_BUILD)/uvcb-layouts.o: $(TESTS_DIR)uvcb-layouts.c
+	@mkdir -p $(dir $@)
+	$(TESTS_CC) -m64 -march=z13 -O2 -c -o $@ $<
+
+$(OUT)/tests/uvcb-layouts.bin: $(TESTS_BUILD)/uvcb-layouts.o
+	@mkdir -p $(dir $@)
+	$(TESTS_OBJCOPY) -O binary -j .rodata $< $@

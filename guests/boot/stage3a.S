@@ -17,7 +17,10 @@
 #                     +16 u64 ipib_offs  IPIB      = &args + ipib_offs (4K aligned)
 #
 # Failures end in a disabled wait whose PSW address says what went wrong; a one-line message with
-# a 64-bit detail value also goes to the SCLP ASCII console (event type 0x1a). The codes are mirrored
+# a 64-bit detail value also goes to the SCLP ASCII console (event type 0x1a), after WRITE EVENT MASK
+# has enabled that event type (guests/boot/sclp.inc). If the SCLP refuses the mask or the write, the
+# wait is the same (the code is what matters); r2 then holds the SCLP response code (-1: SERVC found
+# no SCLP) for anyone reading a dump. The codes are mirrored
 # by org.pvsim.image.BootLoaders.Stage3aFailure (its test finds each "lghi %r12,code" in the binary):
 #   0x3a10  the secure-unpack facility (161) is not installed        detail: 0
 #   0x3a20  a program interruption happened                          detail: code << 32 | address
@@ -34,10 +37,7 @@
 	.set	LC_PGM_CODE, 0x8e		# lowcore: program-interruption code
 	.set	LC_PGM_OLD_PSW, 0x150
 	.set	LC_PGM_NEW_PSW, 0x1d0
-	.set	SCLP_CMD_WRITE_EVENT_DATA, 0x00760005
-	.set	EVTYP_ASCII_CONSOLE, 0x1a
-	.set	SCCB_HDR_LEN, 8			# u16 length, u8 function code, u8 control[3], u16 response
-	.set	EVBUF_HDR_LEN, 6		# u16 length, u8 type, u8 flags, u16 reserved
+	.include "boot/sclp.inc"
 
 	.text
 	.globl	_start
@@ -113,6 +113,11 @@ fail:
 	mvc	LC_PGM_NEW_PSW(16,0),wait_psw-data(%r13)
 
 	la	%r9,sccb-data(%r13)
+	lgr	%r3,%r9
+	brasl	%r14,sclp_enable_ascii
+	cghi	%r2,SCLP_RC_NORMAL_COMPLETION
+	jne	stop
+
 	la	%r7,SCCB_HDR_LEN+EVBUF_HDR_LEN(%r9)	# r7 = next free text byte
 	larl	%r1,prefix
 	llgc	%r2,0(%r1)
@@ -144,15 +149,17 @@ hex_digit:
 	sth	%r7,SCCB_HDR_LEN(%r9)		# event buffer length
 	mvi	SCCB_HDR_LEN+2(%r9),EVTYP_ASCII_CONSOLE
 
-	# The SCLP completes asynchronously with a service-signal interruption, which would only tell
-	# us that the SCCB may be reused; we write once and stop, so we do not wait for it.
-	llilf	%r8,SCLP_CMD_WRITE_EVENT_DATA
-	.insn	rre,0xb2200000,%r8,%r9	# servc r8,r9 (GNU as lacks the mnemonic)
+	llilf	%r2,SCLP_CMD_WRITE_EVENT_DATA
+	lgr	%r3,%r9
+	brasl	%r14,sclp_request		# r2: its response code
+stop:
 	lpswe	wait_psw-data(%r13)
 
 # Copies 1 + (r2 & 0xff) bytes from 1(r1) to 0(r7) (executed by exrl).
 mvc_text:
 	mvc	0(1,%r7),1(%r1)
+
+	SCLP_ROUTINES
 
 # Constants and scratch data follow the code in the same section, so that a base register plus
 # a 12-bit displacement reaches all of them.

@@ -24,7 +24,9 @@
 # place [0x10000, kernel size): they are read after the kernel was moved.
 #
 # Failures end in a disabled wait whose PSW address says what went wrong; a one-line message with
-# a 64-bit detail value also goes to the SCLP ASCII console (event type 0x1a). The codes are mirrored
+# a 64-bit detail value also goes to the SCLP ASCII console (event type 0x1a), after WRITE EVENT MASK
+# has enabled that event type (guests/boot/sclp.inc). If the SCLP refuses the mask or the write, the
+# wait is the same; r2 then holds the SCLP response code (-1: no SCLP). The codes are mirrored
 # by org.pvsim.image.BootLoaders.Stage3bFailure (its test finds each "lghi %r12,code" in the binary):
 #   0x3b10  the kernel is smaller than its 0x10000-byte header           detail: kernel size
 #   0x3b20  the cmdline is longer than the kernel's max_command_line_size detail: cmdline size
@@ -37,10 +39,7 @@
 	.set	PARM_COMMAND_LINE, 0x480
 	.set	LEGACY_COMMAND_LINE_SIZE, 896
 	.set	LC_PGM_NEW_PSW, 0x1d0
-	.set	SCLP_CMD_WRITE_EVENT_DATA, 0x00760005
-	.set	EVTYP_ASCII_CONSOLE, 0x1a
-	.set	SCCB_HDR_LEN, 8			# u16 length, u8 function code, u8 control[3], u16 response
-	.set	EVBUF_HDR_LEN, 6		# u16 length, u8 type, u8 flags, u16 reserved
+	.include "boot/sclp.inc"
 
 	.text
 	.globl	_start
@@ -107,6 +106,11 @@ fail:
 	mvc	LC_PGM_NEW_PSW(16,0),wait_psw-data(%r13)
 
 	la	%r9,sccb-data(%r13)
+	lgr	%r3,%r9
+	brasl	%r14,sclp_enable_ascii
+	cghi	%r2,SCLP_RC_NORMAL_COMPLETION
+	jne	stop
+
 	la	%r7,SCCB_HDR_LEN+EVBUF_HDR_LEN(%r9)	# r7 = next free text byte
 	larl	%r1,prefix
 	llgc	%r2,0(%r1)
@@ -138,14 +142,17 @@ hex_digit:
 	sth	%r7,SCCB_HDR_LEN(%r9)		# event buffer length
 	mvi	SCCB_HDR_LEN+2(%r9),EVTYP_ASCII_CONSOLE
 
-	# Written once and not waited for: we stop right after (see stage3a).
-	llilf	%r8,SCLP_CMD_WRITE_EVENT_DATA
-	.insn	rre,0xb2200000,%r8,%r9	# servc r8,r9 (GNU as lacks the mnemonic)
+	llilf	%r2,SCLP_CMD_WRITE_EVENT_DATA
+	lgr	%r3,%r9
+	brasl	%r14,sclp_request		# r2: its response code
+stop:
 	lpswe	wait_psw-data(%r13)
 
 # Copies 1 + (r2 & 0xff) bytes from 1(r1) to 0(r7) (executed by exrl).
 mvc_text:
 	mvc	0(1,%r7),1(%r1)
+
+	SCLP_ROUTINES
 
 # memmove: r2 = destination, r3 = source, r4 = length; changes r1-r5.
 # MVC moves bytes left to right one at a time as far as overlap is concerned, so a forward copy in

@@ -8,15 +8,16 @@
 #            command line to COMMAND_LINE (0x10480); COMMAND_LINE_SIZE (0x10430) says how long it may be
 #   0x10800  entry point
 # It prints one line on the SCLP ASCII console (event type 0x1a): a greeting and the command line
-# it was booted with, then stops in a disabled wait at 0xfff, the "clean shutdown" convention.
+# it was booted with, then stops in a disabled wait at 0xfff, the "clean shutdown" convention. As a
+# real kernel does, it first enables ASCII console events with WRITE EVENT MASK and waits for each
+# SCLP request's service signal (guests/boot/sclp.inc). If the SCLP refuses, the output is lost and
+# the kernel says so with its wait instead: 0xe10 (mask refused) or 0xe20 (write refused), the SCLP
+# response code in r2 (-1: no SCLP).
 
 	.set	INITRD_SIZE, 0x10410
 	.set	COMMAND_LINE_SIZE, 0x10430
 	.set	COMMAND_LINE, 0x10480
-	.set	SCLP_CMD_WRITE_EVENT_DATA, 0x00760005
-	.set	EVTYP_ASCII_CONSOLE, 0x1a
-	.set	SCCB_HDR_LEN, 8
-	.set	EVBUF_HDR_LEN, 6
+	.include "boot/sclp.inc"
 	.set	MAX_CMDLINE_SHOWN, 200
 
 	.text
@@ -34,6 +35,12 @@ startup:
 	.org	0x10800
 entry:
 	larl	%r9,sccb
+	lgr	%r3,%r9
+	brasl	%r14,sclp_enable_ascii
+	lghi	%r12,0xe10
+	cghi	%r2,SCLP_RC_NORMAL_COMPLETION
+	jne	stop
+
 	la	%r7,SCCB_HDR_LEN+EVBUF_HDR_LEN(%r9)	# r7 = next free text byte
 	larl	%r1,greeting
 	mvc	0(greeting_len,%r7),0(%r1)
@@ -58,17 +65,33 @@ copied:
 	aghi	%r7,-SCCB_HDR_LEN
 	sth	%r7,SCCB_HDR_LEN(%r9)		# event buffer length
 	mvi	SCCB_HDR_LEN+2(%r9),EVTYP_ASCII_CONSOLE
-	llilf	%r8,SCLP_CMD_WRITE_EVENT_DATA
-	.insn	rre,0xb2200000,%r8,%r9	# servc r8,r9
-	larl	%r1,done_psw
+	llilf	%r2,SCLP_CMD_WRITE_EVENT_DATA
+	lgr	%r3,%r9
+	brasl	%r14,sclp_request
+	lghi	%r12,0xe20
+	cghi	%r2,SCLP_RC_NORMAL_COMPLETION
+	jne	stop
+	lghi	%r12,0xfff			# clean shutdown
+
+# Disabled wait at address r12.
+stop:
+	larl	%r1,wait_psw
+	stg	%r12,8(%r1)
 	lpswe	0(%r1)
 
+	SCLP_ROUTINES
+
 	.balign	8
-done_psw:
-	.quad	0x0002000180000000, 0xfff	# disabled wait, clean shutdown
+wait_psw:
+	.quad	0x0002000180000000, 0		# disabled wait, 64-bit; address from r12
 greeting:
 	.ascii	"Hello from a protected guest! Command line: "
 	.set	greeting_len, . - greeting
-	.balign	8
+	# A 512-aligned SCCB of at most 512 bytes cannot cross a page boundary.
+	.balign	512
 sccb:
 	.skip	SCCB_HDR_LEN + EVBUF_HDR_LEN + greeting_len + MAX_CMDLINE_SHOWN + 8
+sccb_end:
+	.if	sccb_end - sccb > 512
+	.error	"the SCCB must not cross a page boundary"
+	.endif

@@ -8,7 +8,7 @@ TESTS_OBJCOPY := s390x-linux-gnu-objcopy
 TESTS_CFLAGS := -m64 -march=z13 -msoft-float -ffreestanding -nostdlib -fno-pic -static \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
 	-fno-ident -Wall -Wextra -Wno-unused-parameter -Wno-array-bounds -ffile-prefix-map=$(abspath $(TESTS_DIR))=.
-TESTS_BUILD := $(TESTS_DIR)build
+TESTS_BUILD := $(BUILD)/tests
 TESTS_BINS := $(foreach p,$(TESTS_PROGRAMS),$(foreach l,$(TESTS_LEVELS),$(OUT)/tests/$(p)-$(l).bin))
 
 all: $(TESTS_BINS) $(OUT)/tests/hello-O2.elf $(OUT)/tests/loop.bin $(OUT)/tests/loop.elf
@@ -29,10 +29,22 @@ $(OUT)/tests/%.bin: $(TESTS_BUILD)/%.elf
 	@mkdir -p $(dir $@)
 	$(TESTS_OBJCOPY) -O binary $< $@
 
-# gcc names the FILE symbol of an object after its random temporary file: drop local symbols so the
-# committed ELF is reproducible.
+# gcc names an object's FILE symbol after its random temporary file: the committed ELFs carry no
+# symbols, so that they are reproducible (they exist to test ELF loading, not for debugging).
 $(OUT)/tests/%.elf: $(TESTS_BUILD)/%.elf
 	@mkdir -p $(dir $@)
-	$(TESTS_OBJCOPY) --discard-all $< $@
+	$(TESTS_OBJCOPY) --strip-all $< $@
 
 .SECONDARY:
+
+# uvcb-layouts: no code, only the UV control blocks as s390x gcc lays out the kernel's structs
+# (read-only data), checked against the Java UVCB records by UvcbLayoutTest.
+all: $(OUT)/tests/uvcb-layouts.bin
+
+$(TESTS_BUILD)/uvcb-layouts.o: $(TESTS_DIR)uvcb-layouts.c
+	@mkdir -p $(dir $@)
+	$(TESTS_CC) -m64 -march=z13 -O2 -c -o $@ $<
+
+$(OUT)/tests/uvcb-layouts.bin: $(TESTS_BUILD)/uvcb-layouts.o
+	@mkdir -p $(dir $@)
+	$(TESTS_OBJCOPY) -O binary -j .rodata $< $@

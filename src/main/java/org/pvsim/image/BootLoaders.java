@@ -35,6 +35,11 @@ import java.util.Optional;
  * does not end in NUL. stage3b itself, its args and the cmdline source must lie outside
  * {@code [0x10000, kernelSize)}, which the kernel move overwrites.
  *
+ * <p>Both write their console line as an operating system must: WRITE EVENT MASK enabling ASCII console
+ * events first, then WRITE EVENT DATA, each request waited for through its service-signal external
+ * interruption and its SCCB response code checked ({@code guests/boot/sclp.inc}). An SCLP that refuses
+ * either leaves the console silent; the disabled-wait code is the same.
+ *
  * <p>All values are big-endian. Every accessor returns a fresh copy.
  */
 public final class BootLoaders {

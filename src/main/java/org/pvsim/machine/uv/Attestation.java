@@ -50,7 +50,7 @@ final class Attestation {
         if (userLen > AttestationMeasurement.MAX_USER_DATA) {
             throw new UvError(Rc.ATT_USER_DATA_LEN);
         }
-        BlockAccess guest = new BlockAccess.Guest(state, config);
+        BlockAccess guest = new GuestBlockAccess(state, config);
         if (!inGuest(config, arcbAddr, HEAD)) {
             throw new UvError(Rc.ATT_ARCB_INACCESSIBLE);
         }

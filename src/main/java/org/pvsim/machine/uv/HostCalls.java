@@ -176,10 +176,10 @@ final class HostCalls {
 
     // ---- DESTROY_SEC_CONF (and FAST) ---------------------------------------------------------
 
-    int destroyConfig(Call c, long handle) {
+    int destroyConfig(long handle, boolean fast) {
         SecureConfig config = state.config(handle);
         if (!config.cpus.isEmpty()) {
-            throw new UvError(Rc.DSC_CPUS_EXIST);
+            throw new UvError(fast ? Rc.DSC_FAST_NOT_NOW : Rc.DSC_CPUS_EXIST);
         }
         if (config.image != null) {
             config.image.pldPipeline.abandon();

@@ -1,27 +1,29 @@
 package org.pvsim.machine.uv;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.pvsim.se.PageDigests;
 
 /**
  * Hashes unpacked pages into the PLD on a second thread, in order, while the calling CPU goes on
  * decrypting: the PLD is a full SHA-512 pass over the image and the biggest cost of UNPACK_IMG.
- * Pages travel in a fixed set of reused buffers (no allocation per page); {@link #drain()} waits
- * until every submitted page is hashed (VERIFY_IMG calls it before comparing). The worker ends
- * itself after a second without work, so an image that is never verified holds no thread.
- * Address and tweak digests stay on the caller's thread.
+ *
+ * <p>A single-producer single-consumer ring of page buffers: the UV call copies the ciphertext in
+ * and goes on; the worker hashes in order. Both sides spin briefly instead of blocking, because a
+ * futex wake-up per page costs as much as hashing the page. {@link #drain()} waits until every
+ * submitted page is hashed (VERIFY_IMG calls it before comparing). The worker ends itself after a
+ * second without work, so an image that is never verified holds no thread. Address and tweak
+ * digests stay on the caller's thread.
  */
 final class PldPipeline {
-    private static final int DEPTH = 64;
+    private static final int DEPTH = 256; // 1 MiB of page buffers
+    private static final long IDLE_EXIT_NANOS = 1_000_000_000L;
     private final PageDigests digests;
-    private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH);
-    private final ArrayBlockingQueue<byte[]> full = new ArrayBlockingQueue<>(DEPTH);
-    private final AtomicLong hashed = new AtomicLong();
-    private final boolean parallel = Runtime.getRuntime().availableProcessors() > 1;
-    private long submitted;
+    /** Off on a single CPU, or with -Dpvsim.uv.pldThread=false (to compare both in the benchmark). */
+    private final boolean parallel = Runtime.getRuntime().availableProcessors() > 1
+            && !"false".equals(System.getProperty("pvsim.uv.pldThread"));
+    private byte[][] ring;
+    private volatile long produced;
+    private volatile long consumed;
     private boolean workerRunning;
     private volatile boolean abandoned;
 
@@ -35,29 +37,34 @@ final class PldPipeline {
             digests.updatePageBytes(page, off, 4096);
             return;
         }
-        byte[] buf = submitted < DEPTH ? new byte[4096] : take(free);
-        System.arraycopy(page, off, buf, 0, 4096);
-        submitted++;
-        put(full, buf);
+        if (ring == null) {
+            ring = new byte[DEPTH][4096];
+        }
+        long p = produced;
+        for (int spins = 0; p - consumed >= DEPTH; spins++) {
+            ensureWorker();
+            pause(spins);
+        }
+        System.arraycopy(page, off, ring[(int) (p % DEPTH)], 0, 4096);
+        produced = p + 1; // volatile write: publishes the copy to the worker
         ensureWorker();
     }
 
     /** Waits until every submitted page is in the PLD. */
     void drain() {
-        while (hashed.get() < submitted) {
+        for (int spins = 0; consumed < produced; spins++) {
             ensureWorker();
-            LockSupport.parkNanos(20_000);
+            pause(spins);
         }
     }
 
-    /** The configuration is going away: the worker stops at its next page. */
+    /** The configuration is going away: the worker stops. */
     void abandon() {
         abandoned = true;
-        full.clear();
     }
 
     private synchronized void ensureWorker() {
-        if (!workerRunning && !abandoned) {
+        if (!workerRunning && !abandoned && consumed < produced) {
             workerRunning = true;
             Thread t = new Thread(this::work, "uv-pld");
             t.setDaemon(true);
@@ -66,51 +73,38 @@ final class PldPipeline {
     }
 
     private void work() {
+        long idleSince = System.nanoTime();
+        int spins = 0;
         while (!abandoned) {
-            byte[] b;
-            try {
-                b = full.poll(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                b = null;
+            long c = consumed;
+            if (c < produced) {
+                digests.updatePageBytes(ring[(int) (c % DEPTH)], 0, 4096);
+                consumed = c + 1; // volatile write: frees the slot, publishes the digest state
+                idleSince = System.nanoTime();
+                spins = 0;
+                continue;
             }
-            if (b == null) {
+            if (System.nanoTime() - idleSince > IDLE_EXIT_NANOS) {
                 synchronized (this) {
-                    if (full.isEmpty()) {
+                    if (consumed == produced) {
                         workerRunning = false;
                         return;
                     }
                 }
-                continue;
             }
-            digests.updatePageBytes(b, 0, 4096);
-            hashed.incrementAndGet();
-            free.offer(b);
+            pause(spins++);
         }
         synchronized (this) {
             workerRunning = false;
         }
     }
 
-    private static byte[] take(ArrayBlockingQueue<byte[]> q) {
-        while (true) {
-            try {
-                return q.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                // the UV call must finish: keep waiting for the worker
-                Thread.interrupted();
-            }
-        }
-    }
-
-    private static void put(ArrayBlockingQueue<byte[]> q, byte[] b) {
-        while (true) {
-            try {
-                q.put(b);
-                return;
-            } catch (InterruptedException e) {
-                Thread.interrupted();
-            }
+    /** Spin first (the other side is a few microseconds away), then park for longer and longer (≤ 1 ms). */
+    private static void pause(int spins) {
+        if (spins < 2_000) {
+            Thread.onSpinWait();
+        } else {
+            LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(7, (spins - 2_000) / 16)));
         }
     }
 }

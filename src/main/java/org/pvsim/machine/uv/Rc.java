@@ -68,6 +68,11 @@ final class Rc {
     // ---- DESTROY_SEC_CONF(_FAST)
     /** model: secure CPUs of the configuration still exist. */
     static final int DSC_CPUS_EXIST = 0x0102;
+    /**
+     * model: the fast variant cannot destroy now (CPUs left). The kernel expects exactly 0x104 from
+     * a fast destroy that fails harmlessly (no WARN) and falls back to the normal destroy.
+     */
+    static final int DSC_FAST_NOT_NOW = 0x0104;
 
     // ---- storage conversion
     /** model: the address is beyond the configuration's guest storage (import, unpack, share). */

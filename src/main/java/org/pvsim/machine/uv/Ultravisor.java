@@ -37,6 +37,7 @@ public final class Ultravisor implements UvcPort {
     private final ImageCalls imageCalls;
     private final DumpCalls dumpCalls;
     private final GuestCalls guestCalls;
+    private final BlockAccess hostAccess;
 
     public Ultravisor(Storage storage, MachineIdentity identity) {
         this(storage, identity, UvParameters.defaults(), new UvFaultRules());
@@ -50,6 +51,7 @@ public final class Ultravisor implements UvcPort {
         this.imageCalls = new ImageCalls(state, new SeApiSupport());
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state, storageCalls);
+        this.hostAccess = new HostBlockAccess(storage);
     }
 
     /** The fault-injection rules this UV consults on every call (empty unless a test adds some). */
@@ -83,7 +85,7 @@ public final class Ultravisor implements UvcPort {
     @Override
     public synchronized int call(long uvcbAddress, int domain) {
         long t0 = System.nanoTime();
-        BlockAccess access = domain == Storage.HOST ? new BlockAccess.Host(state.storage) : guestAccess(domain);
+        BlockAccess access = domain == Storage.HOST ? hostAccess : guestAccess(domain);
         UvcbHeader header = UvcbHeader.decode(access.read(uvcbAddress, UvcbHeader.SIZE));
         Optional<UvCommand> known = UvCommand.byCode(header.cmd());
         boolean host = domain == Storage.HOST;
@@ -156,8 +158,8 @@ public final class Ultravisor implements UvcPort {
             case QUI -> hostCalls.query(c);
             case INIT_UV -> hostCalls.init(c);
             case CREATE_SEC_CONF -> hostCalls.createConfig(c);
-            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c, c.u64(0x18));
-            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c, c.u64(0x18));
+            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c.u64(0x18), false);
+            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c.u64(0x18), true);
             case CREATE_SEC_CPU -> hostCalls.createCpu(c);
             case DESTROY_SEC_CPU -> hostCalls.destroyCpu(c);
             case CPU_RESET, CPU_RESET_INITIAL, CPU_RESET_CLEAR -> hostCalls.resetCpu(c);
@@ -291,7 +293,7 @@ public final class Ultravisor implements UvcPort {
         if (config == null) {
             throw new IllegalArgumentException("UVC from domain " + domain + ": no secure configuration has it");
         }
-        return new BlockAccess.Guest(state, config);
+        return new GuestBlockAccess(state, config);
     }
 
     private static void writeBack(BlockAccess access, long address, byte[] block, int len) {

@@ -489,6 +489,8 @@ class HostCallConformanceTest {
 
         @Test
         void fastDestroy() {
+            expect(m.call(org.pvsim.machine.uv.cb.DestroyFast.of(g.handle() + 1)), 0x0020);
+            expect(m.call(org.pvsim.machine.uv.cb.DestroyFast.of(g.handle())), 0x0104); // CPUs left
             expect(m.nodata(DESTROY_SEC_CPU, cpu), 1);
             var a = m.call(org.pvsim.machine.uv.cb.DestroyFast.of(g.handle()));
             expect(a, 1);

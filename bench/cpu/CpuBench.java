@@ -23,21 +23,25 @@ public final class CpuBench {
 
         runLoop(loop, iterations / 10); // warm-up: let the JIT compile the interpreter
         runLoop(loop, iterations / 10);
-        double[] best = {0, 0};
+        double[] best = {0, 0, 0};
         for (int k = 0; k < 3; k++) {
             double[] r = runLoop(loop, iterations);
             if (r[1] > best[1]) {
                 best = r;
             }
         }
-        System.out.printf("pvsim  tight loop (stg; aghi; brctg): %,.0f instructions in %.3f s = %.1f MIPS%n",
-                best[0], best[0] / best[1], best[1] / 1e6);
+        System.out.printf("pvsim  tight loop (stg; aghi; brctg): %,.0f instructions in %.3f s = %.1f MIPS"
+                + " (%.1f MIPS per CPU-second of the interpreter thread)%n",
+                best[0], best[0] / best[1], best[1] / 1e6, best[2] / 1e6);
         double pvsimMips = best[1] / 1e6;
 
         runGuest(crc);
         double[] c = runGuest(crc);
-        System.out.printf("pvsim  crc32-O2 guest: %,.0f instructions in %.3f s = %.1f MIPS%n",
-                c[0], c[0] / c[1], c[1] / 1e6);
+        System.out.printf("pvsim  crc32-O2 guest: %,.0f instructions in %.3f s = %.1f MIPS (%.1f per CPU-second)%n",
+                c[0], c[0] / c[1], c[1] / 1e6, c[2] / 1e6);
+        System.out.printf("host   load average %.2f on %d CPUs while measuring%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
 
         double qemu = qemuLoopRate(iterations);
         if (qemu > 0) {
@@ -48,7 +52,7 @@ public final class CpuBench {
         }
     }
 
-    /** Returns {instructions, instructions per second}. */
+    /** Returns {instructions, instructions per wall-clock second, per CPU-time second of this thread}. */
     static double[] runLoop(byte[] image, long iterations) {
         byte[] img = image.clone();
         ByteBuffer.wrap(img).putLong(COUNT_OFFSET, iterations);
@@ -58,14 +62,16 @@ public final class CpuBench {
     static double[] runGuest(byte[] img) {
         Machine m = new Machine(new Machine.Options(64L << 20, 1, true, false), s -> { });
         m.ipl(ProgramLoader.load(img, "bench", m.storage()));
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Machine.Result r = m.run(Long.MAX_VALUE);
         long t1 = System.nanoTime();
+        long c1 = threads.getCurrentThreadCpuTime();
         if (!r.success()) {
             throw new IllegalStateException("guest did not end cleanly: " + r);
         }
-        double secs = (t1 - t0) / 1e9;
-        return new double[] {r.instructions(), r.instructions() / secs};
+        return new double[] {r.instructions(), r.instructions() / ((t1 - t0) / 1e9), r.instructions() / ((c1 - c0) / 1e9)};
     }
 
     /** QEMU's rate on the loop ELF: (instructions(n2) - instructions(n1)) / (time(n2) - time(n1)). */

@@ -50,9 +50,11 @@ public final class Cpu {
     // ---- machine links ---------------------------------------------------------------------------
     final Machine machine;
     final Storage storage;
-    final int domain;
+    int domain;
     /** The tag that passes the ownership check without a call (host frame for the host domain). */
-    private final int fastTag;
+    private int fastTag;
+    /** A hypervisor's view of control instructions (null: the CPU executes them itself). */
+    InterceptionHook interceptionHook;
 
     // ---- run-loop state -------------------------------------------------------------------------
     long insnCount;
@@ -84,8 +86,7 @@ public final class Cpu {
         this.machine = machine;
         this.storage = machine.storage();
         this.cpuAddress = cpuAddress;
-        this.domain = domain;
-        this.fastTag = domain == Storage.HOST ? 0 : Storage.tag(domain, Storage.STATE_SECURE);
+        setDomain(domain);
         this.timers = new Clocks.CpuTimers();
         reset();
     }
@@ -122,6 +123,20 @@ public final class Cpu {
 
     public int domain() {
         return domain;
+    }
+
+    /**
+     * Switches the access domain of every storage access (the SIE of a secure guest runs with the
+     * configuration's domain, the host with {@link Storage#HOST}).
+     */
+    public void setDomain(int domain) {
+        this.domain = domain;
+        this.fastTag = domain == Storage.HOST ? 0 : Storage.tag(domain, Storage.STATE_SECURE);
+        flushTlb();
+    }
+
+    public void setInterceptionHook(InterceptionHook hook) {
+        this.interceptionHook = hook;
     }
 
     public long prefix() {

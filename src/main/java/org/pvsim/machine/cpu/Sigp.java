@@ -34,7 +34,7 @@ final class Sigp {
     static final long STATUS_NOT_RUNNING = 0x00000400L;
 
     static void register(Decoder d) {
-        d.add(0xae00, "sigp", RS, (c, i) -> {
+        d.addControl(0xae00, "sigp", RS, (c, i) -> {
             c.privileged();
             int order = (int) c.ea(i.b2, i.d2) & 0xff;
             int paramReg = i.r1 | 1;

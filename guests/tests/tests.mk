@@ -1,7 +1,6 @@
 # Test guests of the CPU model (included by guests/Makefile): freestanding C + start.S, each program at
 # -O0, -O2 and -Os, linked at 0 (lowcore with the IPL PSW first) and committed as flat binaries.
 TESTS_DIR := $(dir $(lastword $(MAKEFILE_LIST)))
-.SECONDEXPANSION:
 TESTS_PROGRAMS := hello arith strings recursion crc32 pgm timer smp
 TESTS_LEVELS := O0 O2 Os
 TESTS_CC := s390x-linux-gnu-gcc
@@ -9,7 +8,7 @@ TESTS_OBJCOPY := s390x-linux-gnu-objcopy
 TESTS_CFLAGS := -m64 -march=z13 -msoft-float -ffreestanding -nostdlib -fno-pic -static \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
 	-fno-ident -Wall -Wextra -Wno-unused-parameter -Wno-array-bounds -ffile-prefix-map=$(abspath $(TESTS_DIR))=.
-TESTS_BUILD := $(TESTS_DIR)build
+TESTS_BUILD := $(BUILD)/tests
 TESTS_BINS := $(foreach p,$(TESTS_PROGRAMS),$(foreach l,$(TESTS_LEVELS),$(OUT)/tests/$(p)-$(l).bin))
 
 all: $(TESTS_BINS) $(OUT)/tests/hello-O2.elf $(OUT)/tests/loop.bin $(OUT)/tests/loop.elf
@@ -30,8 +29,10 @@ $(OUT)/tests/%.bin: $(TESTS_BUILD)/%.elf
 	@mkdir -p $(dir $@)
 	$(TESTS_OBJCOPY) -O binary $< $@
 
+# gcc names an object's FILE symbol after its random temporary file: the committed ELFs carry no
+# symbols, so that they are reproducible (they exist to test ELF loading, not for debugging).
 $(OUT)/tests/%.elf: $(TESTS_BUILD)/%.elf
 	@mkdir -p $(dir $@)
-	cp $< $@
+	$(TESTS_OBJCOPY) --strip-all $< $@
 
 .SECONDARY:

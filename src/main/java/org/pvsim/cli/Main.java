@@ -38,7 +38,14 @@ public final class Main implements Runnable {
 
     /** Runs one command line; returns the exit code (0 success, 1 error, 2 usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        boolean debug = Arrays.asList(args).contains("--debug");
+        int rc = commandLine(out, err, Arrays.asList(args).contains("--debug")).execute(args);
+        out.flush();
+        err.flush();
+        return rc;
+    }
+
+    /** The pvsim command tree writing to out/err, with errors reported as one line (and exit 1). */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
@@ -50,10 +57,7 @@ public final class Main implements Runnable {
             line.getErr().flush();
             return 1;
         });
-        int rc = cl.execute(args);
-        out.flush();
-        err.flush();
-        return rc;
+        return cl;
     }
 
     /** One line saying what went wrong, for errors of any kind. */

@@ -302,6 +302,8 @@ final class Control {
             }
             long uvcb = c.gr[i.r2] & c.amask;
             c.cc = h.call(c.realToAbsolute(uvcb), c.domain);
+            c.flushTlb(); // the UV changes frame ownership and clears frames
+            c.machine.framesReplaced();
         });
     }
 }

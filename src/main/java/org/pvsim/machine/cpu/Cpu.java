@@ -188,6 +188,9 @@ public final class Cpu {
 
     /** Executes up to {@code max} instructions; returns how many were executed. */
     long run(long max) {
+        // Firmware may have cleared or replaced frames since the last slice (Storage.rawClearFrame
+        // drops a frame's array): look every page up again.
+        flushTlb();
         long start = insnCount;
         limit = start + max;
         while (insnCount < limit && state == State.OPERATING && !isWaiting()) {
@@ -384,7 +387,7 @@ public final class Cpu {
         }
         long frame = abs >>> Storage.PAGE_SHIFT;
         storage.checkAccess(frame, domain, a);
-        codePage = machine.codeCache().page(frame);
+        codePage = machine.codeCache().page(frame, storage.rawFrameForWrite(frame));
         codeSlots = codePage.slots;
         codeBase = a & ~Storage.PAGE_MASK;
     }

@@ -27,6 +27,9 @@ public final class Storage {
     public static final int STATE_SHARED = 2;
     public static final int STATE_UV = 3;
 
+    /** Program-interruption code 0x3f (PGM_SECURE_STORAGE_VIOLATION, kernel asm/pgtable... arch_def.h). */
+    public static final int SECURE_STORAGE_VIOLATION = 0x3f;
+
     private static final int CHUNK_SHIFT = 16; // 65536 frames = 256 MiB per chunk
     private static final int CHUNK_FRAMES = 1 << CHUNK_SHIFT;
     private static final byte[] ZERO_FRAME = new byte[PAGE_SIZE];
@@ -35,6 +38,13 @@ public final class Storage {
     private final long frameCount;
     private final byte[][][] frames;
     private final int[][] tags;
+
+    /** The default machine size, 4 GiB. */
+    public static final long DEFAULT_SIZE = 4L << 30;
+
+    public Storage() {
+        this(DEFAULT_SIZE);
+    }
 
     public Storage(long size) {
         if (size <= 0 || (size & PAGE_MASK) != 0) {
@@ -64,36 +74,44 @@ public final class Storage {
         return owner << 2 | state;
     }
 
+    /** The frame's tag; the frame number must be valid (callers on hot paths have checked the range). */
     public int tagOf(long frame) {
         int[] t = tags[(int) (frame >>> CHUNK_SHIFT)];
         return t == null ? 0 : t[(int) (frame & (CHUNK_FRAMES - 1))];
     }
 
     public int stateOf(long frame) {
+        checkFrame(frame);
         return tagOf(frame) & 3;
     }
 
     public int ownerOf(long frame) {
+        checkFrame(frame);
         return tagOf(frame) >>> 2;
     }
 
     /** Only the Ultravisor changes ownership. */
     public void setTag(long frame, int tag) {
         checkFrame(frame);
+        if (tag < 0) {
+            throw new IllegalArgumentException("negative frame tag: " + tag);
+        }
         int c = (int) (frame >>> CHUNK_SHIFT);
         int[] t = tags[c];
         if (t == null) {
             if (tag == 0) {
                 return;
             }
-            t = tags[c] = new int[CHUNK_FRAMES];
+            t = tagChunk(c);
         }
         t[(int) (frame & (CHUNK_FRAMES - 1))] = tag;
     }
 
     /**
      * Throws the program interruption an access by {@code domain} to {@code frame} raises, if any.
-     * Host: the frame must be non-secure or shared. Guest: the frame must be its own, secure or shared.
+     * Host: the frame must be non-secure or shared, else 0x3d. Guest: the frame must be its own, secure
+     * or shared; a non-secure frame gives 0x3e (the host must import it), a frame that belongs to the UV
+     * or to another configuration gives 0x3f (secure-storage violation: the host mapped it wrongly).
      */
     public void checkAccess(long frame, int domain, long address) {
         int tag = tagOf(frame);
@@ -105,7 +123,7 @@ public final class Storage {
         } else if (tag != (domain << 2 | STATE_SECURE) && tag != (domain << 2 | STATE_SHARED)) {
             int code = (tag & 3) == STATE_HOST
                     ? ProgramInterruption.NON_SECURE_STORAGE_ACCESS
-                    : ProgramInterruption.SECURE_STORAGE_ACCESS;
+                    : SECURE_STORAGE_VIOLATION;
             throw new ProgramInterruption(code, address);
         }
     }
@@ -128,15 +146,30 @@ public final class Storage {
         checkFrame(frame);
         int c = (int) (frame >>> CHUNK_SHIFT);
         byte[][] chunk = frames[c];
+        int i = (int) (frame & (CHUNK_FRAMES - 1));
+        byte[] f = chunk == null ? null : chunk[i];
+        return f != null ? f : materialise(c, i);
+    }
+
+    // Slow paths under a lock, so that two CPUs touching a new frame at once get the same array.
+    private synchronized byte[] materialise(int c, int i) {
+        byte[][] chunk = frames[c];
         if (chunk == null) {
             chunk = frames[c] = new byte[CHUNK_FRAMES][];
         }
-        int i = (int) (frame & (CHUNK_FRAMES - 1));
         byte[] f = chunk[i];
         if (f == null) {
             f = chunk[i] = new byte[PAGE_SIZE];
         }
         return f;
+    }
+
+    private synchronized int[] tagChunk(int c) {
+        int[] t = tags[c];
+        if (t == null) {
+            t = tags[c] = new int[CHUNK_FRAMES];
+        }
+        return t;
     }
 
     /** Zeroes a frame by dropping its bytes (the UV's "clear on first import", destroy). */
@@ -167,9 +200,12 @@ public final class Storage {
 
     public void read(long address, byte[] dst, int off, int len, int domain) {
         checkRange(address, len);
+        // check every frame first, so that a faulting read leaves dst untouched
+        for (long f = address >>> PAGE_SHIFT; len > 0 && f <= (address + len - 1) >>> PAGE_SHIFT; f++) {
+            checkAccess(f, domain, Math.max(address, f << PAGE_SHIFT));
+        }
         while (len > 0) {
             long frame = address >>> PAGE_SHIFT;
-            checkAccess(frame, domain, address);
             int inPage = (int) (address & PAGE_MASK);
             int n = Math.min(len, PAGE_SIZE - inPage);
             System.arraycopy(rawFrameForRead(frame), inPage, dst, off, n);
@@ -181,8 +217,11 @@ public final class Storage {
 
     public void write(long address, byte[] src, int off, int len, int domain) {
         checkRange(address, len);
+        if (len == 0) {
+            return;
+        }
         // check every frame first, so that a faulting write changes nothing
-        for (long f = address >>> PAGE_SHIFT; f <= (address + Math.max(len, 1) - 1) >>> PAGE_SHIFT; f++) {
+        for (long f = address >>> PAGE_SHIFT; f <= (address + len - 1) >>> PAGE_SHIFT; f++) {
             checkAccess(f, domain, Math.max(address, f << PAGE_SHIFT));
         }
         while (len > 0) {
@@ -236,6 +275,7 @@ public final class Storage {
 
     /** Big-endian read of 1..8 bytes. */
     public long readUnsigned(long address, int len, int domain) {
+        checkWidth(len);
         checkRange(address, len);
         int inPage = (int) (address & PAGE_MASK);
         if (inPage + len <= PAGE_SIZE) {
@@ -258,12 +298,19 @@ public final class Storage {
 
     /** Big-endian write of the low {@code len} (1..8) bytes of value. */
     public void writeUnsigned(long address, long value, int len, int domain) {
+        checkWidth(len);
         byte[] b = new byte[len];
         for (int i = len - 1; i >= 0; i--) {
             b[i] = (byte) value;
             value >>>= 8;
         }
         write(address, b, 0, len, domain);
+    }
+
+    private static void checkWidth(int len) {
+        if (len < 1 || len > 8) {
+            throw new IllegalArgumentException("access width must be 1..8 bytes: " + len);
+        }
     }
 
     private void checkRange(long address, long len) {

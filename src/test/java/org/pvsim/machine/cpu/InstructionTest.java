@@ -232,4 +232,19 @@ class InstructionTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProgramLoader.load(elf, "x.elf", m.storage()))
                 .hasMessageContaining("not a big-endian");
     }
+
+    @Test
+    void firmwareClearingAFrameIsSeenByTheNextSlice() {
+        m.storage().writeLong(0x3000, 99, Storage.HOST);
+        // llill 1,0x3000; lg 2,0(1); lg 3,0(1); lghi 4,1
+        code("a51f3000 e32010000004 e33010000004 a7490001");
+        run(2);
+        assertThat(c.gr[2]).isEqualTo(99);
+        m.storage().rawClearFrame(3); // as the UV does on destroy or first import
+        run(1);
+        assertThat(c.gr[3]).isZero();
+        m.storage().rawClearFrame(2); // the code itself: zeros are opcode 00
+        run(1);
+        assertThat(pgmCode()).isEqualTo(ProgramInterruption.OPERATION);
+    }
 }

@@ -1,0 +1,146 @@
+package org.pvsim.kvm;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.pvsim.machine.storage.Storage;
+
+/**
+ * The host's page allocator over absolute storage: a bitmap of 4 KiB frames with next-fit search and
+ * accounting by use. Frames below {@link #FIRST_FRAME} (lowcore, the boot area) are never handed out.
+ */
+public final class HostFrameAllocator {
+    /** What a frame is used for, for the statistics. */
+    public enum Use {
+        /** Guest memory (anonymous user memory backing memory slots). */
+        GUEST,
+        /** Storage donated to the Ultravisor (INIT, configurations, CPUs). */
+        UV_DONATION,
+        /** Guest DAT tables (the gmap). */
+        DAT,
+        /** Kernel data: SIE blocks, SCAs, SIDAs, bounce buffers, UVCB scratch frames. */
+        KERNEL
+    }
+
+    /** The first frame the allocator manages: 1 MiB, above lowcore and the IPL area. */
+    public static final long FIRST_FRAME = (1L << 20) >>> Storage.PAGE_SHIFT;
+
+    private final long frames;
+    private final long[] used;
+    private final Map<Use, Long> inUse = new EnumMap<>(Use.class);
+    private long freeFrames;
+    private long cursor = FIRST_FRAME;
+
+    public HostFrameAllocator(long storageSize) {
+        this.frames = storageSize >>> Storage.PAGE_SHIFT;
+        this.used = new long[(int) ((frames + 63) >>> 6)];
+        for (long f = 0; f < Math.min(FIRST_FRAME, frames); f++) {
+            set(f);
+        }
+        this.freeFrames = Math.max(0, frames - FIRST_FRAME);
+        for (Use u : Use.values()) {
+            inUse.put(u, 0L);
+        }
+    }
+
+    /**
+     * {@code pages} contiguous frames aligned to {@code alignPages} (a power of two): the absolute address of
+     * the first, or -1 when no such run is free (the caller reports ENOMEM).
+     */
+    public synchronized long allocate(long pages, long alignPages, Use use) {
+        if (pages <= 0 || Long.bitCount(alignPages) != 1) {
+            throw new IllegalArgumentException("allocate " + pages + " pages aligned to " + alignPages);
+        }
+        long start = find(cursor, frames, pages, alignPages);
+        if (start < 0) {
+            start = find(FIRST_FRAME, cursor + pages, pages, alignPages);
+        }
+        if (start < 0) {
+            return -1;
+        }
+        for (long f = start; f < start + pages; f++) {
+            set(f);
+        }
+        cursor = start + pages;
+        freeFrames -= pages;
+        inUse.merge(use, pages, Long::sum);
+        return start << Storage.PAGE_SHIFT;
+    }
+
+    /** Like {@link #allocate(long, long, Use)} but at or above {@code minAddress} (e.g. UV base storage above 2 GiB). */
+    public synchronized long allocateAbove(long minAddress, long pages, long alignPages, Use use) {
+        long start = find(Math.max(FIRST_FRAME, minAddress >>> Storage.PAGE_SHIFT), frames, pages, alignPages);
+        if (start < 0) {
+            return -1;
+        }
+        for (long f = start; f < start + pages; f++) {
+            set(f);
+        }
+        freeFrames -= pages;
+        inUse.merge(use, pages, Long::sum);
+        return start << Storage.PAGE_SHIFT;
+    }
+
+    public long allocate(long pages, Use use) {
+        return allocate(pages, 1, use);
+    }
+
+    private long find(long from, long limit, long pages, long align) {
+        limit = Math.min(limit, frames);
+        long f = (from + align - 1) & -align;
+        while (f + pages <= limit) {
+            long bad = firstUsed(f, pages);
+            if (bad < 0) {
+                return f;
+            }
+            f = (bad + 1 + align - 1) & -align;
+        }
+        return -1;
+    }
+
+    private long firstUsed(long start, long pages) {
+        for (long f = start; f < start + pages; f++) {
+            if (isSet(f)) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    /** Gives {@code pages} frames at {@code address} back; they must have been allocated for {@code use}. */
+    public synchronized void free(long address, long pages, Use use) {
+        long start = address >>> Storage.PAGE_SHIFT;
+        if ((address & Storage.PAGE_MASK) != 0 || start < FIRST_FRAME || start + pages > frames) {
+            throw new IllegalArgumentException(String.format("free of 0x%x (%d pages): not an allocated range", address, pages));
+        }
+        for (long f = start; f < start + pages; f++) {
+            if (!isSet(f)) {
+                throw new IllegalStateException(String.format("double free of frame 0x%x", f << Storage.PAGE_SHIFT));
+            }
+            used[(int) (f >>> 6)] &= ~(1L << (f & 63));
+        }
+        freeFrames += pages;
+        inUse.merge(use, -pages, Long::sum);
+    }
+
+    public synchronized boolean isAllocated(long address) {
+        long f = address >>> Storage.PAGE_SHIFT;
+        return f < frames && isSet(f);
+    }
+
+    public synchronized long freeBytes() {
+        return freeFrames << Storage.PAGE_SHIFT;
+    }
+
+    /** Bytes in use for {@code use}. */
+    public synchronized long bytesInUse(Use use) {
+        return inUse.get(use) << Storage.PAGE_SHIFT;
+    }
+
+    private boolean isSet(long f) {
+        return (used[(int) (f >>> 6)] & (1L << (f & 63))) != 0;
+    }
+
+    private void set(long f) {
+        used[(int) (f >>> 6)] |= 1L << (f & 63);
+    }
+}

@@ -1,0 +1,74 @@
+package org.pvsim.kvm;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A snapshot of the host kernel's memory accounting: host frames by use, storage donated to the UV and
+ * given back, and what was leaked on purpose (by reason) because the UV did not give it back.
+ */
+public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donatedBytes, long reclaimedBytes,
+        Map<LeakReason, Long> leakedBytes) {
+
+    /** Why storage was leaked on purpose (reference kernel-pv §3.6, §6.2). */
+    public enum LeakReason {
+        /** DESTROY_SEC_CPU failed: the CPU's donated storage stays with the UV. */
+        CPU_DESTROY_FAILED,
+        /** DESTROY_SEC_CONF failed: the configuration's base and variable storage stay with the UV. */
+        CONFIG_DESTROY_FAILED,
+        /** DESTROY_SEC_CONF failed: the top-level DAT table whose address the UV knows is set aside. */
+        ASCE_SET_ASIDE,
+        /** A page could be neither destroyed nor exported when its memory was freed. */
+        SECURE_PAGE
+    }
+
+    public KvmStats {
+        bytesInUse = Map.copyOf(bytesInUse);
+        leakedBytes = Map.copyOf(leakedBytes);
+    }
+
+    /** Donated storage the UV still holds and the host still expects back (donated - reclaimed - leaked). */
+    public long outstandingDonation() {
+        return donatedBytes - reclaimedBytes - leakedDonation();
+    }
+
+    /** Leaked bytes that were donations (CPU and configuration storage). */
+    public long leakedDonation() {
+        return leaked(LeakReason.CPU_DESTROY_FAILED) + leaked(LeakReason.CONFIG_DESTROY_FAILED);
+    }
+
+    public long leaked(LeakReason r) {
+        return leakedBytes.getOrDefault(r, 0L);
+    }
+
+    public long totalLeaked() {
+        return leakedBytes.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The kernel's live counters; {@link #snapshot} makes the record. */
+    static final class Counters {
+        private long donated;
+        private long reclaimed;
+        private final Map<LeakReason, Long> leaked = new EnumMap<>(LeakReason.class);
+
+        synchronized void donated(long bytes) {
+            donated += bytes;
+        }
+
+        synchronized void reclaimed(long bytes) {
+            reclaimed += bytes;
+        }
+
+        synchronized void leaked(LeakReason reason, long bytes) {
+            leaked.merge(reason, bytes, Long::sum);
+        }
+
+        synchronized KvmStats snapshot(HostFrameAllocator allocator) {
+            Map<HostFrameAllocator.Use, Long> use = new EnumMap<>(HostFrameAllocator.Use.class);
+            for (HostFrameAllocator.Use u : HostFrameAllocator.Use.values()) {
+                use.put(u, allocator.bytesInUse(u));
+            }
+            return new KvmStats(use, donated, reclaimed, leaked);
+        }
+    }
+}

@@ -1,0 +1,633 @@
+package org.pvsim.kvm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.DumpComplete;
+import org.pvsim.machine.uv.cb.DumpStorState;
+import org.pvsim.machine.uv.cb.NoData;
+import org.pvsim.machine.uv.cb.QueryUvInfo;
+import org.pvsim.machine.uv.cb.SetSecConfParams;
+import org.pvsim.machine.uv.cb.Unpack;
+import org.pvsim.machine.uv.cb.UvCaller;
+import org.pvsim.machine.uv.cb.UvCommand;
+
+/**
+ * A VM file descriptor (the VM half of arch/s390/kvm/kvm-s390.c): memory slots, vCPU creation and the
+ * KVM_S390_PV_COMMAND ioctl. The VM lock (kvm->lock) is held across every PV command except
+ * ASYNC_CLEANUP_PERFORM and across vCPU creation, so "is this VM protected" is always checked under the
+ * lock that guards its change.
+ */
+public final class KvmVm {
+    /** s390 memory slots must start and end on a segment (1 MiB) boundary. */
+    private static final long SEGMENT = 1L << 20;
+    private static final long ESCA_SIZE = 0x4000;
+    private static final int MAX_SEC_PARMS_LEN = 2 * Storage.PAGE_SIZE;
+    private static final long DUMP_BUFF_LEN = 1L << 20;
+    private static final int MEMOP_F_CHECK_ONLY = 1;
+    private static final int MEMOP_F_SKEY_PROTECTION = 4;
+
+    final Kvm kvm;
+    final ReentrantLock lock = new ReentrantLock();
+    final Gmap gmap;
+    /** Host address of the extended SCA (ESCA), allocated at creation as newer kernels do. */
+    final long sca;
+    final MemorySlots slots = new MemorySlots();
+    final List<KvmVcpu> vcpus = new CopyOnWriteArrayList<>();
+    final Pv pv;
+    /** kvm_s390_vcpu_block_all() while a dump is in progress (SIE entry would be refused). */
+    volatile boolean blocked;
+    /** "protvirt means user cpu state". */
+    volatile boolean userCpuStateControl;
+    /** Service interrupts masked from ENABLE until the guest's first SCLP notification. */
+    volatile boolean serviceIrqMasked;
+    private volatile boolean closed;
+    private final UserMemory.UnmapListener unmapListener = this::userUnmapped;
+
+    KvmVm(Kvm kvm) {
+        this.kvm = kvm;
+        this.sca = kvm.allocate("KVM_CREATE_VM", ESCA_SIZE, ESCA_SIZE, HostFrameAllocator.Use.KERNEL);
+        Gmap g;
+        try {
+            g = new Gmap(kvm.storage, kvm.allocator, kvm.counters);
+        } catch (KvmException e) {
+            kvm.free(sca, ESCA_SIZE, HostFrameAllocator.Use.KERNEL);
+            throw new KvmException("KVM_CREATE_VM", Errno.ENOMEM, e.getMessage());
+        }
+        this.gmap = g;
+        this.pv = new Pv(this);
+        kvm.mm().addUnmapListener(unmapListener);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void enter(String command) {
+        lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw new KvmException(command, Errno.EBADF, "the VM has been destroyed");
+        }
+    }
+
+    /** Whether the VM is protected right now (takes the VM lock; for tests and tools). */
+    public boolean isProtectedNow() {
+        lock.lock();
+        try {
+            return !closed && pv.isProtected();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The vCPUs, in creation order. */
+    public List<KvmVcpu> vcpus() {
+        return List.copyOf(vcpus);
+    }
+
+    // ---- KVM_CREATE_VCPU ----------------------------------------------------------------------
+
+    /**
+     * KVM_CREATE_VCPU: on a protected VM the vCPU becomes secure during its creation, under the VM lock, or
+     * the creation fails (-EIO with the UV's rc/rrc, -ENOMEM).
+     */
+    public KvmVcpu createVcpu(int id) {
+        String name = "KVM_CREATE_VCPU";
+        if (id < 0 || id >= KvmUapi.KVM_MAX_VCPUS) {
+            throw new KvmException(name, Errno.EINVAL, "vCPU id " + id + " out of range 0.." + (KvmUapi.KVM_MAX_VCPUS - 1));
+        }
+        enter(name);
+        try {
+            for (KvmVcpu v : vcpus) {
+                if (v.id == id) {
+                    throw new KvmException(name, Errno.EEXIST, "vCPU " + id + " exists");
+                }
+            }
+            long sie = kvm.allocate(name, Storage.PAGE_SIZE, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+            KvmVcpu vcpu = new KvmVcpu(this, id, sie);
+            if (pv.isProtected()) {
+                Pv.RcRrc r = new Pv.RcRrc();
+                Errno e = pv.createCpu(name, vcpu, r);
+                if (e != null) {
+                    kvm.free(sie, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+                    throw new KvmException(name, e, r.rc, r.rrc, "vCPU " + id + " could not be made secure");
+                }
+            }
+            vcpus.add(vcpu);
+            return vcpu;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- KVM_SET_USER_MEMORY_REGION ------------------------------------------------------------
+
+    /** KVM_SET_USER_MEMORY_REGION: refused with EINVAL while the VM is protected. */
+    public void setUserMemoryRegion(KvmUserspaceMemoryRegion r) {
+        String name = "KVM_SET_USER_MEMORY_REGION";
+        enter(name);
+        try {
+            if (r.slot() < 0 || r.slot() >= KvmUapi.KVM_USER_MEM_SLOTS) {
+                throw new KvmException(name, Errno.EINVAL, "slot " + r.slot() + " out of range");
+            }
+            if ((r.flags() & ~1) != 0) { // only KVM_MEM_LOG_DIRTY_PAGES
+                throw new KvmException(name, Errno.EINVAL, "flags 0x" + Integer.toHexString(r.flags()) + " not supported");
+            }
+            if (pv.isProtected()) {
+                throw new KvmException(name, Errno.EINVAL, "memory slots cannot change while the VM is protected");
+            }
+            if ((r.guestPhysAddr() & Storage.PAGE_MASK) != 0 || (r.memorySize() & Storage.PAGE_MASK) != 0
+                    || r.memorySize() < 0 || r.guestPhysAddr() < 0) {
+                throw new KvmException(name, Errno.EINVAL, "guest address and size must be page aligned");
+            }
+            KvmUserspaceMemoryRegion old = slots.get(r.slot());
+            if (r.memorySize() == 0) {
+                if (old != null) {
+                    gmap.unmap(old.guestPhysAddr(), old.memorySize());
+                    slots.remove(r.slot());
+                }
+                return;
+            }
+            if ((r.userspaceAddr() & (SEGMENT - 1)) != 0 || (r.memorySize() & (SEGMENT - 1)) != 0
+                    || (r.guestPhysAddr() & (SEGMENT - 1)) != 0) {
+                throw new KvmException(name, Errno.EINVAL, "s390 memory slots must be 1 MiB aligned in guest and user space");
+            }
+            if (r.guestPhysAddr() + r.memorySize() > Gmap.LIMIT
+                    || r.guestPhysAddr() + r.memorySize() > kvm.uvInfoOrEmpty().maxGuestStorAddr() + 1 && kvm.protVirtHost()) {
+                throw new KvmException(name, Errno.EINVAL, "slot ends beyond the guest's address limit");
+            }
+            if (!kvm.mm().isMapped(r.userspaceAddr(), r.memorySize())) {
+                throw new KvmException(name, Errno.EFAULT, String.format("user range 0x%x+0x%x is not mapped",
+                        r.userspaceAddr(), r.memorySize()));
+            }
+            for (KvmUserspaceMemoryRegion o : slots.all()) {
+                if (o.slot() != r.slot() && r.guestPhysAddr() < o.guestPhysAddr() + o.memorySize()
+                        && o.guestPhysAddr() < r.guestPhysAddr() + r.memorySize()) {
+                    throw new KvmException(name, Errno.EEXIST, "overlaps slot " + o.slot());
+                }
+            }
+            if (old != null) {
+                gmap.unmap(old.guestPhysAddr(), old.memorySize());
+            }
+            slots.put(r);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** gmap_fault(): maps the guest page at {@code gaddr} to its user page's frame; -1 if no slot covers it. */
+    long gmapFault(String name, long gaddr) {
+        long uaddr = slots.toUser(gaddr & ~Storage.PAGE_MASK);
+        if (uaddr < 0) {
+            return -1;
+        }
+        long frame = kvm.mm().faultIn(name, uaddr);
+        gmap.map(gaddr, frame);
+        return frame;
+    }
+
+    /** The mmu notifier: user pages going away are unmapped from the guest. */
+    private void userUnmapped(long userAddress, long length) {
+        for (KvmUserspaceMemoryRegion r : slotsSnapshot()) {
+            long lo = Math.max(userAddress, r.userspaceAddr());
+            long hi = Math.min(userAddress + length, r.userspaceAddr() + r.memorySize());
+            if (lo < hi) {
+                gmap.unmap(r.guestPhysAddr() + (lo - r.userspaceAddr()), hi - lo);
+            }
+        }
+    }
+
+    private List<KvmUserspaceMemoryRegion> slotsSnapshot() {
+        lock.lock();
+        try {
+            return new ArrayList<>(slots.all());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- KVM_S390_PV_COMMAND --------------------------------------------------------------------
+
+    /**
+     * KVM_S390_PV_COMMAND. Returns the command with rc/rrc filled in; a failure throws a {@link KvmException}
+     * carrying errno and the rc/rrc (also in the result struct the kernel copies back).
+     */
+    public KvmPvCmd pvCommand(KvmPvCmd cmd) {
+        String name = KvmUapi.pvCommandName(cmd.cmd());
+        userCpuStateControl = true;
+        if (!kvm.protVirtHost()) {
+            throw new KvmException(name, Errno.EINVAL, "the host cannot run protected guests (UV not initialised)");
+        }
+        if (cmd.flags() != 0) {
+            throw new KvmException(name, Errno.EINVAL, "flags must be 0, got 0x" + Integer.toHexString(cmd.flags()));
+        }
+        if (cmd.cmd() == KvmUapi.KVM_PV_ASYNC_CLEANUP_PERFORM) {
+            return asyncCleanupPerform(name, cmd);
+        }
+        enter(name);
+        try {
+            Pv.RcRrc r = new Pv.RcRrc();
+            switch (cmd.cmd()) {
+                case KvmUapi.KVM_PV_ENABLE -> enable(name, r);
+                case KvmUapi.KVM_PV_DISABLE -> disable(name, r);
+                case KvmUapi.KVM_PV_SET_SEC_PARMS -> setSecParms(name, cmd, r);
+                case KvmUapi.KVM_PV_UNPACK -> unpack(name, cmd, r);
+                case KvmUapi.KVM_PV_VERIFY -> noData(name, UvCommand.VERIFY_IMG, r);
+                case KvmUapi.KVM_PV_PREP_RESET -> noData(name, UvCommand.PREPARE_RESET, r);
+                case KvmUapi.KVM_PV_UNSHARE_ALL -> noData(name, UvCommand.SET_UNSHARE_ALL, r);
+                case KvmUapi.KVM_PV_INFO -> info(name, cmd);
+                case KvmUapi.KVM_PV_DUMP -> dump(name, cmd, r);
+                case KvmUapi.KVM_PV_ASYNC_CLEANUP_PREPARE -> asyncCleanupPrepare(name, r);
+                default -> throw new KvmException(name, Errno.ENOTTY, "unknown PV command " + Integer.toUnsignedString(cmd.cmd()));
+            }
+            return cmd.withResult(r.rc, r.rrc);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static KvmException fail(String name, Errno e, Pv.RcRrc r, String detail) {
+        return new KvmException(name, e, r.rc, r.rrc, detail);
+    }
+
+    private void requireProtected(String name) {
+        if (!pv.isProtected()) {
+            throw new KvmException(name, Errno.EINVAL, "the VM is not protected");
+        }
+    }
+
+    private void enable(String name, Pv.RcRrc r) {
+        if (pv.isProtected()) {
+            throw new KvmException(name, Errno.EINVAL, "the VM is already protected (or a failed destroy left its handle)");
+        }
+        Errno e = pv.initVm(name, r);
+        if (e != null) {
+            throw fail(name, e, r, e == Errno.ENOMEM ? "no host storage to donate" : "CREATE_SEC_CONF failed");
+        }
+        e = pv.cpusToPv(name, r);
+        serviceIrqMasked = true;
+        if (e != null) {
+            pv.deinitVm(new Pv.RcRrc());
+            throw fail(name, e, r, "a vCPU could not be made secure; the VM was made non-protected again");
+        }
+    }
+
+    private void disable(String name, Pv.RcRrc r) {
+        requireProtected(name);
+        Errno e = pv.cpusFromPv(r);
+        if (e != null) {
+            throw fail(name, e, r, "DESTROY_SEC_CPU failed; the configuration stays");
+        }
+        e = pv.deinitCleanupAll(r);
+        serviceIrqMasked = false;
+        if (e != null) {
+            throw fail(name, e, r, "DESTROY_SEC_CONF failed; its storage is leaked on purpose");
+        }
+    }
+
+    private void setSecParms(String name, KvmPvCmd cmd, Pv.RcRrc r) {
+        requireProtected(name);
+        byte[] raw = new byte[KvmS390PvSecParm.SIZE];
+        kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
+        KvmS390PvSecParm parm = KvmS390PvSecParm.decode(raw);
+        if (Long.compareUnsigned(parm.length(), MAX_SEC_PARMS_LEN) > 0) {
+            throw new KvmException(name, Errno.EINVAL, "header length " + Long.toUnsignedString(parm.length())
+                    + " exceeds 8 KiB");
+        }
+        if (parm.length() == 0) { // vmalloc(0) returns NULL
+            throw new KvmException(name, Errno.ENOMEM, "header length 0: no buffer to allocate");
+        }
+        int len = (int) parm.length();
+        long buf = kvm.allocate(name, len, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+        try {
+            byte[] hdr = new byte[len];
+            kvm.mm().read(name, parm.origin(), hdr, 0, len);
+            kvm.pages.write(name, buf, hdr, 0, len);
+            UvCaller.Answer<SetSecConfParams> a = kvm.uv.call(SetSecConfParams.of(pv.handle, buf, len));
+            r.set(a);
+            if (a.cc() != 0) {
+                throw fail(name, Errno.EINVAL, r, "SET_SEC_CONF_PARAMS refused the SE header");
+            }
+        } finally {
+            kvm.free(buf, len, HostFrameAllocator.Use.KERNEL);
+        }
+    }
+
+    private void unpack(String name, KvmPvCmd cmd, Pv.RcRrc r) {
+        if (!pv.isProtected() || kvm.protectedCount.get() == 0) {
+            throw new KvmException(name, Errno.EINVAL, "the VM is not protected");
+        }
+        byte[] raw = new byte[KvmS390PvUnp.SIZE];
+        kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
+        KvmS390PvUnp unp = KvmS390PvUnp.decode(raw);
+        if ((unp.addr() & Storage.PAGE_MASK) != 0 || unp.size() == 0 || (unp.size() & Storage.PAGE_MASK) != 0) {
+            throw new KvmException(name, Errno.EINVAL, String.format(
+                    "addr 0x%x and size 0x%x must be page aligned and the size non-zero", unp.addr(), unp.size()));
+        }
+        for (long off = 0; Long.compareUnsigned(off, unp.size()) < 0; off += Storage.PAGE_SIZE) {
+            long gaddr = unp.addr() + off;
+            Errno e = pv.makeSecureRetrying(name, Unpack.of(pv.handle, gaddr, unp.tweak(), off), gaddr, r);
+            if (e != null) {
+                throw fail(name, e, r, String.format("unpacking the page at guest 0x%x failed", gaddr));
+            }
+        }
+    }
+
+    /** uv_cmd_nodata(): any failure is -EINVAL. */
+    private void noData(String name, UvCommand command, Pv.RcRrc r) {
+        requireProtected(name);
+        UvCaller.Answer<NoData> a = kvm.uv.call(NoData.of(command, pv.handle));
+        r.set(a);
+        if (a.cc() != 0) {
+            throw fail(name, Errno.EINVAL, r, command + " failed");
+        }
+    }
+
+    /** KVM_PV_INFO works on non-protected VMs too ("user space wants to query some of the data"). */
+    private void info(String name, KvmPvCmd cmd) {
+        byte[] raw = new byte[KvmS390PvInfo.Header.SIZE];
+        kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
+        KvmS390PvInfo.Header h = KvmS390PvInfo.Header.decode(raw);
+        long lenMax = Integer.toUnsignedLong(h.lenMax());
+        if (lenMax < KvmS390PvInfo.Header.SIZE) {
+            throw new KvmException(name, Errno.EINVAL, "len_max " + lenMax + " is shorter than the header");
+        }
+        QueryUvInfo q = kvm.uvInfo();
+        byte[] body;
+        switch (h.id()) {
+            case KvmUapi.KVM_PV_INFO_VM -> body = new KvmS390PvInfo.Vm(q.instCalls(), q.maxGuestCpuId() + 1L,
+                    q.maxNumSecConf(), q.maxGuestStorAddr(), q.featureIndications()).encode();
+            case KvmUapi.KVM_PV_INFO_DUMP -> body = new KvmS390PvInfo.Dump(q.cpuStorLen(), q.confDumpStorageStateLen(),
+                    q.confDumpFinalizeLen()).encode();
+            default -> throw new KvmException(name, Errno.EINVAL, "unknown info id " + Integer.toUnsignedString(h.id()));
+        }
+        int written = KvmS390PvInfo.Header.SIZE + body.length;
+        if (lenMax < written) {
+            throw new KvmException(name, Errno.EINVAL, "len_max " + lenMax + " is shorter than the " + written + " bytes of the answer");
+        }
+        byte[] out = new byte[written];
+        System.arraycopy(new KvmS390PvInfo.Header(h.id(), h.lenMax(), written).encode(), 0, out, 0, KvmS390PvInfo.Header.SIZE);
+        System.arraycopy(body, 0, out, KvmS390PvInfo.Header.SIZE, body.length);
+        kvm.mm().write(name, cmd.data(), out, 0, written);
+    }
+
+    private void dump(String name, KvmPvCmd cmd, Pv.RcRrc r) {
+        requireProtected(name);
+        byte[] raw = new byte[KvmS390PvDmp.SIZE];
+        kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
+        KvmS390PvDmp dmp = KvmS390PvDmp.decode(raw);
+        QueryUvInfo q = kvm.uvInfo();
+        KvmS390PvDmp result;
+        if (dmp.subcmd() == KvmUapi.KVM_PV_DUMP_INIT) {
+            if (pv.dumping) {
+                throw new KvmException(name, Errno.EINVAL, "a dump is already in progress");
+            }
+            blocked = true; // no SIE entry: concurrent dump UVCs could lead to validities
+            UvCaller.Answer<NoData> a = kvm.uv.call(NoData.of(UvCommand.DUMP_INIT, pv.handle));
+            r.set(a);
+            if (a.cc() != 0) {
+                blocked = false;
+                throw fail(name, Errno.EINVAL, r, "DUMP_INIT failed");
+            }
+            pv.dumping = true;
+            result = dmp;
+        } else if (dmp.subcmd() == KvmUapi.KVM_PV_DUMP_CONFIG_STOR_STATE) {
+            result = dumpStorageState(name, dmp, q, r);
+        } else if (dmp.subcmd() == KvmUapi.KVM_PV_DUMP_COMPLETE) {
+            dumpComplete(name, dmp, q, r);
+            result = dmp;
+        } else {
+            throw new KvmException(name, Errno.ENOTTY, "unknown dump subcommand " + Long.toUnsignedString(dmp.subcmd()));
+        }
+        kvm.mm().write(name, cmd.data(), result.encode(), 0, KvmS390PvDmp.SIZE);
+    }
+
+    /** "All or nothing": one UVC per 1 MiB of guest storage, the state copied out when the bounce buffer is full. */
+    private KvmS390PvDmp dumpStorageState(String name, KvmS390PvDmp dmp, QueryUvInfo q, Pv.RcRrc r) {
+        if (!pv.dumping) {
+            throw new KvmException(name, Errno.EINVAL, "no dump in progress");
+        }
+        long per = q.confDumpStorageStateLen();
+        if ((dmp.gaddr() & (Pv.MIB - 1)) != 0) {
+            throw new KvmException(name, Errno.EINVAL, String.format("gaddr 0x%x is not 1 MiB aligned", dmp.gaddr()));
+        }
+        if (dmp.buffLen() == 0 || Long.remainderUnsigned(dmp.buffLen(), per) != 0) {
+            throw new KvmException(name, Errno.EINVAL, "buff_len " + Long.toUnsignedString(dmp.buffLen())
+                    + " must be a non-zero multiple of " + per);
+        }
+        long bufLen = Math.min(dmp.buffLen(), DUMP_BUFF_LEN);
+        long buf = kvm.allocate(name, bufLen, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+        long gaddr = dmp.gaddr();
+        long user = dmp.buffAddr();
+        try {
+            long remaining = dmp.buffLen();
+            long inBuf = 0;
+            while (remaining > 0) {
+                UvCaller.Answer<DumpStorState> a = kvm.uv.call(DumpStorState.of(pv.handle, buf + inBuf, gaddr));
+                r.set(a);
+                if (a.cc() != 0) {
+                    throw fail(name, Errno.EINVAL, r, String.format("DUMP_CONF_STOR_STATE at guest 0x%x failed", gaddr));
+                }
+                gaddr += Pv.MIB;
+                inBuf += per;
+                remaining -= per;
+                if (inBuf == bufLen || remaining == 0) {
+                    byte[] out = new byte[(int) inBuf];
+                    kvm.pages.read(name, buf, out, 0, out.length);
+                    kvm.mm().write(name, user, out, 0, out.length);
+                    user += inBuf;
+                    inBuf = 0;
+                }
+            }
+        } finally {
+            kvm.free(buf, bufLen, HostFrameAllocator.Use.KERNEL);
+        }
+        return dmp.withGaddr(gaddr);
+    }
+
+    private void dumpComplete(String name, KvmS390PvDmp dmp, QueryUvInfo q, Pv.RcRrc r) {
+        if (!pv.dumping) {
+            throw new KvmException(name, Errno.EINVAL, "no dump in progress");
+        }
+        long len = q.confDumpFinalizeLen();
+        if (Long.compareUnsigned(dmp.buffLen(), len) < 0) {
+            throw new KvmException(name, Errno.EINVAL, "buff_len " + Long.toUnsignedString(dmp.buffLen())
+                    + " is shorter than the completion data (" + len + ")");
+        }
+        long buf = kvm.allocate(name, len, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+        try {
+            UvCaller.Answer<DumpComplete> a = kvm.uv.call(DumpComplete.of(pv.handle, buf));
+            r.set(a);
+            if (a.cc() != 0) {
+                throw fail(name, Errno.EINVAL, r, "DUMP_COMPLETE failed");
+            }
+            pv.dumping = false;
+            blocked = false;
+            byte[] out = new byte[(int) len];
+            kvm.pages.read(name, buf, out, 0, out.length);
+            kvm.mm().write(name, dmp.buffAddr(), out, 0, out.length);
+        } finally {
+            kvm.free(buf, len, HostFrameAllocator.Use.KERNEL);
+        }
+    }
+
+    private void asyncCleanupPrepare(String name, Pv.RcRrc r) {
+        if (!pv.isProtected() || !kvm.asyncDestroy()) {
+            throw new KvmException(name, Errno.EINVAL, kvm.asyncDestroy() ? "the VM is not protected"
+                    : "asynchronous teardown is disabled (kvm.async_destroy=0)");
+        }
+        Errno e = pv.cpusFromPv(r);
+        if (e != null) {
+            throw fail(name, e, r, "DESTROY_SEC_CPU failed; the configuration stays");
+        }
+        e = pv.setAsideVm(name, r);
+        if (e != null) {
+            throw fail(name, e, r, e == Errno.EINVAL ? "a configuration is already set aside" : "DESTROY_SEC_CONF_FAST failed");
+        }
+        serviceIrqMasked = false;
+    }
+
+    /**
+     * ASYNC_CLEANUP_PERFORM runs without the VM lock (QEMU issues it from its own thread): the lock is taken
+     * only to detach the set-aside configuration; the long work runs unlocked.
+     */
+    private KvmPvCmd asyncCleanupPerform(String name, KvmPvCmd cmd) {
+        if (lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException(name + " must not run with kvm->lock held");
+        }
+        if (!kvm.asyncDestroy()) {
+            throw new KvmException(name, Errno.EINVAL, "asynchronous teardown is disabled (kvm.async_destroy=0)");
+        }
+        Pv.Leftover l;
+        enter(name);
+        try {
+            l = pv.setAside;
+            pv.setAside = null;
+        } finally {
+            lock.unlock();
+        }
+        if (l == null) {
+            throw new KvmException(name, Errno.EINVAL, "no configuration has been set aside");
+        }
+        Pv.RcRrc r = new Pv.RcRrc();
+        r.set(1, Pv.RRC_ASYNC);
+        pv.destroyRange(gmap.mappedFrames());
+        Errno e = pv.disposeLeftover(l, r);
+        if (e != null) {
+            throw fail(name, e, r, "DESTROY_SEC_CONF of the set-aside configuration failed; its storage is leaked");
+        }
+        return cmd.withResult(r.rc, r.rrc);
+    }
+
+    // ---- KVM_S390_MEM_OP (VM) -------------------------------------------------------------------
+
+    /**
+     * VM memory operations on guest absolute storage: refused with EINVAL on a VM with a PV handle (checked
+     * under the VM lock here, not as the kernel's lock-free heuristic). Returns 0, or a positive program
+     * interruption code (5, addressing) when the guest address is not backed by a memory slot.
+     */
+    public int memOp(KvmS390MemOp mop) {
+        String name = "KVM_S390_MEM_OP";
+        if ((mop.flags() & ~(long) (MEMOP_F_CHECK_ONLY | MEMOP_F_SKEY_PROTECTION)) != 0) {
+            throw new KvmException(name, Errno.EINVAL, "flags 0x" + Long.toHexString(mop.flags()) + " not supported on a VM");
+        }
+        if (Integer.toUnsignedLong(mop.size()) > KvmVcpu.MEM_OP_MAX_SIZE) {
+            throw new KvmException(name, Errno.E2BIG, "size " + Integer.toUnsignedString(mop.size()) + " exceeds 65536");
+        }
+        if (mop.op() != KvmUapi.KVM_S390_MEMOP_ABSOLUTE_READ && mop.op() != KvmUapi.KVM_S390_MEMOP_ABSOLUTE_WRITE) {
+            throw new KvmException(name, Errno.EINVAL, "op " + mop.op() + " is not supported on a VM");
+        }
+        enter(name);
+        try {
+            if (pv.handle != 0) {
+                throw new KvmException(name, Errno.EINVAL, "absolute access to a protected VM's memory");
+            }
+            int size = mop.size();
+            for (long g = mop.gaddr() & ~Storage.PAGE_MASK; g < mop.gaddr() + size; g += Storage.PAGE_SIZE) {
+                if (slots.toUser(g) < 0) {
+                    return 5; // PGM_ADDRESSING
+                }
+            }
+            if ((mop.flags() & MEMOP_F_CHECK_ONLY) != 0) {
+                return 0;
+            }
+            byte[] b = new byte[size];
+            if (mop.op() == KvmUapi.KVM_S390_MEMOP_ABSOLUTE_WRITE) {
+                kvm.mm().read(name, mop.buf(), b, 0, size);
+            }
+            int done = 0;
+            while (done < size) {
+                long g = mop.gaddr() + done;
+                int n = (int) Math.min(size - done, Storage.PAGE_SIZE - (g & Storage.PAGE_MASK));
+                long uaddr = slots.toUser(g);
+                if (mop.op() == KvmUapi.KVM_S390_MEMOP_ABSOLUTE_READ) {
+                    kvm.mm().read(name, uaddr, b, done, n);
+                } else {
+                    kvm.mm().write(name, uaddr, b, done, n);
+                }
+                done += n;
+            }
+            if (mop.op() == KvmUapi.KVM_S390_MEMOP_ABSOLUTE_READ) {
+                kvm.mm().write(name, mop.buf(), b, 0, size);
+            }
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The guest touched a page that is not secure yet (program interruption 0x3e from SIE): import it. For
+     * the SIE work; EFAULT if no memory slot backs the page.
+     */
+    public void handleNonSecureAccess(long gaddr) {
+        String name = "PGM 0x3e";
+        enter(name);
+        try {
+            requireProtected(name);
+            Pv.RcRrc r = new Pv.RcRrc();
+            Errno e = pv.convertToSecure(name, gaddr, r);
+            if (e != null) {
+                throw fail(name, e, r, String.format("import of guest page 0x%x failed", gaddr));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- close ----------------------------------------------------------------------------------
+
+    /**
+     * Closing the VM fd (kvm_arch_destroy_vm): vCPUs destroyed (their secure CPUs first), then every
+     * configuration and page cleaned up; storage the UV did not give back stays leaked and counted.
+     */
+    public void destroy() {
+        String name = "KVM_DESTROY_VM";
+        enter(name);
+        try {
+            Pv.RcRrc r = new Pv.RcRrc();
+            for (KvmVcpu v : vcpus) {
+                v.lock.lock();
+                try {
+                    pv.destroyCpu(v, new Pv.RcRrc());
+                } finally {
+                    v.lock.unlock();
+                }
+            }
+            pv.deinitCleanupAll(r);
+            for (KvmVcpu v : vcpus) {
+                kvm.free(v.sieBlock, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+            }
+            vcpus.clear();
+            kvm.mm().removeUnmapListener(unmapListener);
+            gmap.free();
+            kvm.free(sca, ESCA_SIZE, HostFrameAllocator.Use.KERNEL);
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.pvsim.kvm;
+
+import java.util.Collection;
+import java.util.TreeMap;
+
+/** The VM's memory slots: guest physical ranges backed by ranges of user memory. Guarded by the VM lock. */
+final class MemorySlots {
+    private final TreeMap<Integer, KvmUserspaceMemoryRegion> slots = new TreeMap<>();
+
+    KvmUserspaceMemoryRegion get(int slot) {
+        return slots.get(slot);
+    }
+
+    void put(KvmUserspaceMemoryRegion r) {
+        slots.put(r.slot(), r);
+    }
+
+    void remove(int slot) {
+        slots.remove(slot);
+    }
+
+    Collection<KvmUserspaceMemoryRegion> all() {
+        return slots.values();
+    }
+
+    /** The user address backing guest absolute {@code gaddr}, or -1 if no slot covers it. */
+    long toUser(long gaddr) {
+        for (KvmUserspaceMemoryRegion r : slots.values()) {
+            if (gaddr >= r.guestPhysAddr() && gaddr - r.guestPhysAddr() < r.memorySize()) {
+                return r.userspaceAddr() + (gaddr - r.guestPhysAddr());
+            }
+        }
+        return -1;
+    }
+
+    /** kvm_s390_get_gfn_end() in bytes: the end of the highest slot. */
+    long end() {
+        long end = 0;
+        for (KvmUserspaceMemoryRegion r : slots.values()) {
+            end = Math.max(end, r.guestPhysAddr() + r.memorySize());
+        }
+        return end;
+    }
+}

@@ -1,0 +1,183 @@
+package org.pvsim.kvm;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.pvsim.machine.storage.Storage;
+
+/**
+ * The address space of the user process (the VMM) that opened the KVM device: anonymous mappings whose
+ * pages get a zeroed host frame on first touch. Memory slots point into it, user structs passed to ioctls
+ * live in it, and every kernel copy from or to it goes through {@link SecurePages}, so a secure page is
+ * made accessible (exported or pinned) before the host sees it.
+ */
+public final class UserMemory {
+    /** User mappings start here, 1 MiB aligned as s390 memory slots require. */
+    private static final long USER_BASE = 0x3ff_0000_0000L;
+    private static final byte[] ZERO_PAGE = new byte[Storage.PAGE_SIZE];
+
+    private final HostFrameAllocator allocator;
+    private final SecurePages pages;
+    private final KvmStats.Counters stats;
+    private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
+    private final List<UnmapListener> unmapListeners = new CopyOnWriteArrayList<>();
+    private long next = USER_BASE;
+
+    /** Told when user pages go away, so that guest mappings of them are invalidated (the mmu notifier). */
+    interface UnmapListener {
+        void unmapped(long userAddress, long length);
+    }
+
+    private static final class Mapping {
+        final long start;
+        final long length;
+        final long[] frames; // host frame address per page, 0 = not present
+
+        Mapping(long start, long length) {
+            this.start = start;
+            this.length = length;
+            this.frames = new long[(int) (length >>> Storage.PAGE_SHIFT)];
+        }
+    }
+
+    UserMemory(HostFrameAllocator allocator, SecurePages pages, KvmStats.Counters stats) {
+        this.allocator = allocator;
+        this.pages = pages;
+        this.stats = stats;
+    }
+
+    void addUnmapListener(UnmapListener l) {
+        unmapListeners.add(l);
+    }
+
+    void removeUnmapListener(UnmapListener l) {
+        unmapListeners.remove(l);
+    }
+
+    /** mmap(MAP_ANONYMOUS): a fresh 1 MiB aligned range of {@code length} bytes (rounded up to pages). */
+    public synchronized long mmap(long length) {
+        if (length <= 0 || length > (1L << 40)) {
+            throw new KvmException("mmap", Errno.EINVAL, "length " + length + " out of range");
+        }
+        long len = (length + Storage.PAGE_MASK) & ~Storage.PAGE_MASK;
+        long start = next;
+        next = (start + len + (1L << 20) - 1) & -(1L << 20);
+        mappings.put(start, new Mapping(start, len));
+        return start;
+    }
+
+    /** munmap() of a whole mapping: its frames are made non-secure and freed. */
+    public void munmap(long address) {
+        Mapping m;
+        synchronized (this) {
+            m = mappings.remove(address);
+        }
+        if (m == null) {
+            throw new KvmException("munmap", Errno.EINVAL, String.format("no mapping starts at 0x%x", address));
+        }
+        for (UnmapListener l : unmapListeners) {
+            l.unmapped(m.start, m.length);
+        }
+        for (long frame : m.frames) {
+            if (frame != 0) {
+                // ptep_get_and_clear on a protected mm: a secure page never goes back to the allocator
+                if (pages.release(frame)) {
+                    allocator.free(frame, 1, HostFrameAllocator.Use.GUEST);
+                } else {
+                    stats.leaked(KvmStats.LeakReason.SECURE_PAGE, Storage.PAGE_SIZE);
+                }
+            }
+        }
+    }
+
+    /** The host frame behind {@code userAddress}, faulting it in (a zeroed frame); EFAULT if unmapped. */
+    synchronized long faultIn(String command, long userAddress) {
+        Mapping m = mapping(command, userAddress);
+        int i = (int) ((userAddress - m.start) >>> Storage.PAGE_SHIFT);
+        long frame = m.frames[i];
+        if (frame == 0) {
+            frame = allocator.allocate(1, HostFrameAllocator.Use.GUEST);
+            if (frame < 0) {
+                throw new KvmException(command, Errno.ENOMEM, "no host frame for user memory");
+            }
+            pages.write(command, frame, ZERO_PAGE, 0, Storage.PAGE_SIZE);
+            m.frames[i] = frame;
+        }
+        return frame;
+    }
+
+    /** The host frame behind {@code userAddress} if it is present, else 0. */
+    synchronized long frameIfPresent(long userAddress) {
+        Map.Entry<Long, Mapping> e = mappings.floorEntry(userAddress);
+        if (e == null || userAddress >= e.getValue().start + e.getValue().length) {
+            return 0;
+        }
+        return e.getValue().frames[(int) ((userAddress - e.getValue().start) >>> Storage.PAGE_SHIFT)];
+    }
+
+    /** Whether {@code [address, address+length)} lies inside one mapping. */
+    synchronized boolean isMapped(long address, long length) {
+        Map.Entry<Long, Mapping> e = mappings.floorEntry(address);
+        return e != null && length >= 0 && address + length <= e.getValue().start + e.getValue().length;
+    }
+
+    private Mapping mapping(String command, long userAddress) {
+        Map.Entry<Long, Mapping> e = mappings.floorEntry(userAddress);
+        if (e == null || userAddress >= e.getValue().start + e.getValue().length) {
+            throw new KvmException(command, Errno.EFAULT, String.format("user address 0x%x is not mapped", userAddress));
+        }
+        return e.getValue();
+    }
+
+    // ---- copies, as copy_from_user / copy_to_user (and the VMM's own loads and stores) ----------
+
+    /** The VMM reading its own memory (or the kernel's copy_from_user). */
+    public byte[] read(long userAddress, int length) {
+        byte[] b = new byte[length];
+        read("read", userAddress, b, 0, length);
+        return b;
+    }
+
+    /** The VMM writing its own memory (or the kernel's copy_to_user). */
+    public void write(long userAddress, byte[] src) {
+        write("write", userAddress, src, 0, src.length);
+    }
+
+    void read(String command, long userAddress, byte[] dst, int off, int len) {
+        if (len < 0 || userAddress + len < userAddress) {
+            throw new KvmException(command, Errno.EFAULT, "bad user buffer length " + len);
+        }
+        while (len > 0) {
+            int inPage = (int) (userAddress & Storage.PAGE_MASK);
+            int n = Math.min(len, Storage.PAGE_SIZE - inPage);
+            long frame = faultIn(command, userAddress);
+            pages.read(command, frame + inPage, dst, off, n);
+            userAddress += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    void write(String command, long userAddress, byte[] src, int off, int len) {
+        if (len < 0 || userAddress + len < userAddress) {
+            throw new KvmException(command, Errno.EFAULT, "bad user buffer length " + len);
+        }
+        while (len > 0) {
+            int inPage = (int) (userAddress & Storage.PAGE_MASK);
+            int n = Math.min(len, Storage.PAGE_SIZE - inPage);
+            long frame = faultIn(command, userAddress);
+            pages.write(command, frame + inPage, src, off, n);
+            userAddress += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Allocates user memory holding {@code bytes} (a convenience for passing structs to ioctls). */
+    public long put(byte[] bytes) {
+        long a = mmap(Math.max(bytes.length, 1));
+        write(a, bytes);
+        return a;
+    }
+}

@@ -1,0 +1,93 @@
+package org.pvsim.kvm;
+
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.InitUv;
+import org.pvsim.machine.uv.cb.QueryUvInfo;
+import org.pvsim.machine.uv.cb.UvCaller;
+import org.pvsim.machine.uv.cb.UvCommand;
+import org.pvsim.machine.uv.cb.UvcPort;
+import org.pvsim.machine.uv.cb.Uvcb;
+
+/**
+ * The host kernel's side of the UVC instruction (arch/s390/include/asm/uv.h, arch/s390/kernel/uv.c): a UVCB
+ * is written to a per-call scratch frame of host storage, the UVC is issued, the block is read back. Each
+ * concurrent caller gets its own scratch frame (as each CPU builds its UVCB on its own stack).
+ */
+final class UvHost {
+    private final Storage storage;
+    private final UvcPort port;
+    private final HostFrameAllocator allocator;
+    private final ConcurrentLinkedDeque<UvCaller> callers = new ConcurrentLinkedDeque<>();
+    private volatile QueryUvInfo info;
+
+    UvHost(Storage storage, UvcPort port, HostFrameAllocator allocator) {
+        this.storage = storage;
+        this.port = port;
+        this.allocator = allocator;
+    }
+
+    /**
+     * setup_uv() at host boot: query the UV, donate its base storage (1 MiB aligned, above 2 GiB) and
+     * initialise it. Returns false when the host cannot run protected guests (prot_virt_host = 0).
+     */
+    boolean setup() {
+        UvCaller.Answer<QueryUvInfo> q = call(QueryUvInfo.request());
+        if (q.cc() != 0) {
+            return false;
+        }
+        info = q.cb();
+        long len = info.uvBaseStorLen();
+        long pages = (len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT;
+        long origin = allocator.allocateAbove(1L << 31, pages, 256, HostFrameAllocator.Use.UV_DONATION);
+        if (origin < 0) {
+            return false;
+        }
+        UvCaller.Answer<InitUv> a = call(InitUv.of(origin, len));
+        if (!a.ok()) {
+            allocator.free(origin, pages, HostFrameAllocator.Use.UV_DONATION);
+            return false;
+        }
+        return true;
+    }
+
+    QueryUvInfo info() {
+        return info;
+    }
+
+    boolean installed(UvCommand command) {
+        return info != null && (command.bit() < 0 || info.installed(command));
+    }
+
+    /** Like the kernel's {@code uv_call()}: re-executes while the UV answers busy (cc 2/3). */
+    <T extends Uvcb> UvCaller.Answer<T> call(T cb) {
+        UvCaller c = acquire();
+        try {
+            return c.call(cb);
+        } finally {
+            callers.push(c);
+        }
+    }
+
+    /** Exactly one UVC (import-like calls map busy to -EAGAIN themselves). */
+    <T extends Uvcb> UvCaller.Answer<T> once(T cb) {
+        UvCaller c = acquire();
+        try {
+            return c.once(cb);
+        } finally {
+            callers.push(c);
+        }
+    }
+
+    private UvCaller acquire() {
+        UvCaller c = callers.poll();
+        if (c != null) {
+            return c;
+        }
+        long scratch = allocator.allocate(1, HostFrameAllocator.Use.KERNEL);
+        if (scratch < 0) {
+            throw new KvmException("UVC", Errno.ENOMEM, "no host frame for a UV control block");
+        }
+        return new UvCaller(storage, port, scratch);
+    }
+}

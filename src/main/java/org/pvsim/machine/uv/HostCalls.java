@@ -1,0 +1,305 @@
+package org.pvsim.machine.uv;
+
+import java.util.function.IntSupplier;
+import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.QueryUvInfo;
+import org.pvsim.machine.uv.cb.UvCommand;
+
+/** Query, initialisation, configurations and CPUs. */
+final class HostCalls {
+    static final long TWO_GIB = 1L << 31;
+    static final long SCA_SIZE = 0x4000; // ESCA, 16 KiB
+    static final long SD_SIZE = 0x200; // SIE state description
+
+    /** Feature bits (MSB-0): MISC (0). */
+    static final long FEATURES = 1L << 63;
+    /** Supported SE header versions: MSB-0 bit 0 = version 0x100, the only one defined. */
+    static final long HDR_VERSIONS = 1L << 63;
+    /** PCF bits the UV accepts: dump 34, no decryption 35, PCKMO 56..59, backup keys 62 (reference §1.4). */
+    static final long SUPPORTED_PCF = bit(34) | bit(35) | bit(56) | bit(57) | bit(58) | bit(59) | bit(62);
+    /** Attestation request versions: MSB-0 bit 0 = 0x0100. */
+    static final long ATT_VERSIONS = 1L << 63;
+
+    private final UvState state;
+    IntSupplier runningCpus = () -> 1;
+
+    HostCalls(UvState state) {
+        this.state = state;
+    }
+
+    static long bit(int msb0) {
+        return 1L << (63 - msb0);
+    }
+
+    // ---- QUI ---------------------------------------------------------------------------------
+
+    int query(Call c) {
+        boolean host = c.domain == Storage.HOST;
+        long[] calls = new long[4];
+        for (UvCommand cmd : UvCommand.values()) {
+            if (cmd.bit() >= 0 && cmd.allowedFrom(host)) {
+                calls[cmd.bit() / 64] |= 1L << (63 - cmd.bit() % 64);
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            c.put64(0x10 + 8 * i, calls[i]);
+        }
+        UvParameters p = state.params;
+        c.put64(0x40, p.uvBaseStorLen());
+        c.put64(0x50, p.confBasePhysStorLen());
+        c.put64(0x58, p.confBaseVirtStorLen());
+        c.put64(0x60, p.confVirtVarStorLen());
+        c.put64(0x68, p.cpuStorLen());
+        java.nio.ByteBuffer.wrap(c.block).putInt(0x7c, p.maxNumSecConf()).putShort(0x9e, (short) p.maxGuestCpuId());
+        c.put64(0x80, p.maxGuestStorAddr());
+        c.put64(0xa0, FEATURES);
+        c.put64(0xb0, HDR_VERSIONS);
+        c.put64(0xb8, SUPPORTED_PCF);
+        c.put64(0xc8, p.confDumpStorageStateLen());
+        c.put64(0xd0, p.confDumpFinalizeLen());
+        c.put64(0xe0, ATT_VERSIONS);
+        c.put64(0xe8, GuestCalls.SUPPORTED_PAF);
+        int len = c.u16(0);
+        return len < QueryUvInfo.SIZE ? Rc.MORE_DATA : Rc.EXECUTED;
+    }
+
+    // ---- INIT_UV -----------------------------------------------------------------------------
+
+    int init(Call c) {
+        long origin = c.u64(0x18);
+        long len = c.u64(0x20);
+        if (state.initialized) {
+            throw new UvError(Rc.INIT_DOUBLE);
+        }
+        if (Long.compareUnsigned(len, state.params.uvBaseStorLen()) < 0) {
+            throw new UvError(Rc.INIT_STOR_LEN);
+        }
+        if (origin < 0 || origin >= state.storage.size()) {
+            throw new UvError(Rc.INIT_ORIGIN_INVALID);
+        }
+        if (!state.inStorage(origin, len)) {
+            throw new UvError(Rc.INIT_ORIGIN_LEN_INVALID);
+        }
+        if (origin < TWO_GIB) {
+            throw new UvError(Rc.INIT_BELOW_2G);
+        }
+        if ((origin & (UvState.MIB - 1)) != 0) {
+            throw new UvError(Rc.INIT_ORIGIN_ALIGN);
+        }
+        if (!state.allHost(origin, len) || c.blockWithin(origin, len)) {
+            throw new UvError(Rc.INIT_STOR_IN_USE);
+        }
+        if (runningCpus.getAsInt() > 1) {
+            throw new UvError(Rc.INIT_CPUS_RUNNING);
+        }
+        state.donate(origin, len, 0);
+        state.uvBaseOrigin = origin;
+        state.uvBaseLen = UvState.pageAlign(len);
+        state.initialized = true;
+        return Rc.EXECUTED;
+    }
+
+    // ---- CREATE_SEC_CONF ---------------------------------------------------------------------
+
+    int createConfig(Call c) {
+        long baseOrigin = c.u64(0x20);
+        long varOrigin = c.u64(0x28);
+        long mso = c.u64(0x38);
+        long msl = c.u64(0x40);
+        long sca = c.u64(0x48);
+        long asce = c.u64(0x50);
+        UvParameters p = state.params;
+        long max = p.maxGuestStorAddr();
+        if (Long.compareUnsigned(mso, max) > 0) {
+            throw new UvError(Rc.CGC_MSO);
+        }
+        if (msl == 0 || Long.compareUnsigned(msl - 1, max - mso) > 0) {
+            throw new UvError(Rc.CGC_MSO_MSL);
+        }
+        if ((msl & (UvState.MIB - 1)) != 0) {
+            throw new UvError(Rc.CGC_MSL);
+        }
+        if ((asce & GuestDat.ASCE_PRIVATE) == 0 || (asce & GuestDat.ASCE_REAL_SPACE) != 0) {
+            throw new UvError(Rc.CGC_ASCE_INVALID);
+        }
+        for (SecureConfig other : state.configs.values()) {
+            if ((other.asce & GuestDat.ASCE_ORIGIN_MASK) == (asce & GuestDat.ASCE_ORIGIN_MASK)) {
+                throw new UvError(Rc.CGC_ASCE_IN_USE);
+            }
+        }
+        if (state.configs.size() >= p.maxNumSecConf()) {
+            throw new UvError(Rc.CGC_TOO_MANY);
+        }
+        long baseLen = p.confBasePhysStorLen();
+        if (!state.inStorage(baseOrigin, baseLen)) {
+            throw new UvError(Rc.CGC_BASE_ORIGIN);
+        }
+        if (UvState.overlaps(baseOrigin, baseLen, 0, UvState.LOWCORE_END)) {
+            throw new UvError(Rc.CGC_BASE_LOWCORE);
+        }
+        if ((baseOrigin & 0x3fff) != 0) {
+            throw new UvError(Rc.CGC_BASE_ALIGN);
+        }
+        long varLen = p.varStorLen(msl);
+        if (!state.inStorage(varOrigin, varLen) || (varOrigin & Storage.PAGE_MASK) != 0) {
+            throw new UvError(Rc.CGC_VAR_STOR);
+        }
+        if (UvState.overlaps(varOrigin, varLen, 0, UvState.LOWCORE_END)) {
+            throw new UvError(Rc.CGC_VAR_LOWCORE);
+        }
+        if (!state.allHost(baseOrigin, baseLen) || !state.allHost(varOrigin, varLen)
+                || UvState.overlaps(baseOrigin, baseLen, varOrigin, varLen)
+                || c.blockWithin(baseOrigin, baseLen) || c.blockWithin(varOrigin, varLen)) {
+            throw new UvError(Rc.CGC_STOR_IN_USE);
+        }
+        if (sca == 0) {
+            throw new UvError(Rc.CGC_SCA_ZERO);
+        }
+        if (!state.inStorage(sca, SCA_SIZE)) {
+            throw new UvError(Rc.CGC_SCA_INACCESSIBLE);
+        }
+        int domain = state.newDomain();
+        long handle = state.newHandle();
+        byte[] cuid = new byte[16];
+        state.random.nextBytes(cuid);
+        byte[] exportKey = new byte[32];
+        state.random.nextBytes(exportKey);
+        SecureConfig config = new SecureConfig(handle, domain, cuid, baseOrigin, baseLen, varOrigin, varLen, mso,
+                msl, sca, asce, new PageSealer(exportKey, handle));
+        state.donate(baseOrigin, baseLen, domain);
+        state.donate(varOrigin, varLen, domain);
+        state.configs.put(handle, config);
+        state.byDomain.put(domain, config);
+        c.put64(0x18, handle);
+        return Rc.EXECUTED;
+    }
+
+    // ---- DESTROY_SEC_CONF (and FAST) ---------------------------------------------------------
+
+    int destroyConfig(Call c, long handle) {
+        SecureConfig config = state.config(handle);
+        if (!config.cpus.isEmpty()) {
+            throw new UvError(Rc.DSC_CPUS_EXIST);
+        }
+        if (config.image != null) {
+            config.image.pldPipeline.abandon();
+        }
+        state.releasePages(config);
+        state.reclaim(config.baseOrigin, config.baseLen);
+        state.reclaim(config.varOrigin, config.varLen);
+        state.configs.remove(handle);
+        state.byDomain.remove(config.domain);
+        return Rc.EXECUTED;
+    }
+
+    // ---- CREATE_SEC_CPU / DESTROY_SEC_CPU ----------------------------------------------------
+
+    int createCpu(Call c) {
+        SecureConfig config = state.config(c.u64(0x20));
+        long storOrigin = c.u64(0x28);
+        int num = c.u16(0x36);
+        long stateOrigin = c.u64(0x38);
+        long storLen = state.params.cpuStorLen();
+        if (num > state.params.maxGuestCpuId()) {
+            throw new UvError(Rc.CSC_NUM);
+        }
+        if (!state.inStorage(storOrigin, storLen)) {
+            throw new UvError(Rc.CSC_STOR_INACCESSIBLE);
+        }
+        if (UvState.overlaps(storOrigin, storLen, 0, UvState.LOWCORE_END)) {
+            throw new UvError(Rc.CSC_STOR_LOWCORE);
+        }
+        if (!state.inStorage(stateOrigin, SD_SIZE)) {
+            throw new UvError(Rc.CSC_SD_INACCESSIBLE);
+        }
+        for (long h : config.cpus) {
+            if (state.cpus.get(h).num == num) {
+                throw new UvError(Rc.CSC_ALREADY_DEFINED);
+            }
+        }
+        if ((storOrigin & Storage.PAGE_MASK) != 0 || !state.allHost(storOrigin, storLen)
+                || c.blockWithin(storOrigin, storLen)) {
+            throw new UvError(Rc.CSC_STOR_IN_USE);
+        }
+        long handle = state.newHandle();
+        SecureCpu cpu = new SecureCpu(handle, config, num, storOrigin, storLen, stateOrigin);
+        state.donate(storOrigin, storLen, config.domain);
+        state.cpus.put(handle, cpu);
+        config.cpus.add(handle);
+        c.put64(0x18, handle);
+        return Rc.EXECUTED;
+    }
+
+    int destroyCpu(Call c) {
+        SecureCpu cpu = state.cpu(c.u64(0x18));
+        state.reclaim(cpu.storOrigin, cpu.storLen);
+        cpu.config.cpus.remove(cpu.handle);
+        state.cpus.remove(cpu.handle);
+        return Rc.EXECUTED;
+    }
+
+    // ---- resets and CPU state ----------------------------------------------------------------
+
+    int resetCpu(Call c) {
+        SecureCpu cpu = state.cpu(c.u64(0x18));
+        cpu.resets++;
+        if (c.command != UvCommand.CPU_RESET) { // initial and clear reset also stop the CPU
+            cpu.resetDone = true;
+            cpu.state = SecureCpu.State.STOPPED;
+        }
+        return Rc.EXECUTED;
+    }
+
+    int prepareReset(Call c) {
+        SecureConfig config = state.config(c.u64(0x18));
+        config.resetPrepared = true;
+        for (long h : config.cpus) {
+            state.cpus.get(h).resetDone = false;
+            state.cpus.get(h).loaded = false;
+        }
+        return Rc.EXECUTED;
+    }
+
+    int setCpuState(Call c) {
+        SecureCpu cpu = state.cpu(c.u64(0x18));
+        switch (c.u8(0x27)) {
+            case 1 -> cpu.state = SecureCpu.State.OPERATING;
+            case 2 -> cpu.state = SecureCpu.State.STOPPED;
+            case 3 -> cpu.state = SecureCpu.State.CHECK_STOP;
+            case 5 -> load(cpu);
+            default -> throw new UvError(Rc.CPU_STATE_INVALID);
+        }
+        return Rc.EXECUTED;
+    }
+
+    /**
+     * Operating with load: after a verified image, the PSW of the SE header; after PREPARE_RESET and a
+     * CPU initial/clear reset, the reset PSW the guest left at its absolute address 0 (diag 308).
+     */
+    private void load(SecureCpu cpu) {
+        SecureConfig config = cpu.config;
+        if (config.phase != SecureConfig.Phase.VERIFIED) {
+            throw new UvError(Rc.INV_STATE);
+        }
+        if (config.resetPrepared) {
+            if (!cpu.resetDone) {
+                throw new UvError(Rc.INV_STATE);
+            }
+            long h = state.translate(config, 0);
+            if (h == GuestDat.NOT_MAPPED || state.storage.tagOf(h >>> Storage.PAGE_SHIFT)
+                    != Storage.tag(config.domain, Storage.STATE_SECURE)) {
+                throw new UvError(Rc.INV_STATE);
+            }
+            byte[] f = state.storage.rawFrameForRead(h >>> Storage.PAGE_SHIFT);
+            long shortPsw = java.nio.ByteBuffer.wrap(f, 0, 8).getLong();
+            cpu.pswMask = shortPsw & 0xfff7ffff80000000L; // drop the short-PSW bit 12, keep EA/BA
+            cpu.pswAddress = shortPsw & 0x7fffffffL;
+            config.resetPrepared = false;
+        } else {
+            cpu.pswMask = config.image.pswMask;
+            cpu.pswAddress = config.image.pswAddress;
+        }
+        cpu.state = SecureCpu.State.OPERATING_LOADED;
+        cpu.loaded = true;
+    }
+}

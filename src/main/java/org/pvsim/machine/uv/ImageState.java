@@ -1,0 +1,62 @@
+package org.pvsim.machine.uv;
+
+import org.pvsim.se.PageDigests;
+import org.pvsim.se.Xts;
+
+/**
+ * What the UV keeps of a configuration's SE header after SET_SEC_CONF_PARAMS: the expected digests,
+ * the secrets, and the running digests of the pages unpacked so far.
+ */
+final class ImageState {
+    final byte[] pld;
+    final byte[] ald;
+    final byte[] tld;
+    final byte[] headerTag;
+    final long nep;
+    final long pcf;
+    final long scf;
+    final byte[] cck;
+    final byte[] xtsKey;
+    final long pswMask;
+    final long pswAddress;
+    /** The hash of the host key that unwrapped the header (attestation's image PHKH). */
+    final byte[] hostKeyHash;
+    final PageDigests digests = new PageDigests();
+    final PldPipeline pldPipeline = new PldPipeline(digests);
+    private Xts xts;
+
+    ImageState(byte[] pld, byte[] ald, byte[] tld, byte[] headerTag, long nep, long pcf, long scf, byte[] cck,
+            byte[] xtsKey, long pswMask, long pswAddress, byte[] hostKeyHash) {
+        this.pld = pld;
+        this.ald = ald;
+        this.tld = tld;
+        this.headerTag = headerTag;
+        this.nep = nep;
+        this.pcf = pcf;
+        this.scf = scf;
+        this.cck = cck;
+        this.xtsKey = xtsKey;
+        this.pswMask = pswMask;
+        this.pswAddress = pswAddress;
+        this.hostKeyHash = hostKeyHash;
+    }
+
+    static final long PCF_ALLOW_DUMP = HostCalls.bit(34);
+    static final long PCF_NO_DECRYPTION = HostCalls.bit(35);
+
+    boolean dumpAllowed() {
+        return (pcf & PCF_ALLOW_DUMP) != 0;
+    }
+
+    /** The image's page cipher, made once (the UV is single-threaded per call). */
+    Xts xts() {
+        if (xts == null) {
+            xts = new Xts(xtsKey);
+        }
+        return xts;
+    }
+
+    boolean decrypts() {
+        return (pcf & PCF_NO_DECRYPTION) == 0;
+    }
+}

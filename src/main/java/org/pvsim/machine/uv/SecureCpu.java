@@ -1,0 +1,33 @@
+package org.pvsim.machine.uv;
+
+/** A secure CPU: UV-side state that the host only names by its handle. */
+final class SecureCpu {
+    enum State { STOPPED, OPERATING, CHECK_STOP, OPERATING_LOADED }
+
+    final long handle;
+    final SecureConfig config;
+    final int num;
+    final long storOrigin;
+    final long storLen;
+    final long stateOrigin;
+    State state = State.STOPPED;
+    /** The PSW the CPU starts from after an operating-with-load (from the SE header or the reset PSW). */
+    long pswMask;
+    long pswAddress;
+    /** Set by CPU_RESET_INITIAL / CPU_RESET_CLEAR; a load after a prepared reset needs it. */
+    boolean resetDone;
+    /** Running on a host CPU right now (between a SIE entry and its exit). */
+    boolean running;
+    /** Has been loaded (operating with load) since its creation or the last guest reboot request. */
+    boolean loaded;
+    long resets;
+
+    SecureCpu(long handle, SecureConfig config, int num, long storOrigin, long storLen, long stateOrigin) {
+        this.handle = handle;
+        this.config = config;
+        this.num = num;
+        this.storOrigin = storOrigin;
+        this.storLen = storLen;
+        this.stateOrigin = stateOrigin;
+    }
+}

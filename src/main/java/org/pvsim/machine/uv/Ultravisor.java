@@ -1,0 +1,305 @@
+package org.pvsim.machine.uv;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.pvsim.machine.ProgramInterruption;
+import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.QueryUvInfo;
+import org.pvsim.machine.uv.cb.RawUvcb;
+import org.pvsim.machine.uv.cb.UvCallEvent;
+import org.pvsim.machine.uv.cb.UvCallListener;
+import org.pvsim.machine.uv.cb.UvCommand;
+import org.pvsim.machine.uv.cb.UvFaultRules;
+import org.pvsim.machine.uv.cb.Uvcb;
+import org.pvsim.machine.uv.cb.UvcbHeader;
+import org.pvsim.machine.uv.cb.UvcPort;
+
+/**
+ * The Ultravisor: the trusted firmware behind the UVC instruction. Its only entry is
+ * {@link #call(long, int)}: the UV control block is read from storage, executed and answered in
+ * storage, as on hardware. Everything it knows (configurations, CPUs, page ownership, keys) is
+ * package-private.
+ *
+ * <p>Checks common to every call, in this order: the header must be readable (else the access
+ * exception), the command must exist and be allowed for the caller (rc 0x0002), the whole block
+ * must be readable (access exception), the length must be the command's (rc 0x0005; QUI answers
+ * short blocks with rc 0x0100), the UV must be initialised for anything but QUI and INIT (rc 0x0003).
+ * Then the command's own checks run in the order its handler lists them.
+ */
+public final class Ultravisor implements UvcPort {
+    private final UvState state;
+    private final UvFaultRules faults;
+    private final List<UvCallListener> listeners = new CopyOnWriteArrayList<>();
+    private final HostCalls hostCalls;
+    private final StorageCalls storageCalls;
+    private final ImageCalls imageCalls;
+    private final DumpCalls dumpCalls;
+    private final GuestCalls guestCalls;
+
+    public Ultravisor(Storage storage, MachineIdentity identity) {
+        this(storage, identity, UvParameters.defaults(), new UvFaultRules());
+    }
+
+    public Ultravisor(Storage storage, MachineIdentity identity, UvParameters params, UvFaultRules faults) {
+        this.state = new UvState(storage, params, identity);
+        this.faults = faults;
+        this.hostCalls = new HostCalls(state);
+        this.storageCalls = new StorageCalls(state);
+        this.imageCalls = new ImageCalls(state, new SeApiSupport());
+        this.dumpCalls = new DumpCalls(state);
+        this.guestCalls = new GuestCalls(state, storageCalls);
+    }
+
+    /** The fault-injection rules this UV consults on every call (empty unless a test adds some). */
+    public UvFaultRules faults() {
+        return faults;
+    }
+
+    /**
+     * Tells the UV how many CPUs of the machine are running: INIT_UV needs all but the calling one
+     * stopped (rc 0x0102 otherwise). The CPU package wires this; the default is a single CPU.
+     */
+    public void setRunningCpuCensus(java.util.function.IntSupplier runningCpus) {
+        hostCalls.runningCpus = runningCpus;
+    }
+
+    public void addListener(UvCallListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(UvCallListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * The UVC instruction after the CPU's privileged-operation and i3 checks: executes the UVCB at
+     * {@code uvcbAddress} (host absolute for {@code domain} {@link Storage#HOST}, guest absolute for
+     * a secure guest's domain) and returns the condition code.
+     *
+     * @throws ProgramInterruption when the UVCB is not accessible
+     */
+    @Override
+    public synchronized int call(long uvcbAddress, int domain) {
+        long t0 = System.nanoTime();
+        BlockAccess access = domain == Storage.HOST ? new BlockAccess.Host(state.storage) : guestAccess(domain);
+        UvcbHeader header = UvcbHeader.decode(access.read(uvcbAddress, UvcbHeader.SIZE));
+        Optional<UvCommand> known = UvCommand.byCode(header.cmd());
+        boolean host = domain == Storage.HOST;
+        int cc;
+        int rc;
+        int rrc = 0;
+        boolean injected = false;
+        Object answered; // a Uvcb or a Call, decoded only if someone listens
+        if (known.isEmpty() || !known.get().allowedFrom(host)) {
+            answered = RawUvcb.of(header.cmd(), header.len());
+            cc = 1;
+            rc = Rc.INV_CMD;
+            writeBack(access, uvcbAddress, header.withResult(rc, 0).encode(), UvcbHeader.SIZE);
+        } else {
+            UvCommand command = known.get();
+            int readLen = Math.max(UvcbHeader.SIZE, Math.min(header.len(), command.size()));
+            byte[] block = Arrays.copyOf(access.read(uvcbAddress, readLen), command.size());
+            Optional<UvFaultRules.Injection> injection = Optional.empty();
+            Call c = new Call(command, block, domain, uvcbAddress, readLen);
+            try {
+                checkLength(command, header.len());
+                if (!state.initialized && command != UvCommand.INIT_UV && command != UvCommand.QUI) {
+                    throw new UvError(Rc.INV_STATE);
+                }
+                injection = faults.next(command);
+                boolean createThenFail = command == UvCommand.CREATE_SEC_CONF
+                        && injection.map(UvFaultRules.Injection::needDestroy).orElse(false);
+                if (injection.isPresent() && !createThenFail) {
+                    throw new Injected(injection.get());
+                }
+                rc = dispatch(c);
+                if (injection.isPresent()) { // NEED_DESTROY: done, but reported as failed
+                    rc = injection.get().rc();
+                    rrc = injection.get().rrc();
+                    injected = true;
+                }
+            } catch (UvError e) {
+                rc = e.rc;
+                rrc = e.rrc;
+            } catch (Injected e) {
+                injected = true;
+                rc = e.injection.rc();
+                rrc = e.injection.rrc();
+                if (e.injection.cc() > 1) {
+                    emit(header.cmd(), command, domain, uvcbAddress, c, e.injection.cc(), 0, 0, t0, true);
+                    return e.injection.cc();
+                }
+            }
+            cc = rc == Rc.EXECUTED ? 0 : 1;
+            c.header(rc, rrc);
+            writeBack(access, uvcbAddress, c.block, readLen);
+            answered = c;
+        }
+        emit(header.cmd(), known.orElse(null), domain, uvcbAddress, answered, cc, rc, rrc, t0, injected);
+        return cc;
+    }
+
+    private void checkLength(UvCommand command, int len) {
+        if (command == UvCommand.QUI) {
+            if (len < QueryUvInfo.MIN_LEN) {
+                throw new UvError(Rc.INV_LEN);
+            }
+        } else if (len != command.size()) {
+            throw new UvError(Rc.INV_LEN);
+        }
+    }
+
+    private int dispatch(Call c) {
+        return switch (c.command) {
+            case QUI -> hostCalls.query(c);
+            case INIT_UV -> hostCalls.init(c);
+            case CREATE_SEC_CONF -> hostCalls.createConfig(c);
+            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c, c.u64(0x18));
+            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c, c.u64(0x18));
+            case CREATE_SEC_CPU -> hostCalls.createCpu(c);
+            case DESTROY_SEC_CPU -> hostCalls.destroyCpu(c);
+            case CPU_RESET, CPU_RESET_INITIAL, CPU_RESET_CLEAR -> hostCalls.resetCpu(c);
+            case CPU_SET_STATE -> hostCalls.setCpuState(c);
+            case PREPARE_RESET -> hostCalls.prepareReset(c);
+            case CONV_TO_SEC_STOR -> storageCalls.importPage(c);
+            case CONV_FROM_SEC_STOR -> storageCalls.exportPage(c);
+            case DESTR_SEC_STOR -> storageCalls.destroyPage(c);
+            case PIN_PAGE_SHARED -> storageCalls.pinShared(c);
+            case UNPIN_PAGE_SHARED -> storageCalls.unpinShared(c);
+            case SET_UNSHARE_ALL -> storageCalls.unshareAll(c);
+            case SET_SEC_CONF_PARAMS -> imageCalls.setParams(c);
+            case UNPACK_IMG -> imageCalls.unpack(c);
+            case VERIFY_IMG -> imageCalls.verify(c);
+            case DUMP_INIT -> dumpCalls.init(c);
+            case DUMP_CONF_STOR_STATE -> dumpCalls.storageState(c);
+            case DUMP_CPU -> dumpCalls.cpu(c);
+            case DUMP_COMPLETE -> dumpCalls.complete(c);
+            case SET_SHARED_ACCESS -> guestCalls.share(c);
+            case REMOVE_SHARED_ACCESS -> guestCalls.unshare(c);
+            case RETR_ATTEST -> guestCalls.attest(c);
+        };
+    }
+
+    /**
+     * A clear reset or load-normal of the machine (diag 308 subcodes 0/1 in the host): the UV forgets
+     * every configuration and CPU, all secure and donated storage is cleared and given back, and the
+     * UV is uninitialised again (kvm-unit-tests uv-host 13). The CPU's diag 308 handler calls this.
+     */
+    public synchronized void machineReset() {
+        for (SecureConfig c : state.configs.values()) {
+            if (c.image != null) {
+                c.image.pldPipeline.abandon();
+            }
+            state.releasePages(c);
+            state.reclaim(c.baseOrigin, c.baseLen);
+            state.reclaim(c.varOrigin, c.varLen);
+        }
+        for (SecureCpu cpu : state.cpus.values()) {
+            state.reclaim(cpu.storOrigin, cpu.storLen);
+        }
+        if (state.initialized) {
+            state.reclaim(state.uvBaseOrigin, state.uvBaseLen);
+        }
+        state.configs.clear();
+        state.byDomain.clear();
+        state.cpus.clear();
+        state.initialized = false;
+        state.uvBaseOrigin = 0;
+        state.uvBaseLen = 0;
+    }
+
+    /**
+     * SIE entry into a secure guest: checks the handles and ASCE of the format-4 state description
+     * against what the UV created, that the CPU is loaded, operating and not running elsewhere, and
+     * that both prefix pages are secure; then hands out the guest's domain and PSW. Machine-internal
+     * (the sie package); never reachable from host software.
+     */
+    public synchronized SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix) {
+        SecureConfig config = state.configs.get(configHandle);
+        if (config == null) {
+            return new SecureEntry.Validity(SecureEntry.VIR_CONFIG_HANDLE);
+        }
+        SecureCpu cpu = state.cpus.get(cpuHandle);
+        if (cpu == null || cpu.config != config) {
+            return new SecureEntry.Validity(SecureEntry.VIR_CPU_HANDLE);
+        }
+        if (asce != config.asce) {
+            return new SecureEntry.Validity(SecureEntry.VIR_ASCE);
+        }
+        if (!cpu.loaded || (cpu.state != SecureCpu.State.OPERATING && cpu.state != SecureCpu.State.OPERATING_LOADED)) {
+            return new SecureEntry.Validity(SecureEntry.VIR_NOT_RUNNABLE);
+        }
+        if (cpu.running) {
+            return new SecureEntry.Validity(SecureEntry.VIR_ALREADY_RUNNING);
+        }
+        for (long p = prefix & ~0x1fffL; p < (prefix & ~0x1fffL) + 0x2000; p += Storage.PAGE_SIZE) {
+            long h = state.translate(config, p);
+            int tag = h == GuestDat.NOT_MAPPED ? 0 : state.storage.tagOf(h >>> Storage.PAGE_SHIFT);
+            if (tag >>> 2 != config.domain || (tag & 3) == Storage.STATE_UV) {
+                return new SecureEntry.PrefixNotSecure(prefix & ~0x1fffL);
+            }
+        }
+        cpu.running = true;
+        return new SecureEntry.Run(config.domain, cpu.pswMask, cpu.pswAddress);
+    }
+
+    /**
+     * SIE exit from a secure guest: the UV keeps the guest's PSW (the host never sees it). With
+     * {@code rebootRequested} (the guest issued diag 308 subcode 0 or 1) the CPU cannot be entered
+     * again until the host ran the reset sequence and an operating-with-load.
+     */
+    public synchronized void leaveSecure(long cpuHandle, long pswMask, long pswAddress, boolean rebootRequested) {
+        SecureCpu cpu = state.cpus.get(cpuHandle);
+        if (cpu == null) {
+            return;
+        }
+        cpu.running = false;
+        cpu.pswMask = pswMask;
+        cpu.pswAddress = pswAddress;
+        if (rebootRequested) {
+            cpu.loaded = false;
+        }
+    }
+
+    /** The UV's state, for this package's tests only. */
+    UvState stateForTests() {
+        return state;
+    }
+
+    private BlockAccess guestAccess(int domain) {
+        SecureConfig config = state.byDomain.get(domain);
+        if (config == null) {
+            throw new IllegalArgumentException("UVC from domain " + domain + ": no secure configuration has it");
+        }
+        return new BlockAccess.Guest(state, config);
+    }
+
+    private static void writeBack(BlockAccess access, long address, byte[] block, int len) {
+        access.write(address, block, len);
+    }
+
+    private void emit(int cmd, UvCommand command, int domain, long address, Object answered, int cc, int rc,
+            int rrc, long t0, boolean injected) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        Uvcb block = answered instanceof Call call ? call.decodeBlock() : (Uvcb) answered;
+        UvCallEvent e = new UvCallEvent(cmd, command, domain, address, block, cc, rc, rrc, System.nanoTime() - t0,
+                injected);
+        for (UvCallListener l : listeners) {
+            l.onCall(e);
+        }
+    }
+
+    /** An injected failure that skips the command (not the NEED_DESTROY kind). */
+    private static final class Injected extends RuntimeException {
+        final UvFaultRules.Injection injection;
+
+        Injected(UvFaultRules.Injection injection) {
+            super(null, null, false, false);
+            this.injection = injection;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.pvsim.machine.uv;
+
+/**
+ * The limits and storage needs this Ultravisor reports in QUI. Values are in the range real machines
+ * report (kvm-unit-tests requires the INIT storage above 2 GiB, 1 MiB aligned; the config base 16 KiB
+ * aligned); none is architected.
+ */
+public record UvParameters(long uvBaseStorLen, long confBasePhysStorLen, long confBaseVirtStorLen,
+        long confVirtVarStorLen, long cpuStorLen, int maxNumSecConf, long maxGuestStorAddr, int maxGuestCpuId,
+        long confDumpStorageStateLen, long confDumpFinalizeLen) {
+
+    public static UvParameters defaults() {
+        return new UvParameters(1L << 20, 0x8000, 0x4000, 0x40, 0x1000, 1024, (1L << 42) - 1, 247,
+                256 * 32, 0x100);
+    }
+
+    /** Size of the variable (virtual) configuration storage for a guest of {@code msl} bytes. */
+    public long varStorLen(long msl) {
+        long raw = confBaseVirtStorLen + (msl >>> 20) * confVirtVarStorLen;
+        return (raw + 0xfff) & ~0xfffL;
+    }
+}

@@ -1,0 +1,7 @@
+package org.pvsim.machine.uv.cb;
+
+/** Receives an event for every UV call, after the UV answered it. */
+@FunctionalInterface
+public interface UvCallListener {
+    void onCall(UvCallEvent event);
+}

@@ -1,0 +1,77 @@
+package org.pvsim.machine.uv.cb;
+
+import org.pvsim.machine.storage.Storage;
+
+/**
+ * The host's convenience path to the Ultravisor, exactly what host code does: write the UVCB to
+ * storage at a scratch address, issue UVC, read the block back. Nothing here reaches UV state.
+ */
+public final class UvCaller {
+    private final Storage storage;
+    private final UvcPort port;
+    private final long scratch;
+    private final int domain;
+
+    /** A host caller using {@code scratch} (at least 0x188 bytes of host storage) for the blocks. */
+    public UvCaller(Storage storage, UvcPort port, long scratch) {
+        this(storage, port, scratch, Storage.HOST);
+    }
+
+    public UvCaller(Storage storage, UvcPort port, long scratch, int domain) {
+        this.storage = storage;
+        this.port = port;
+        this.scratch = scratch;
+        this.domain = domain;
+    }
+
+    /** One UVC: the condition code and the block as the UV left it. Busy (cc 2/3) is returned as is. */
+    @SuppressWarnings("unchecked")
+    public <T extends Uvcb> Answer<T> once(T cb) {
+        cb.write(storage, scratch, domain);
+        int cc = port.call(scratch, domain);
+        T back = (T) Uvcb.read(cb.getClass(), storage, scratch, domain);
+        return new Answer<>(cc, back);
+    }
+
+    /** How often {@link #call} re-executes a busy UVC before it gives up (the kernel would spin forever). */
+    public static final int MAX_BUSY_RETRIES = 100_000;
+
+    /**
+     * Like the kernel's {@code uv_call()}: re-executes while the UV answers cc 2 or 3, but gives up
+     * with an exception after {@link #MAX_BUSY_RETRIES} (a fault rule "always busy" must not hang).
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends Uvcb> Answer<T> call(T cb) {
+        cb.write(storage, scratch, domain);
+        int cc;
+        int tries = 0;
+        do {
+            cc = port.call(scratch, domain);
+            if (cc > 1 && ++tries >= MAX_BUSY_RETRIES) {
+                throw new IllegalStateException(String.format("UVC 0x%04x still busy (cc %d) after %d tries",
+                        cb.header().cmd(), cc, tries));
+            }
+        } while (cc > 1);
+        return new Answer<>(cc, (T) Uvcb.read(cb.getClass(), storage, scratch, domain));
+    }
+
+    /** The result of a UVC: condition code plus the block read back from storage. */
+    public record Answer<T extends Uvcb>(int cc, T cb) {
+        public int rc() {
+            return cb.header().rc();
+        }
+
+        public int rrc() {
+            return cb.header().rrc();
+        }
+
+        public boolean ok() {
+            return cc == 0 && rc() == 1;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("cc %d rc 0x%04x rrc 0x%04x", cc, rc(), rrc());
+        }
+    }
+}

@@ -62,6 +62,8 @@ public final class Cpu {
     private long codeBase = -1;
     private Insn[] codeSlots;
     private CodeCache.Page codePage;
+    /** Address of the target of EXECUTE while it runs, else -1. */
+    long executeAddress = -1;
     /** Length of the instruction being decoded, for the ILC of an operation exception. */
     int decodeLength;
     /** An overflow with the program mask on: raised (completing) once the result is stored. */
@@ -682,6 +684,11 @@ public final class Cpu {
     }
 
     // ---- helpers for handlers --------------------------------------------------------------------
+
+    /** Address of the instruction being executed (the EXECUTE target's own address under EX). */
+    long insnAddress(Insn in) {
+        return executeAddress >= 0 ? executeAddress : ia - in.length;
+    }
 
     /** Branches to an address from a register or storage (odd addresses fault at the next fetch). */
     public void branchTo(long target) {

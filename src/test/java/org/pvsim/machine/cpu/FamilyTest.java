@@ -168,4 +168,14 @@ class FamilyTest {
         m.run(4);
         assertThat(c.gr[7]).isEqualTo(1);
     }
+
+    @Test
+    void aRelativeBranchUnderExecuteIsRelativeToItsOwnAddress() {
+        // at 0x3100: j +0x100 (to 0x3200): lghi 7,5 there. exrl 0,0x3100 from 0x2000.
+        put(0x3100, HexFormat.of().parseHex("a7f40080"));
+        put(0x3200, HexFormat.of().parseHex("a7790005"));
+        code("c60000000880"); // exrl 0,+0x1100 -> 0x3100
+        m.run(2);
+        assertThat(c.gr[7]).isEqualTo(5);
+    }
 }

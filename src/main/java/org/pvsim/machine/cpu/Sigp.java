@@ -121,8 +121,20 @@ final class Sigp {
                 storeStatus(target, a);
                 return 0;
             }
-            case SET_ARCHITECTURE:
-                return STATUS_INVALID_PARAMETER; // z/Architecture only: ESA/390 mode cannot be entered
+            case SET_ARCHITECTURE: {
+                // z/Architecture only: ESA/390 (0) cannot be entered; 1 and 2 keep z/Architecture,
+                // accepted when every other CPU is stopped (the target CPU address is ignored)
+                int mode = (int) param & 0xff;
+                if (mode == 0 || mode > 2) {
+                    return STATUS_INVALID_PARAMETER;
+                }
+                for (Cpu other : self.machine.cpus()) {
+                    if (other != self && other.state == Cpu.State.OPERATING) {
+                        return STATUS_INCORRECT_STATE;
+                    }
+                }
+                return 0;
+            }
             case SENSE_RUNNING_STATUS:
                 return target.state == Cpu.State.OPERATING && !target.isWaiting() ? 0 : STATUS_NOT_RUNNING;
             default:

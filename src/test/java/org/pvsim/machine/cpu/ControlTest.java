@@ -163,4 +163,15 @@ class ControlTest {
         m.run(2);
         assertThat(c.gr[2]).isEqualTo(77);
     }
+
+    @Test
+    void setArchitectureKeepsZArchitectureOnly() {
+        // lghi 3,0; lghi 5,2 (z/Arch); sigp 4,3,0x12 -> cc 0; lghi 5,0 (ESA/390); sigp 4,3,0x12 -> cc 1 invalid parameter
+        code("a7390000 a7590002 ae430012 a7590000 ae430012");
+        m.run(3);
+        assertThat(c.cc).isEqualTo(0);
+        m.run(2);
+        assertThat(c.cc).isEqualTo(1);
+        assertThat(c.gr[4] & 0xffffffffL).isEqualTo(0x100L);
+    }
 }

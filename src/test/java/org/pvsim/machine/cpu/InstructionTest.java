@@ -43,7 +43,7 @@ class InstructionTest {
 
     @Test
     void addSetsConditionCodeAndOverflow() {
-        // lghi 1,5; aghi 1,-5 -> 0 cc0; llihh 2,0x7fff; oill 2,0xffff? use lgfi/llihf: llihf 2,0x7fffffff; oilf 2,-1; aghi 2,1
+        // lghi 1,5; aghi 1,-5 (0, cc 0); llihf 2,0x7fffffff; oilf 2,-1; aghi 2,1 (overflow, cc 3)
         code("a7190005 a71bfffb c02e7fffffff c02dffffffff a72b0001");
         run(2);
         assertThat(c.gr[1]).isZero();
@@ -141,7 +141,7 @@ class InstructionTest {
 
     @Test
     void secureFrameAccessByTheHostRaises3d() {
-        // lghi 1,0x3000? use llill 1,0x3000; lg 2,0(1)
+        // llill 1,0x3000; lg 2,0(1)
         code("a51f3000 e32010000004");
         m.storage().setTag(3, Storage.tag(1, Storage.STATE_SECURE));
         run(5);
@@ -152,12 +152,8 @@ class InstructionTest {
 
     @Test
     void storeIntoCodeIsSeenByTheNextFetch() {
-        // larl 1,target; mvi 0(1),0xa7 ... simpler: the code patches "lghi 2,1" into "lghi 2,2":
-        // larl 1,+8 (to the lghi); mvi 3(1),2; lghi 2,1
-        code("c01000000004 92021003 a7290001");
-        // larl 1,+4 halfwords = +8 bytes -> 0x2008? (larl is at 0x2000, the lghi at 0x200a)
-        m.storage().write(CODE, HexFormat.of().parseHex("c01000000005"), 0, 6, Storage.HOST);
-        m.ipl(new Psw(Psw.MASK_64BIT_DISABLED, CODE));
+        // the code patches "lghi 2,1" into "lghi 2,2": larl 1,0x200a (the lghi); mvi 3(1),2; lghi 2,1
+        code("c01000000005 92021003 a7290001");
         run(3);
         assertThat(c.gr[2]).isEqualTo(2);
     }

@@ -21,6 +21,8 @@ public final class Decoder {
         Control.register(d);
         Sigp.register(d);
         Extensions.register(d);
+        HighWord.register(d);
+        StorageKeys.register(d);
         return d;
     }
 

@@ -77,6 +77,11 @@ final class PldPipeline {
         abandoned = true;
     }
 
+    /** Whether a worker thread is alive for this image (for tests). */
+    synchronized boolean workerRunning() {
+        return workerRunning;
+    }
+
     private synchronized void ensureWorker() {
         if (!workerRunning && !abandoned && consumed < produced) {
             workerRunning = true;

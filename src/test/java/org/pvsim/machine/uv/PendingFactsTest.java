@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 @Disabled("needs CPU/SIE")
 class PendingFactsTest {
     // ---- uv-host.c
-    @Test void uvHost1_i3FieldNonZeroIsASpecificationException() { }
-    @Test void uvHost2_everyHostCommandInProblemStateIsAPrivilegedOperationException() { }
+    // uv-host 1 and 2 run on the CPU in RealUvcCodeTest
     @Test void uvHost6_initWithASecondCpuRunningAnswers0x102_throughTheRealCpuCensus() { }
     @Test void uvHost7_uvcbOnAnInvalidHostPageIsAPageTranslationException_forEveryCommand() { }
     @Test void uvHost7_uvcbWhoseBodyCrossesOntoAnInvalidHostPageIsAPageTranslationException() { }

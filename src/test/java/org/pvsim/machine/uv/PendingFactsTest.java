@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 @Disabled("needs CPU/SIE")
 class PendingFactsTest {
     // ---- uv-host.c
-    // uv-host 1 and 2 run on the CPU in RealUvcCodeTest
-    @Test void uvHost6_initWithASecondCpuRunningAnswers0x102_throughTheRealCpuCensus() { }
+    // uv-host 1, 2 and 6 run on the CPU in RealUvcCodeTest (SimulatedMachine still has to install
+    // the CPU census with Ultravisor.setRunningCpuCensus, as that test does)
     @Test void uvHost7_uvcbOnAnInvalidHostPageIsAPageTranslationException_forEveryCommand() { }
     @Test void uvHost7_uvcbWhoseBodyCrossesOntoAnInvalidHostPageIsAPageTranslationException() { }
     @Test void uvHost8_variableStorageContainingAnotherCpusPrefixAnswers0x10e() { }

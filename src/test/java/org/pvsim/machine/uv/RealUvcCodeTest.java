@@ -103,4 +103,22 @@ class RealUvcCodeTest {
         cpu.run("a52f3000 b9a44202 b2220030 50300800", Psw.MASK_64BIT_DISABLED, QueryUvInfo.request());
         assertThat(cpu.pgmCode()).isEqualTo(ProgramInterruption.SPECIFICATION);
     }
+
+    @Test
+    void initWithASecondCpuRunningAnswers0x102() { // uv-host 6, with the machine's own CPU census
+        Machine m = new Machine(new Machine.Options(Storage.DEFAULT_SIZE, 2, true, true), s -> { });
+        Ultravisor uv = new Ultravisor(m.storage(), UvFixture.IDENTITY);
+        uv.setRunningCpuCensus(() -> (int) m.cpus().stream()
+                .filter(c -> c.state() == org.pvsim.machine.cpu.Cpu.State.OPERATING).count());
+        m.setUvcHandler(uv::call);
+        Cpu cpu = new Cpu(m, uv);
+        InitUv init = InitUv.of(1L << 31, 1L << 20);
+        m.cpu(1).setPsw(Psw.MASK_64BIT_DISABLED, 0x6000); // a loop: j .
+        m.storage().writeInt(0x6000, 0xa7f40000, Storage.HOST);
+        m.cpu(1).start();
+        assertThat(cpu.run(ISSUE_UVC, Psw.MASK_64BIT_DISABLED, init)).isOne();
+        assertThat(InitUv.decode(cpu.block(InitUv.SIZE)).header().rc()).isEqualTo(0x0102);
+        m.cpu(1).stop();
+        assertThat(cpu.run(ISSUE_UVC, Psw.MASK_64BIT_DISABLED, init)).isZero();
+    }
 }

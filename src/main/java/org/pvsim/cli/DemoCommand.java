@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * Steps that must fail (a revoked host, a tampered image) are part of the tour and checked too.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "A guided run of pvsim: host keys, an SE image built, inspected, verified and tampered with.")
+        description = "A guided run of pvsim: host keys, an SE image built, inspected, verified and tampered with, "
+                + "then the protected-VM lifecycle through KVM and the Ultravisor.")
 final class DemoCommand implements Callable<Integer> {
     private static final String KERNEL_RESOURCE = "/guests/demo/kernel.bin";
 
@@ -89,6 +90,15 @@ final class DemoCommand implements Callable<Integer> {
         long flipped = tamper("demo.img", "tampered.img");
         out.printf("tampered.img = demo.img with one bit flipped at 0x%x (the first page of the kernel)%n", flipped);
         pvsim(1, "image", "verify", "--host-key", "pki/host-1.key", "tampered.img");
+
+        section("5. The host boots it: KVM and the Ultravisor on a simulated machine with host-1's key");
+        try {
+            LifecycleDemo.run(out, dir.resolve("demo.img"), dir.resolve("pki/host-1.key"));
+        } catch (RuntimeException e) {
+            failures++;
+            out.println("!! the lifecycle failed: " + Main.describe(e));
+        }
+        out.println();
     }
 
     /** Runs one pvsim command line in the work directory and checks its exit code. */

@@ -44,6 +44,12 @@ public final class KvmVm {
     /** Service interrupts masked from ENABLE until the guest's first SCLP notification. */
     volatile boolean serviceIrqMasked;
     private volatile boolean closed;
+    /**
+     * Test-only: behave like the reviewed first version (v2 09/42, Feb 2020), which checked whether the VM
+     * is protected before taking kvm->lock in ENABLE and DISABLE. Exists so that the concurrency test can
+     * prove it catches that race; never set outside tests.
+     */
+    boolean checkProtectionBeforeLock;
     private final UserMemory.UnmapListener unmapListener = this::userUnmapped;
 
     KvmVm(Kvm kvm) {
@@ -227,12 +233,13 @@ public final class KvmVm {
         if (cmd.cmd() == KvmUapi.KVM_PV_ASYNC_CLEANUP_PERFORM) {
             return asyncCleanupPerform(name, cmd);
         }
+        Boolean checkedEarly = checkProtectionBeforeLock ? checkTooEarly() : null; // the reviewed race
         enter(name);
         try {
             Pv.RcRrc r = new Pv.RcRrc();
             switch (cmd.cmd()) {
-                case KvmUapi.KVM_PV_ENABLE -> enable(name, r);
-                case KvmUapi.KVM_PV_DISABLE -> disable(name, r);
+                case KvmUapi.KVM_PV_ENABLE -> enable(name, r, checkedEarly);
+                case KvmUapi.KVM_PV_DISABLE -> disable(name, r, checkedEarly);
                 case KvmUapi.KVM_PV_SET_SEC_PARMS -> setSecParms(name, cmd, r);
                 case KvmUapi.KVM_PV_UNPACK -> unpack(name, cmd, r);
                 case KvmUapi.KVM_PV_VERIFY -> noData(name, UvCommand.VERIFY_IMG, r);
@@ -249,6 +256,20 @@ public final class KvmVm {
         }
     }
 
+    /**
+     * The first version's unlocked check. The thread may be preempted between it and taking the lock, as in
+     * the kernel; the millisecond sleep stands for that preemption so that a stress test sees the window.
+     */
+    private boolean checkTooEarly() {
+        boolean p = pv.handle != 0;
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return p;
+    }
+
     private static KvmException fail(String name, Errno e, Pv.RcRrc r, String detail) {
         return new KvmException(name, e, r.rc, r.rrc, detail);
     }
@@ -259,8 +280,8 @@ public final class KvmVm {
         }
     }
 
-    private void enable(String name, Pv.RcRrc r) {
-        if (pv.isProtected()) {
+    private void enable(String name, Pv.RcRrc r, Boolean checkedEarly) {
+        if (checkedEarly != null ? checkedEarly : pv.isProtected()) {
             throw new KvmException(name, Errno.EINVAL, "the VM is already protected (or a failed destroy left its handle)");
         }
         Errno e = pv.initVm(name, r);
@@ -275,8 +296,10 @@ public final class KvmVm {
         }
     }
 
-    private void disable(String name, Pv.RcRrc r) {
-        requireProtected(name);
+    private void disable(String name, Pv.RcRrc r, Boolean checkedEarly) {
+        if (!(checkedEarly != null ? checkedEarly : pv.isProtected())) {
+            throw new KvmException(name, Errno.EINVAL, "the VM is not protected");
+        }
         Errno e = pv.cpusFromPv(r);
         if (e != null) {
             throw fail(name, e, r, "DESTROY_SEC_CPU failed; the configuration stays");

@@ -15,6 +15,8 @@ import org.pvsim.machine.uv.cb.Uvcb;
  * concurrent caller gets its own scratch frame (as each CPU builds its UVCB on its own stack).
  */
 final class UvHost {
+    static final int MAX_BUSY = 100_000;
+
     private final Storage storage;
     private final UvcPort port;
     private final HostFrameAllocator allocator;
@@ -59,11 +61,22 @@ final class UvHost {
         return info != null && (command.bit() < 0 || info.installed(command));
     }
 
-    /** Like the kernel's {@code uv_call()}: re-executes while the UV answers busy (cc 2/3). */
+    /**
+     * Like the kernel's {@code uv_call()}: re-executes while the UV answers busy (cc 2/3). The kernel would
+     * spin forever on a UV that never stops being busy; a simulator must not hang, so after
+     * {@link #MAX_BUSY} re-executions the call fails with EIO naming the command.
+     */
     <T extends Uvcb> UvCaller.Answer<T> call(T cb) {
         UvCaller c = acquire();
         try {
-            return c.call(cb);
+            for (int i = 0; i < MAX_BUSY; i++) {
+                UvCaller.Answer<T> a = c.once(cb);
+                if (a.cc() < 2) {
+                    return a;
+                }
+            }
+            throw new KvmException("UVC " + UvCommand.byCode(cb.header().cmd()).map(Enum::name).orElse("?"),
+                    Errno.EIO, "the Ultravisor stayed busy for " + MAX_BUSY + " re-executions");
         } finally {
             callers.push(c);
         }

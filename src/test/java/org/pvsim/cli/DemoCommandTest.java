@@ -24,6 +24,9 @@ class DemoCommandTest {
                 .contains("revoked")
                 .contains("verified")
                 .contains("PLD (page list digest) mismatch")
+                .contains("vCPU 2 hot-plugged after ENABLE: protected=true")
+                .containsPattern("refused: errno EINVAL \\(22\\), UV rc 0x0102 rrc 0x001b")
+                .contains("leaked 0 KiB")
                 .contains("demo: every step answered as expected")
                 .doesNotContain(keep.toString() + "/"); // paths are shown as the user would type them
         assertThat(keep.resolve("demo.img")).isRegularFile();

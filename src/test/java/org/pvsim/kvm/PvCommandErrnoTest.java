@@ -198,6 +198,32 @@ class PvCommandErrnoTest {
         assertThat(f.calls(UvCommand.UNPACK_IMG).stream().filter(e -> e.cc() == 2)).hasSize(2);
     }
 
+    @Test
+    void unpackGivesUpWithEagainWhenTheUvStaysBusy() {
+        KvmFixture.Guest g = enabled();
+        g.setSecParms(TestImage.header());
+        f.machine.uvFaults().add("UNPACK_IMG cc=2 always");
+        Expect.errno(Errno.EAGAIN, () -> g.unpack(0x15000, 4096, 0));
+    }
+
+    @Test
+    void unpackOfAPageTheUvFindsUnmappedFaultsItInAndRetries() {
+        KvmFixture.Guest g = enabled();
+        g.setSecParms(TestImage.header());
+        f.machine.uvFaults().add("UNPACK_IMG rc=0x010a once"); // "not mapped": KVM faults the page in, retries
+        g.unpackAll(TestImage.IMAGE.ipib());
+        g.pv(KVM_PV_VERIFY);
+        assertThat(f.calls(UvCommand.UNPACK_IMG).get(0).rc()).isEqualTo(0x010a);
+    }
+
+    @Test
+    void aUvThatStaysBusyFailsTheCommandInsteadOfHangingTheHost() {
+        KvmFixture.Guest g = enabled();
+        f.machine.uvFaults().add("SET_UNSHARE_ALL cc=2 always");
+        KvmException e = Expect.errno(Errno.EIO, () -> g.pv(KVM_PV_UNSHARE_ALL));
+        assertThat(e.getMessage()).contains("SET_UNSHARE_ALL").contains("busy");
+    }
+
     // ---- VERIFY, PREP_RESET, UNSHARE_ALL ---------------------------------------------------
 
     @Test

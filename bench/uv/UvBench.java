@@ -68,7 +68,7 @@ public class UvBench {
         System.out.printf("ratio unpack/SHA-512 (wall):        %7.2f with the 2nd thread, %.2f with one (target >= 0.80)%n",
                 threaded[0] / sha[0], inline[0] / sha[0]);
         System.out.printf("(%d CPUs, system load average %.2f at the end; the 2nd-thread figure needs a free CPU:"
-                + " on a busy machine it falls towards the one-thread figure)%n",
+                + " the UV uses the 2nd thread only when the load leaves one idle)%n",
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }

@@ -16,7 +16,7 @@ final class Branch {
     }
 
     static long target(Cpu c, Insn i) {
-        return (c.ia - i.length + 2 * i.i2) & c.amask;
+        return (c.insnAddress(i) + 2 * i.i2) & c.amask;
     }
 
     /** Sets the link register: the whole register in 64-bit mode, the low word otherwise. */
@@ -85,7 +85,7 @@ final class Branch {
         // on count
         d.add(0xa707, "brctg", RI, (c, i) -> {
             if (--c.gr[i.r1] != 0) {
-                c.ia = (c.ia - 4 + 2 * i.i2) & c.amask;
+                c.ia = (c.insnAddress(i) + 2 * i.i2) & c.amask;
             }
         });
         d.add(0xa706, "brct", RI, (c, i) -> {
@@ -130,7 +130,7 @@ final class Branch {
             int v = (int) c.gr[i.r1] + inc;
             set32(c, i.r1, v);
             if (v > cmp) {
-                c.ia = (c.ia - 4 + 2 * (short) ((i.b2 << 12) | i.d2)) & c.amask;
+                c.ia = (c.insnAddress(i) + 2 * (short) ((i.b2 << 12) | i.d2)) & c.amask;
             }
         });
         d.add(0x8500, "brxle", RS, (c, i) -> {
@@ -139,7 +139,7 @@ final class Branch {
             int v = (int) c.gr[i.r1] + inc;
             set32(c, i.r1, v);
             if (v <= cmp) {
-                c.ia = (c.ia - 4 + 2 * (short) ((i.b2 << 12) | i.d2)) & c.amask;
+                c.ia = (c.insnAddress(i) + 2 * (short) ((i.b2 << 12) | i.d2)) & c.amask;
             }
         });
         d.add(0x8600, "bxh", RS, (c, i) -> {
@@ -253,6 +253,12 @@ final class Branch {
             bits |= (c.gr[ex.r1] & 0xff) << 48;
         }
         Insn target = c.machine.decoder().decode(bits);
-        target.handler.exec(c, target);
+        // a relative target of the executed instruction is relative to its own address, not EX's
+        c.executeAddress = address;
+        try {
+            target.handler.exec(c, target);
+        } finally {
+            c.executeAddress = -1;
+        }
     }
 }

@@ -11,9 +11,12 @@ final class CodeCache {
     static final class Page {
         final long frame;
         final Insn[] slots = new Insn[SLOTS];
+        /** The frame's byte array when decoded: firmware that replaces or clears the frame makes it stale. */
+        final byte[] bytes;
 
-        Page(long frame) {
+        Page(long frame, byte[] bytes) {
             this.frame = frame;
+            this.bytes = bytes;
         }
 
         /** Forgets the instructions that overlap bytes [off, off+len) of the page. */
@@ -35,7 +38,8 @@ final class CodeCache {
         this.chunks = new Page[(int) ((frames + (1 << CHUNK_SHIFT) - 1) >>> CHUNK_SHIFT)][];
     }
 
-    Page page(long frame) {
+    /** The decoded page of {@code frame} whose current bytes are {@code bytes} (a fresh page if they changed). */
+    Page page(long frame, byte[] bytes) {
         int c = (int) (frame >>> CHUNK_SHIFT);
         Page[] chunk = chunks[c];
         if (chunk == null) {
@@ -43,8 +47,12 @@ final class CodeCache {
         }
         int i = (int) (frame & ((1 << CHUNK_SHIFT) - 1));
         Page p = chunk[i];
+        if (p != null && p.bytes != bytes) {
+            drop(frame); // the firmware cleared or replaced the frame (Storage.rawClearFrame)
+            p = null;
+        }
         if (p == null) {
-            p = chunk[i] = new Page(frame);
+            p = chunk[i] = new Page(frame, bytes);
             for (Cpu cpu : machine.cpus()) {
                 cpu.frameBecameCode(frame);
             }

@@ -14,7 +14,7 @@ final class Control {
     }
 
     static void register(Decoder d) {
-        d.add(0xb2b2, "lpswe", S, (c, i) -> {
+        d.addControl(0xb2b2, "lpswe", S, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
@@ -27,7 +27,7 @@ final class Control {
             }
             c.setPsw(mask, addr);
         });
-        d.add(0x8200, "lpsw", S, (c, i) -> {
+        d.addControl(0x8200, "lpsw", S, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
@@ -39,7 +39,7 @@ final class Control {
             }
             c.setPsw(p.mask(), p.address());
         });
-        d.add(0x8000, "ssm", S, (c, i) -> {
+        d.addControl(0x8000, "ssm", S, (c, i) -> {
             c.privileged();
             int sm = c.load8(c.ea(i.b2, i.d2));
             if ((sm & 0xb8) != 0) { // bits 0 and 2-4 must be zero
@@ -47,7 +47,7 @@ final class Control {
             }
             c.setSystemMask(sm);
         });
-        d.add(0xad00, "stosm", SI, (c, i) -> {
+        d.addControl(0xad00, "stosm", SI, (c, i) -> {
             c.privileged();
             int old = (int) (c.pswMask >>> 56) & 0xff;
             c.store8(c.ea(i.b1, i.d1), old);
@@ -57,32 +57,32 @@ final class Control {
             }
             c.setSystemMask(sm);
         });
-        d.add(0xac00, "stnsm", SI, (c, i) -> {
+        d.addControl(0xac00, "stnsm", SI, (c, i) -> {
             c.privileged();
             int old = (int) (c.pswMask >>> 56) & 0xff;
             c.store8(c.ea(i.b1, i.d1), old);
             c.setSystemMask(old & (int) i.i2);
         });
-        d.add(0xb222, "ipm", RRE, (c, i) -> c.gr[i.r1] = (c.gr[i.r1] & 0xffffffff00ffffffL)
+        d.addControl(0xb222, "ipm", RRE, (c, i) -> c.gr[i.r1] = (c.gr[i.r1] & 0xffffffff00ffffffL)
                 | ((long) (c.cc << 4 | (int) (c.pswMask >>> 40) & 0xf) << 24));
-        d.add(0x0400, "spm", RR, (c, i) -> {
+        d.addControl(0x0400, "spm", RR, (c, i) -> {
             long v = c.gr[i.r1];
             c.cc = (int) (v >>> 28) & 3;
             c.pswMask = (c.pswMask & ~Psw.PROGRAM_MASK) | ((v >>> 24) & 0xfL) << 40;
         });
-        d.add(0xb98d, "epsw", RRE, (c, i) -> {
+        d.addControl(0xb98d, "epsw", RRE, (c, i) -> {
             long full = c.pswMask | (long) c.cc << Psw.CC_SHIFT;
             FixedPoint.set32(c, i.r1, full >>> 32);
             if (i.r2 != 0) {
                 FixedPoint.set32(c, i.r2, full);
             }
         });
-        d.add(0x010c, "sam24", E, (c, i) -> setAddressingMode(c, 0));
-        d.add(0x010d, "sam31", E, (c, i) -> setAddressingMode(c, Psw.BA));
-        d.add(0x010e, "sam64", E, (c, i) -> setAddressingMode(c, Psw.BA | Psw.EA));
-        d.add(0x010b, "tam", E, (c, i) -> c.cc = c.amask == -1L ? 3 : c.amask == 0x7fffffffL ? 1 : 0);
+        d.addControl(0x010c, "sam24", E, (c, i) -> setAddressingMode(c, 0));
+        d.addControl(0x010d, "sam31", E, (c, i) -> setAddressingMode(c, Psw.BA));
+        d.addControl(0x010e, "sam64", E, (c, i) -> setAddressingMode(c, Psw.BA | Psw.EA));
+        d.addControl(0x010b, "tam", E, (c, i) -> c.cc = c.amask == -1L ? 3 : c.amask == 0x7fffffffL ? 1 : 0);
         // control registers
-        d.add(0xeb2f, "lctlg", RSY, (c, i) -> {
+        d.addControl(0xeb2f, "lctlg", RSY, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
@@ -95,7 +95,7 @@ final class Control {
             }
             c.endSlice();
         });
-        d.add(0xb700, "lctl", RS, (c, i) -> {
+        d.addControl(0xb700, "lctl", RS, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
@@ -109,7 +109,7 @@ final class Control {
             }
             c.endSlice();
         });
-        d.add(0xeb25, "stctg", RSY, (c, i) -> {
+        d.addControl(0xeb25, "stctg", RSY, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
@@ -121,7 +121,7 @@ final class Control {
                 c.store64((a + 8L * k) & c.amask, c.cr[(i.r1 + k) & 15]);
             }
         });
-        d.add(0xb600, "stctl", RS, (c, i) -> {
+        d.addControl(0xb600, "stctl", RS, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
@@ -134,7 +134,7 @@ final class Control {
             }
         });
         // prefix and identification
-        d.add(0xb210, "spx", S, (c, i) -> {
+        d.addControl(0xb210, "spx", S, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
@@ -147,7 +147,7 @@ final class Control {
             c.prefix = p;
             c.flushTlb();
         });
-        d.add(0xb211, "stpx", S, (c, i) -> {
+        d.addControl(0xb211, "stpx", S, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
@@ -155,7 +155,7 @@ final class Control {
             }
             c.store32(a, (int) c.prefix);
         });
-        d.add(0xb212, "stap", S, (c, i) -> {
+        d.addControl(0xb212, "stap", S, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 1) != 0) {
@@ -163,7 +163,7 @@ final class Control {
             }
             c.store16(a, c.cpuAddress);
         });
-        d.add(0xb202, "stidp", S, (c, i) -> {
+        d.addControl(0xb202, "stidp", S, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
@@ -172,11 +172,11 @@ final class Control {
             // version 0, CPU identification 0x0c0000 + address, machine type 0x3931, format-1 bit
             c.store64(a, (0x0c0000L + c.cpuAddress) << 32 | 0x3931L << 16 | 0x8000L);
         });
-        d.add(0xb2b1, "stfl", S, (c, i) -> {
+        d.addControl(0xb2b1, "stfl", S, (c, i) -> {
             c.privileged();
             c.absStore(c.prefix + Lowcore.STFL, c.machine.facilities().word(0) >>> 32, 4);
         });
-        d.add(0xb2b0, "stfle", S, (c, i) -> {
+        d.addControl(0xb2b0, "stfle", S, (c, i) -> {
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -212,15 +212,15 @@ final class Control {
     }
 
     private static void registerClocks(Decoder d) {
-        d.add(0xb205, "stck", S, (c, i) -> {
+        d.addControl(0xb205, "stck", S, (c, i) -> {
             c.store64(c.ea(i.b2, i.d2), c.machine.clocks().tod());
             c.cc = 0;
         });
-        d.add(0xb27c, "stckf", S, (c, i) -> {
+        d.addControl(0xb27c, "stckf", S, (c, i) -> {
             c.store64(c.ea(i.b2, i.d2), c.machine.clocks().tod());
             c.cc = 0;
         });
-        d.add(0xb278, "stcke", S, (c, i) -> {
+        d.addControl(0xb278, "stcke", S, (c, i) -> {
             long a = c.ea(i.b2, i.d2);
             long t = c.machine.clocks().tod();
             c.checkWrite(a, 16);
@@ -231,33 +231,33 @@ final class Control {
             c.store8((a + 15) & c.amask, 0);
             c.cc = 0;
         });
-        d.add(0xb204, "sck", S, (c, i) -> {
+        d.addControl(0xb204, "sck", S, (c, i) -> {
             c.privileged();
             c.machine.clocks().set(c.load64(aligned8(c, i)));
             c.cc = 0;
         });
-        d.add(0xb208, "spt", S, (c, i) -> {
+        d.addControl(0xb208, "spt", S, (c, i) -> {
             c.privileged();
             c.machine.clocks().setCpuTimer(c.timers, c.load64(aligned8(c, i)));
             c.endSlice();
         });
-        d.add(0xb209, "stpt", S, (c, i) -> {
+        d.addControl(0xb209, "stpt", S, (c, i) -> {
             c.privileged();
             c.store64(aligned8(c, i), c.machine.clocks().cpuTimer(c.timers));
         });
-        d.add(0xb206, "sckc", S, (c, i) -> {
+        d.addControl(0xb206, "sckc", S, (c, i) -> {
             c.privileged();
             c.timers.clockComparator = c.load64(aligned8(c, i));
             c.endSlice();
         });
-        d.add(0xb207, "stckc", S, (c, i) -> {
+        d.addControl(0xb207, "stckc", S, (c, i) -> {
             c.privileged();
             c.store64(aligned8(c, i), c.timers.clockComparator);
         });
     }
 
     private static void registerServices(Decoder d) {
-        d.add(0x8300, "diag", RS, (c, i) -> {
+        d.addControl(0x8300, "diag", RS, (c, i) -> {
             c.privileged();
             int function = (int) c.ea(i.b2, i.d2) & 0xffff;
             DiagnoseHandler h = c.machine.diagnoseHandler();
@@ -270,8 +270,8 @@ final class Control {
                 default -> throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
         });
-        d.add(0xb27d, "stsi", S, SystemInformation::stsi);
-        d.add(0xb220, "servc", RRE, (c, i) -> {
+        d.addControl(0xb27d, "stsi", S, SystemInformation::stsi);
+        d.addControl(0xb220, "servc", RRE, (c, i) -> {
             c.privileged();
             long sccb = c.gr[i.r2] & 0xffffffffL;
             int command = (int) c.gr[i.r1];
@@ -290,7 +290,7 @@ final class Control {
             c.cc = c.machine.sclp().serviceCall(command, abs);
             c.endSlice();
         });
-        d.add(0xb9a4, "uvc", RRF, (c, i) -> {
+        d.addControl(0xb9a4, "uvc", RRF, (c, i) -> {
             // RRF-c: R1, R2 and I3 (in the M field position 16-19 = r3)
             c.privileged();
             UvcHandler h = c.machine.uvcHandler();
@@ -302,6 +302,8 @@ final class Control {
             }
             long uvcb = c.gr[i.r2] & c.amask;
             c.cc = h.call(c.realToAbsolute(uvcb), c.domain);
+            c.flushTlb(); // the UV changes frame ownership and clears frames
+            c.machine.framesReplaced();
         });
     }
 }

@@ -50,9 +50,11 @@ public final class Cpu {
     // ---- machine links ---------------------------------------------------------------------------
     final Machine machine;
     final Storage storage;
-    final int domain;
+    int domain;
     /** The tag that passes the ownership check without a call (host frame for the host domain). */
-    private final int fastTag;
+    private int fastTag;
+    /** A hypervisor's view of control instructions (null: the CPU executes them itself). */
+    InterceptionHook interceptionHook;
 
     // ---- run-loop state -------------------------------------------------------------------------
     long insnCount;
@@ -60,6 +62,8 @@ public final class Cpu {
     private long codeBase = -1;
     private Insn[] codeSlots;
     private CodeCache.Page codePage;
+    /** Address of the target of EXECUTE while it runs, else -1. */
+    long executeAddress = -1;
     /** Length of the instruction being decoded, for the ILC of an operation exception. */
     int decodeLength;
     /** An overflow with the program mask on: raised (completing) once the result is stored. */
@@ -84,8 +88,7 @@ public final class Cpu {
         this.machine = machine;
         this.storage = machine.storage();
         this.cpuAddress = cpuAddress;
-        this.domain = domain;
-        this.fastTag = domain == Storage.HOST ? 0 : Storage.tag(domain, Storage.STATE_SECURE);
+        setDomain(domain);
         this.timers = new Clocks.CpuTimers();
         reset();
     }
@@ -122,6 +125,20 @@ public final class Cpu {
 
     public int domain() {
         return domain;
+    }
+
+    /**
+     * Switches the access domain of every storage access (the SIE of a secure guest runs with the
+     * configuration's domain, the host with {@link Storage#HOST}).
+     */
+    public void setDomain(int domain) {
+        this.domain = domain;
+        this.fastTag = domain == Storage.HOST ? 0 : Storage.tag(domain, Storage.STATE_SECURE);
+        flushTlb();
+    }
+
+    public void setInterceptionHook(InterceptionHook hook) {
+        this.interceptionHook = hook;
     }
 
     public long prefix() {
@@ -173,6 +190,9 @@ public final class Cpu {
 
     /** Executes up to {@code max} instructions; returns how many were executed. */
     long run(long max) {
+        // Firmware may have cleared or replaced frames since the last slice (Storage.rawClearFrame
+        // drops a frame's array): look every page up again.
+        flushTlb();
         long start = insnCount;
         limit = start + max;
         while (insnCount < limit && state == State.OPERATING && !isWaiting()) {
@@ -369,7 +389,7 @@ public final class Cpu {
         }
         long frame = abs >>> Storage.PAGE_SHIFT;
         storage.checkAccess(frame, domain, a);
-        codePage = machine.codeCache().page(frame);
+        codePage = machine.codeCache().page(frame, storage.rawFrameForWrite(frame));
         codeSlots = codePage.slots;
         codeBase = a & ~Storage.PAGE_MASK;
     }
@@ -664,6 +684,11 @@ public final class Cpu {
     }
 
     // ---- helpers for handlers --------------------------------------------------------------------
+
+    /** Address of the instruction being executed (the EXECUTE target's own address under EX). */
+    long insnAddress(Insn in) {
+        return executeAddress >= 0 ? executeAddress : ia - in.length;
+    }
 
     /** Branches to an address from a register or storage (odd addresses fault at the next fetch). */
     public void branchTo(long target) {

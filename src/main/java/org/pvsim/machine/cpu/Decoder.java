@@ -21,6 +21,8 @@ public final class Decoder {
         Control.register(d);
         Sigp.register(d);
         Extensions.register(d);
+        HighWord.register(d);
+        StorageKeys.register(d);
         return d;
     }
 
@@ -51,6 +53,20 @@ public final class Decoder {
                     + table[key].mnemonic() + " and " + mnemonic);
         }
         table[key] = new Opcode(key, mnemonic, format, handler);
+    }
+
+    /**
+     * Registers a control instruction: the CPU's {@link InterceptionHook}, if any, sees it first.
+     * The check costs one field load, and only these instructions pay it.
+     */
+    void addControl(int key, String mnemonic, Format format, Handler handler) {
+        add(key, mnemonic, format, (c, i) -> {
+            InterceptionHook hook = c.interceptionHook;
+            if (hook != null && hook.intercept(c, i)) {
+                return;
+            }
+            handler.exec(c, i);
+        });
     }
 
     public Opcode lookup(long bits) {

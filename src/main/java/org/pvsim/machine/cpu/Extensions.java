@@ -182,8 +182,8 @@ final class Extensions {
         d.add(0x9b00, "stam", RS, stam);
         d.add(0xeb9b, "stamy", RSY, stam);
         // supervisor helpers a small kernel uses
-        d.add(0xb20d, "ptlb", S, (c, i) -> c.privileged()); // no TLB without DAT
-        d.add(0xe501, "tprot", SSE, (c, i) -> {
+        d.addControl(0xb20d, "ptlb", S, (c, i) -> c.privileged()); // no TLB without DAT
+        d.addControl(0xe501, "tprot", SSE, (c, i) -> {
             c.privileged();
             long a = c.ea(i.b1, i.d1);
             long abs = c.realToAbsolute(a);
@@ -356,8 +356,8 @@ final class Extensions {
             }
         });
         // PSW key (no storage keys are modelled, but the key field is kept)
-        d.add(0xb20b, "ipk", S, (c, i) -> c.gr[2] = (c.gr[2] & ~0xffL) | ((c.pswMask & Psw.KEY) >>> 48));
-        d.add(0xb20a, "spka", S, (c, i) -> {
+        d.addControl(0xb20b, "ipk", S, (c, i) -> c.gr[2] = (c.gr[2] & ~0xffL) | ((c.pswMask & Psw.KEY) >>> 48));
+        d.addControl(0xb20a, "spka", S, (c, i) -> {
             long key = (c.ea(i.b2, i.d2) >>> 4) & 0xf;
             c.pswMask = (c.pswMask & ~Psw.KEY) | key << 52;
         });

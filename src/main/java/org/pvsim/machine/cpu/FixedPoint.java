@@ -40,7 +40,7 @@ final class FixedPoint {
 
     /** Address of an RIL-b relative operand: instruction address + 2 * I2. */
     static long relative(Cpu c, Insn i) {
-        return (c.ia - i.length + 2 * i.i2) & c.amask;
+        return (c.insnAddress(i) + 2 * i.i2) & c.amask;
     }
 
     static void set32(Cpu c, int r, long v) {

@@ -1,6 +1,7 @@
 package org.pvsim.machine.cpu;
 
 import org.pvsim.machine.ProgramInterruption;
+import org.pvsim.machine.storage.Storage;
 
 /**
  * Interruption delivery: store the old PSW and the interruption's codes in the lowcore, load the new
@@ -28,7 +29,7 @@ public final class Interruptions {
     static boolean nullifies(int code) {
         return switch (code) {
             case 0x10, 0x11, 0x38, 0x39, 0x3a, 0x3b, ProgramInterruption.SECURE_STORAGE_ACCESS,
-                    ProgramInterruption.NON_SECURE_STORAGE_ACCESS -> true;
+                    ProgramInterruption.NON_SECURE_STORAGE_ACCESS, Storage.SECURE_STORAGE_VIOLATION -> true;
             default -> false;
         };
     }
@@ -59,7 +60,7 @@ public final class Interruptions {
         cpu.absStore(lc + Lowcore.PGM_ILC, ilc, 2);
         cpu.absStore(lc + Lowcore.PGM_CODE, code, 2);
         if (pi.address() >= 0 && (code == 0x10 || code == 0x11 || code == ProgramInterruption.SECURE_STORAGE_ACCESS
-                || code == ProgramInterruption.NON_SECURE_STORAGE_ACCESS)) {
+                || code == ProgramInterruption.NON_SECURE_STORAGE_ACCESS || code == Storage.SECURE_STORAGE_VIOLATION)) {
             cpu.absStore(lc + Lowcore.TRANS_EXC_ID, pi.address() & ~0xfffL, 8);
         }
         swap(cpu, Lowcore.PGM_OLD_PSW, Lowcore.PGM_NEW_PSW, oldIa, "program");

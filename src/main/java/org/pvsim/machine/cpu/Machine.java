@@ -56,6 +56,7 @@ public final class Machine {
     private Consumer<String> trace;
     private long traceLeft;
     private long programInterruptions;
+    private final java.util.Map<Long, Byte> storageKeys = new java.util.HashMap<>();
 
     public Machine(Options options, Consumer<String> console) {
         this.options = options;
@@ -128,6 +129,11 @@ public final class Machine {
     public void trace(long count, Consumer<String> sink) {
         this.traceLeft = count;
         this.trace = sink;
+    }
+
+    /** Storage keys by absolute frame (see StorageKeys); frames never set have key 0. */
+    java.util.Map<Long, Byte> storageKeys() {
+        return storageKeys;
     }
 
     public long programInterruptions() {

@@ -34,7 +34,7 @@ final class Sigp {
     static final long STATUS_NOT_RUNNING = 0x00000400L;
 
     static void register(Decoder d) {
-        d.add(0xae00, "sigp", RS, (c, i) -> {
+        d.addControl(0xae00, "sigp", RS, (c, i) -> {
             c.privileged();
             int order = (int) c.ea(i.b2, i.d2) & 0xff;
             int paramReg = i.r1 | 1;
@@ -121,8 +121,20 @@ final class Sigp {
                 storeStatus(target, a);
                 return 0;
             }
-            case SET_ARCHITECTURE:
-                return STATUS_INVALID_PARAMETER; // z/Architecture only: ESA/390 mode cannot be entered
+            case SET_ARCHITECTURE: {
+                // z/Architecture only: ESA/390 (0) cannot be entered; 1 and 2 keep z/Architecture,
+                // accepted when every other CPU is stopped (the target CPU address is ignored)
+                int mode = (int) param & 0xff;
+                if (mode == 0 || mode > 2) {
+                    return STATUS_INVALID_PARAMETER;
+                }
+                for (Cpu other : self.machine.cpus()) {
+                    if (other != self && other.state == Cpu.State.OPERATING) {
+                        return STATUS_INCORRECT_STATE;
+                    }
+                }
+                return 0;
+            }
             case SENSE_RUNNING_STATUS:
                 return target.state == Cpu.State.OPERATING && !target.isWaiting() ? 0 : STATUS_NOT_RUNNING;
             default:

@@ -192,16 +192,14 @@ public final class Sclp {
     }
 
     /**
-     * The text of a line-mode message: MDB header, GO object, then MTO objects (type 4) holding EBCDIC
-     * text; each MTO ends a line.
+     * The text of a line-mode message (Linux's struct mdb): a 12-byte MDB header (length, type, tag
+     * "MDB ", revision), then objects that each start with their length and type: a GO (general
+     * object, type 1) and MTOs (message text objects, type 4: 10-byte header, then EBCDIC text). Each
+     * MTO is one line.
      */
     static String lineModeText(byte[] data) {
         StringBuilder sb = new StringBuilder();
-        // MDB header: length(2) type(2)=1 ...; objects start after 10 bytes of header
-        int p = 0;
-        if (data.length >= 10) {
-            p = 10;
-        }
+        int p = 12;
         while (p + 4 <= data.length) {
             int len = (data[p] & 0xff) << 8 | (data[p + 1] & 0xff);
             int type = (data[p + 2] & 0xff) << 8 | (data[p + 3] & 0xff);

@@ -11,7 +11,7 @@ final class GuestCalls {
     private final UvState state;
     private final Attestation attestation;
 
-    GuestCalls(UvState state, StorageCalls storageCalls) {
+    GuestCalls(UvState state) {
         this.state = state;
         this.attestation = new Attestation(state);
     }

@@ -17,6 +17,9 @@ final class GuestDat {
     static final long PAGE_INVALID = 0x400;
     static final long NOT_MAPPED = -1;
 
+    private static final java.lang.invoke.VarHandle BE_LONG = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     private GuestDat() {
     }
 
@@ -56,11 +59,6 @@ final class GuestDat {
             return NOT_MAPPED;
         }
         byte[] f = storage.rawFrameForRead(address >>> Storage.PAGE_SHIFT);
-        int o = (int) (address & Storage.PAGE_MASK);
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = v << 8 | (f[o + i] & 0xff);
-        }
-        return v;
+        return (long) BE_LONG.get(f, (int) (address & Storage.PAGE_MASK)); // entries are 8-byte aligned
     }
 }

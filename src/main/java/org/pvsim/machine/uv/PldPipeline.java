@@ -12,15 +12,14 @@ import org.pvsim.se.PageDigests;
  * futex wake-up per page costs as much as hashing the page. {@link #drain()} waits until every
  * submitted page is hashed (VERIFY_IMG calls it before comparing). The worker ends itself after a
  * second without work, so an image that is never verified holds no thread. Address and tweak
- * digests stay on the caller's thread.
+ * digests stay on the caller's thread. On a busy host everything stays on the caller's thread.
  */
 final class PldPipeline {
     private static final int DEPTH = 256; // 1 MiB of page buffers
     private static final long IDLE_EXIT_NANOS = 1_000_000_000L;
     private final PageDigests digests;
-    /** Off on a single CPU, or with -Dpvsim.uv.pldThread=false (to compare both in the benchmark). */
-    private final boolean parallel = Runtime.getRuntime().availableProcessors() > 1
-            && !"false".equals(System.getProperty("pvsim.uv.pldThread"));
+    /** Whether this image's PLD goes to a second thread; see {@link #useSecondThread()}. */
+    private final boolean parallel = useSecondThread();
     private byte[][] ring;
     private volatile long produced;
     private volatile long consumed;
@@ -31,7 +30,22 @@ final class PldPipeline {
         this.digests = digests;
     }
 
-    /** Queues a copy of the (encrypted) page for the PLD; hashes it at once on a single-CPU host. */
+    /**
+     * A second thread only pays when a CPU is free for it: with {@code -Dpvsim.uv.pldThread=true} or
+     * {@code false} the caller decides (the benchmark measures both); otherwise it is used when the
+     * host has more than one CPU and the system load leaves one idle.
+     */
+    static boolean useSecondThread() {
+        String forced = System.getProperty("pvsim.uv.pldThread");
+        if (forced != null) {
+            return Boolean.parseBoolean(forced);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return cpus > 1 && load >= 0 && load <= cpus - 1;
+    }
+
+    /** Queues a copy of the (encrypted) page for the PLD, or hashes it at once without a second thread. */
     void submit(byte[] page, int off) {
         if (!parallel) {
             digests.updatePageBytes(page, off, 4096);
@@ -61,6 +75,11 @@ final class PldPipeline {
     /** The configuration is going away: the worker stops. */
     void abandon() {
         abandoned = true;
+    }
+
+    /** Whether a worker thread is alive for this image (for tests). */
+    synchronized boolean workerRunning() {
+        return workerRunning;
     }
 
     private synchronized void ensureWorker() {

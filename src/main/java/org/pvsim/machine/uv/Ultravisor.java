@@ -50,7 +50,7 @@ public final class Ultravisor implements UvcPort {
         this.storageCalls = new StorageCalls(state);
         this.imageCalls = new ImageCalls(state, new SeApiSupport());
         this.dumpCalls = new DumpCalls(state);
-        this.guestCalls = new GuestCalls(state, storageCalls);
+        this.guestCalls = new GuestCalls(state);
         this.hostAccess = new HostBlockAccess(storage);
     }
 

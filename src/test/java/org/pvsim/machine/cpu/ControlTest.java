@@ -136,4 +136,42 @@ class ControlTest {
         assertThat(r.ending()).isEqualTo(Machine.Ending.CHECK_STOP);
         assertThat(r.detail()).contains("program-interruption loop");
     }
+
+    @Test
+    void anInterceptionHookSeesControlInstructionsFirst() {
+        StringBuilder seen = new StringBuilder();
+        c.setInterceptionHook((cpu, insn) -> {
+            seen.append(insn.opcode.mnemonic()).append(' ');
+            return insn.opcode.mnemonic().equals("diag");
+        });
+        // diag 0,0,0x9999 (would be a specification exception); lghi 1,1 (not a control instruction); stap 0x300
+        code("83009999 a7190001 b2120300");
+        m.run(3);
+        assertThat(seen.toString()).isEqualTo("diag stap ");
+        assertThat(c.gr[1]).isEqualTo(1);
+        assertThat(m.storage().readShort(0x8e, Storage.HOST)).isZero(); // no program interruption
+    }
+
+    @Test
+    void aCpuInASecureDomainReachesItsOwnFramesOnly() {
+        m.storage().writeLong(0x3000, 77, Storage.HOST);
+        code("a51f3000 e32010000004"); // llill 1,0x3000; lg 2,0(1)
+        for (long f = 0; f < 4; f++) {
+            m.storage().setTag(f, Storage.tag(5, Storage.STATE_SECURE)); // the guest's own code and lowcore
+        }
+        c.setDomain(5);
+        m.run(2);
+        assertThat(c.gr[2]).isEqualTo(77);
+    }
+
+    @Test
+    void setArchitectureKeepsZArchitectureOnly() {
+        // lghi 3,0; lghi 5,2 (z/Arch); sigp 4,3,0x12 -> cc 0; lghi 5,0 (ESA/390); sigp 4,3,0x12 -> cc 1 invalid parameter
+        code("a7390000 a7590002 ae430012 a7590000 ae430012");
+        m.run(3);
+        assertThat(c.cc).isEqualTo(0);
+        m.run(2);
+        assertThat(c.cc).isEqualTo(1);
+        assertThat(c.gr[4] & 0xffffffffL).isEqualTo(0x100L);
+    }
 }

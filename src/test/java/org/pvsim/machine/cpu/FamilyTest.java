@@ -168,4 +168,36 @@ class FamilyTest {
         m.run(4);
         assertThat(c.gr[7]).isEqualTo(1);
     }
+
+    @Test
+    void aRelativeBranchUnderExecuteIsRelativeToItsOwnAddress() {
+        // at 0x3100: j +0x100 (to 0x3200): lghi 7,5 there. exrl 0,0x3100 from 0x2000.
+        put(0x3100, HexFormat.of().parseHex("a7f40080"));
+        put(0x3200, HexFormat.of().parseHex("a7790005"));
+        code("c60000000880"); // exrl 0,+0x1100 -> 0x3100
+        m.run(2);
+        assertThat(c.gr[7]).isEqualTo(5);
+    }
+
+    @Test
+    void highWordArithmeticLeavesTheLowWord() {
+        // iihf 2,5; iilf 2,0x1111; iihf 3,-7; ahhhr 1,2,3 (r1 high = 5 + -7)
+        code("c02800000005 c02900001111 c038fffffff9 b9c83012");
+        c.gr[1] = 0x00000000_abcdef01L;
+        m.run(4);
+        assertThat(c.gr[1]).isEqualTo(0xfffffffe_abcdef01L);
+        assertThat(c.cc).isEqualTo(1);
+    }
+
+    @Test
+    void storageKeysReadBackWhatWasSet() {
+        // llill 2,0x3000; lghi 1,0x36 (key 3, reference, change); sske 1,2; lghi 1,0; iske 1,2; rrbe 0,2; iske 4,2
+        code("a52f3000 a7190036 b22b0012 a7190000 b2290012 b22a0002 b2290042");
+        m.run(5);
+        assertThat(c.gr[1]).isEqualTo(0x36);
+        m.run(1);
+        assertThat(c.cc).isEqualTo(3); // reference and change were set
+        m.run(1);
+        assertThat(c.gr[4] & 0xff).isEqualTo(0x32); // reference bit reset
+    }
 }

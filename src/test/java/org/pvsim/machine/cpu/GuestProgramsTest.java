@@ -43,8 +43,12 @@ class GuestProgramsTest {
     }
 
     static Run run(String file, int cpus) throws Exception {
+        return run(file, cpus, true);
+    }
+
+    static Run run(String file, int cpus, boolean deterministic) throws Exception {
         StringBuilder console = new StringBuilder();
-        Machine m = new Machine(new Machine.Options(64L << 20, cpus, true, false), console::append);
+        Machine m = new Machine(new Machine.Options(64L << 20, cpus, deterministic, false), console::append);
         m.ipl(ProgramLoader.load(resource(file), file, m.storage()));
         Machine.Result r = m.run(500_000_000L);
         m.sclp().flush();
@@ -86,6 +90,14 @@ class GuestProgramsTest {
         Run b = run("timer-O2.bin", 2);
         assertThat(a.result().instructions()).isEqualTo(b.result().instructions());
         assertThat(a.console()).isEqualTo(b.console());
+    }
+
+    @Test
+    void timersAndSecondCpuWorkWithTheHostClockToo() throws Exception {
+        assertThat(run("timer-Os.bin", 2, false).console())
+                .isEqualTo(Files.readString(Path.of("guests/tests/timer.expected")));
+        assertThat(run("smp-O2.bin", 2, false).console())
+                .isEqualTo(Files.readString(Path.of("guests/tests/smp.expected")));
     }
 
     @Test

@@ -43,7 +43,7 @@ class InstructionTest {
 
     @Test
     void addSetsConditionCodeAndOverflow() {
-        // lghi 1,5; aghi 1,-5 -> 0 cc0; llihh 2,0x7fff; oill 2,0xffff? use lgfi/llihf: llihf 2,0x7fffffff; oilf 2,-1; aghi 2,1
+        // lghi 1,5; aghi 1,-5 (0, cc 0); llihf 2,0x7fffffff; oilf 2,-1; aghi 2,1 (overflow, cc 3)
         code("a7190005 a71bfffb c02e7fffffff c02dffffffff a72b0001");
         run(2);
         assertThat(c.gr[1]).isZero();
@@ -141,7 +141,7 @@ class InstructionTest {
 
     @Test
     void secureFrameAccessByTheHostRaises3d() {
-        // lghi 1,0x3000? use llill 1,0x3000; lg 2,0(1)
+        // llill 1,0x3000; lg 2,0(1)
         code("a51f3000 e32010000004");
         m.storage().setTag(3, Storage.tag(1, Storage.STATE_SECURE));
         run(5);
@@ -152,12 +152,8 @@ class InstructionTest {
 
     @Test
     void storeIntoCodeIsSeenByTheNextFetch() {
-        // larl 1,target; mvi 0(1),0xa7 ... simpler: the code patches "lghi 2,1" into "lghi 2,2":
-        // larl 1,+8 (to the lghi); mvi 3(1),2; lghi 2,1
-        code("c01000000004 92021003 a7290001");
-        // larl 1,+4 halfwords = +8 bytes -> 0x2008? (larl is at 0x2000, the lghi at 0x200a)
-        m.storage().write(CODE, HexFormat.of().parseHex("c01000000005"), 0, 6, Storage.HOST);
-        m.ipl(new Psw(Psw.MASK_64BIT_DISABLED, CODE));
+        // the code patches "lghi 2,1" into "lghi 2,2": larl 1,0x200a (the lghi); mvi 3(1),2; lghi 2,1
+        code("c01000000005 92021003 a7290001");
         run(3);
         assertThat(c.gr[2]).isEqualTo(2);
     }
@@ -231,5 +227,20 @@ class InstructionTest {
         elf[5] = 1; // little-endian
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProgramLoader.load(elf, "x.elf", m.storage()))
                 .hasMessageContaining("not a big-endian");
+    }
+
+    @Test
+    void firmwareClearingAFrameIsSeenByTheNextSlice() {
+        m.storage().writeLong(0x3000, 99, Storage.HOST);
+        // llill 1,0x3000; lg 2,0(1); lg 3,0(1); lghi 4,1
+        code("a51f3000 e32010000004 e33010000004 a7490001");
+        run(2);
+        assertThat(c.gr[2]).isEqualTo(99);
+        m.storage().rawClearFrame(3); // as the UV does on destroy or first import
+        run(1);
+        assertThat(c.gr[3]).isZero();
+        m.storage().rawClearFrame(2); // the code itself: zeros are opcode 00
+        run(1);
+        assertThat(pgmCode()).isEqualTo(ProgramInterruption.OPERATION);
     }
 }

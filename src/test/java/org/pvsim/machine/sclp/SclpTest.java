@@ -117,4 +117,22 @@ class SclpTest {
         sclp.serviceCall(0x12345678, SCCB);
         assertThat(response()).isEqualTo(Sclp.RC_INVALID_COMMAND);
     }
+
+    @Test
+    void lineModeMessageIsDecodedFromEbcdic() {
+        enableAscii(); // the mask also enables message events
+        byte[] text = Ebcdic.encode("HELLO LINE MODE");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6 + 12 + 56 + 10 + text.length);
+        b.putShort((short) b.capacity()).put((byte) Sclp.EVENT_MSG).put((byte) 0).putShort((short) 0);
+        b.putShort((short) (12 + 56 + 10 + text.length)).putShort((short) 1).putInt(0xd4c4c240).putInt(1);
+        b.putShort((short) 56).putShort((short) 1).put(new byte[52]);
+        b.putShort((short) (10 + text.length)).putShort((short) 4).putShort((short) 0x1000).put(new byte[4]).put(text);
+        byte[] ev = b.array();
+        storage.writeShort(SCCB, 8 + ev.length, Storage.HOST);
+        storage.writeByte(SCCB + 2, 0, Storage.HOST);
+        storage.write(SCCB + 8, ev, 0, ev.length, Storage.HOST);
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(console).containsExactly("HELLO LINE MODE\n");
+    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.pvsim.machine.uv.cb.UvCommand.*;
 
-import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.RawUvcb;
 import org.pvsim.machine.uv.cb.UvCaller;
 import org.pvsim.machine.uv.cb.UvCommand;
-import org.pvsim.machine.uv.cb.Uvcb;
 import org.pvsim.machine.uv.cb.UvcbHeader;
 
 /**

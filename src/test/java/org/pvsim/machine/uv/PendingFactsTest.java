@@ -13,9 +13,8 @@ import org.junit.jupiter.api.Test;
 @Disabled("needs CPU/SIE")
 class PendingFactsTest {
     // ---- uv-host.c
-    @Test void uvHost1_i3FieldNonZeroIsASpecificationException() { }
-    @Test void uvHost2_everyHostCommandInProblemStateIsAPrivilegedOperationException() { }
-    @Test void uvHost6_initWithASecondCpuRunningAnswers0x102_throughTheRealCpuCensus() { }
+    // uv-host 1, 2 and 6 run on the CPU in RealUvcCodeTest (SimulatedMachine still has to install
+    // the CPU census with Ultravisor.setRunningCpuCensus, as that test does)
     @Test void uvHost7_uvcbOnAnInvalidHostPageIsAPageTranslationException_forEveryCommand() { }
     @Test void uvHost7_uvcbWhoseBodyCrossesOntoAnInvalidHostPageIsAPageTranslationException() { }
     @Test void uvHost8_variableStorageContainingAnotherCpusPrefixAnswers0x10e() { }

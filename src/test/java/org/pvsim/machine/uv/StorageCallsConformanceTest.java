@@ -237,6 +237,8 @@ class StorageCallsConformanceTest {
         void shareChecks() { // uv-guest 4
             expect(guestCall(Share.of(SET_SHARED_ACCESS, 0x2000)
                     .withHeader(UvcbHeader.of(SET_SHARED_ACCESS).withLen(Share.SIZE - 8)), block), 0x0005);
+            expect(guestCall(Share.of(REMOVE_SHARED_ACCESS, 0x2000)
+                    .withHeader(UvcbHeader.of(REMOVE_SHARED_ACCESS).withLen(Share.SIZE - 8)), block), 0x0005);
             expect(share(SET_SHARED_ACCESS, (8L << 20) + 4096), 0x0101);
             expect(share(REMOVE_SHARED_ACCESS, (8L << 20) + 4096), 0x0101);
         }

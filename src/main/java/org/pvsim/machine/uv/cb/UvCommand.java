@@ -96,16 +96,15 @@ public enum UvCommand {
         };
     }
 
-    private static final java.util.Map<Integer, UvCommand> BY_CODE = new java.util.HashMap<>();
-
-    static {
-        for (UvCommand c : values()) {
-            BY_CODE.put(c.code, c);
-        }
-    }
+    private static final UvCommand[] VALUES = values();
 
     public static Optional<UvCommand> byCode(int code) {
-        return Optional.ofNullable(BY_CODE.get(code));
+        for (UvCommand c : VALUES) { // 28 entries: a scan beats hashing a boxed key
+            if (c.code == code) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Accepts the enum name ("CREATE_SEC_CPU") or the hex code ("0x0120"); throws with a precise message. */

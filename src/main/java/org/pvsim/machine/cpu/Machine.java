@@ -70,6 +70,7 @@ public final class Machine {
             cpus[i] = new Cpu(this, i, Storage.HOST);
         }
         this.cpuList = List.of(cpus);
+        setTranslation(!"false".equals(System.getProperty("pvsim.translate")));
         this.sclp = new Sclp(new SclpPort(), console);
     }
 
@@ -115,6 +116,21 @@ public final class Machine {
 
     UvcHandler uvcHandler() {
         return uvcHandler;
+    }
+
+    /**
+     * Whether hot blocks run as translated JVM bytecode ({@link Translator}) or every instruction is
+     * interpreted. Both give the same results instruction for instruction; the default is the system
+     * property {@code pvsim.translate} (true unless "false").
+     */
+    public void setTranslation(boolean on) {
+        for (Cpu c : cpus) {
+            c.translate = on;
+        }
+    }
+
+    public boolean translation() {
+        return cpus[0].translate;
     }
 
     public void setDiagnoseHandler(DiagnoseHandler h) {

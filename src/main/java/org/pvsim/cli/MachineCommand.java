@@ -48,6 +48,10 @@ final class MachineCommand {
                 description = "Stop with an error after S seconds of host time (0: no limit).")
         double maxSeconds;
 
+        @Option(names = "--interpret-only",
+                description = "Interpret every instruction (no translation of hot blocks to JVM bytecode; same results, slower).")
+        boolean interpretOnly;
+
         @Option(names = "--ultravisor", description = "Report the Ultravisor-call facilities (158, 161).")
         boolean ultravisor;
 
@@ -64,6 +68,9 @@ final class MachineCommand {
                 out.print(text);
                 out.flush();
             });
+            if (interpretOnly) {
+                m.setTranslation(false);
+            }
             Psw psw = ProgramLoader.load(image, file.toString(), m.storage());
             if (traceInsns > 0) {
                 m.trace(traceInsns, err::println);

@@ -132,4 +132,12 @@ class MachineCommandTest {
         assertThat(o.rc()).isEqualTo(1);
         assertThat(o.err()).contains("--max-seconds");
     }
+
+    @Test
+    void interpretOnlyGivesTheSameRun() throws Exception {
+        Outcome a = run("machine", "run", "--deterministic", guest("crc32-O2.bin").toString());
+        Outcome b = run("machine", "run", "--deterministic", "--interpret-only", guest("crc32-O2.bin").toString());
+        assertThat(a.rc()).isZero();
+        assertThat(b).isEqualTo(a);
+    }
 }

@@ -51,9 +51,6 @@ final class Translator {
     private static final int C = 1;
     private static final int BASE = 2;
 
-    /** Blocks translated so far (all machines), for tests and benchmarks. */
-    static long translated;
-
     /**
      * Translates the block starting at {@code address} (whose decoded instruction is {@code head}, in
      * {@code page}) and attaches it to {@code head}; marks {@code head} as never to translate if
@@ -88,7 +85,6 @@ final class Translator {
                 if (CLASSES.size() < MAX_CLASSES) {
                     CLASSES.put(key, ctor);
                 }
-                translated++;
             }
             Block b = (Block) ctor.invoke(address, off, end, insns.toArray(new Insn[0]));
             page.addBlock(head, b);

@@ -8,9 +8,10 @@ import org.pvsim.machine.cpu.Machine;
 import org.pvsim.machine.cpu.ProgramLoader;
 
 /**
- * Guest instructions per second of the pvsim interpreter on (1) the tight "stg; aghi; brctg" loop and
- * (2) the CRC-32 guest, and, when installed, QEMU TCG on the same loop ELF (slope of two run lengths,
- * so that start-up cancels out), with the ratio. Run with bench/cpu/run.
+ * Guest instructions per second of pvsim, interpreter alone and with translated blocks, on (1) the
+ * tight "stg; aghi; brctg" loop and (2) the CRC-32 guest with 256 rounds, with their ratio, and, when
+ * installed, QEMU TCG on the same guests (slopes of two run lengths, so that start-up cancels out),
+ * with the ratios. Each figure is printed with the host's load average. Run with bench/cpu/run.
  */
 public final class CpuBench {
     static final Path GUESTS = Path.of("src/main/resources/guests/tests");
@@ -20,51 +21,91 @@ public final class CpuBench {
         long iterations = args.length > 0 ? Long.parseLong(args[0]) : 200_000_000L;
         byte[] loop = Files.readAllBytes(GUESTS.resolve("loop.bin"));
         byte[] crc = Files.readAllBytes(GUESTS.resolve("crc32-O2.bin"));
+        byte[] crcBench = Files.readAllBytes(GUESTS.resolve("crc32bench-O2.bin"));
 
-        runLoop(loop, iterations / 10); // warm-up: let the JIT compile the interpreter
-        runLoop(loop, iterations / 10);
-        double[] best = {0, 0, 0};
-        for (int k = 0; k < 3; k++) {
-            double[] r = runLoop(loop, iterations);
-            if (r[1] > best[1]) {
+        double[][] loopRates = new double[2][];
+        double[][] crcRates = new double[2][];
+        for (int t = 0; t < 2; t++) {
+            boolean translate = t == 1;
+            runLoop(loop, iterations / 10, translate); // warm-up: let the JIT compile the interpreter
+            runLoop(loop, iterations / 10, translate);
+            loopRates[t] = best(() -> runLoop(loop, iterations, translate), 3);
+            runGuest(crcBench, translate);
+            crcRates[t] = best(() -> runGuest(crcBench, translate), 2);
+        }
+        String[] names = {"interpreter", "translator "};
+        for (int t = 0; t < 2; t++) {
+            System.out.printf("pvsim %s  tight loop (stg; aghi; brctg): %,.0f instructions in %.3f s = %.1f MIPS"
+                    + " (%.1f per CPU-second; load average %.2f)%n", names[t], loopRates[t][0],
+                    loopRates[t][0] / loopRates[t][1], loopRates[t][1] / 1e6, loopRates[t][2] / 1e6, loopRates[t][3]);
+        }
+        System.out.printf("pvsim translator / interpreter, tight loop: %.2f%n", loopRates[1][1] / loopRates[0][1]);
+        for (int t = 0; t < 2; t++) {
+            System.out.printf("pvsim %s  crc32bench-O2 guest: %,.0f instructions in %.3f s = %.1f MIPS"
+                    + " (%.1f per CPU-second; load average %.2f)%n", names[t], crcRates[t][0],
+                    crcRates[t][0] / crcRates[t][1], crcRates[t][1] / 1e6, crcRates[t][2] / 1e6, crcRates[t][3]);
+        }
+        System.out.printf("pvsim translator / interpreter, crc32 guest: %.2f%n", crcRates[1][1] / crcRates[0][1]);
+
+        double floor = DispatchFloor.instructionsPerSecond(iterations);
+        System.out.printf("java  dispatch floor (fetch a decoded brctg from a page, dispatch, count; nothing else): %.1f MIPS;"
+                + " pvsim interpreter tight loop / floor = %.2f%n", floor / 1e6, loopRates[0][1] / floor);
+
+        if (!Files.isExecutable(Path.of("/usr/bin/qemu-system-s390x"))) {
+            System.out.println("qemu  not installed (apt-get install qemu-system-misc): no ratio");
+            return;
+        }
+        double qemu = qemuLoopRate(iterations);
+        System.out.printf("qemu  TCG tight loop (slope of two runs): %.1f MIPS (load average %.2f);"
+                + " pvsim/qemu: interpreter %.2f, translator %.2f%n", qemu / 1e6, load(),
+                loopRates[0][1] / qemu, loopRates[1][1] / qemu);
+        double qemuCrc = qemuCrcRate(crc, crcBench);
+        System.out.printf("qemu  TCG crc32 guest (crc32bench-O2 minus crc32-O2): %.1f MIPS (load average %.2f);"
+                + " pvsim/qemu: interpreter %.2f, translator %.2f%n", qemuCrc / 1e6, load(),
+                crcRates[0][1] / qemuCrc, crcRates[1][1] / qemuCrc);
+    }
+
+    static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** The best of n runs (highest wall-clock rate), with the load average after it. */
+    static double[] best(java.util.function.Supplier<double[]> run, int n) {
+        double[] best = null;
+        for (int k = 0; k < n; k++) {
+            double[] r = run.get();
+            if (best == null || r[1] > best[1]) {
                 best = r;
             }
         }
-        System.out.printf("pvsim  tight loop (stg; aghi; brctg): %,.0f instructions in %.3f s = %.1f MIPS"
-                + " (%.1f MIPS per CPU-second of the interpreter thread)%n",
-                best[0], best[0] / best[1], best[1] / 1e6, best[2] / 1e6);
-        double pvsimMips = best[1] / 1e6;
+        return new double[] {best[0], best[1], best[2], load()};
+    }
 
-        runGuest(crc);
-        double[] c = runGuest(crc);
-        System.out.printf("pvsim  crc32-O2 guest: %,.0f instructions in %.3f s = %.1f MIPS (%.1f per CPU-second)%n",
-                c[0], c[0] / c[1], c[1] / 1e6, c[2] / 1e6);
-        System.out.printf("host   load average %.2f on %d CPUs while measuring%n",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                Runtime.getRuntime().availableProcessors());
-
-        double floor = DispatchFloor.instructionsPerSecond(iterations);
-        System.out.printf("java   dispatch floor (fetch a decoded brctg from a page, dispatch, count; nothing else): %.1f MIPS;"
-                + " pvsim tight loop / floor = %.2f%n", floor / 1e6, best[1] / floor);
-
-        double qemu = qemuLoopRate(iterations);
-        if (qemu > 0) {
-            System.out.printf("qemu   tight loop (TCG, slope of two runs): %.1f MIPS; pvsim/qemu = %.2f%n",
-                    qemu / 1e6, pvsimMips / (qemu / 1e6));
-        } else {
-            System.out.println("qemu   not installed (apt-get install qemu-system-misc): no ratio");
-        }
+    /**
+     * QEMU's rate on the CRC-32 work: the two guests differ only in the number of CRC rounds, so
+     * (instructions(bench) - instructions(test)) / (time(bench) - time(test)) cancels QEMU's start-up;
+     * the instruction counts are pvsim's (the same code executes the same instructions).
+     */
+    static double qemuCrcRate(byte[] crc, byte[] crcBench) throws Exception {
+        long n1 = (long) runGuest(crc, true)[0];
+        long n2 = (long) runGuest(crcBench, true)[0];
+        byte[] e1 = Files.readAllBytes(GUESTS.resolve("crc32-O2.elf"));
+        byte[] e2 = Files.readAllBytes(GUESTS.resolve("crc32bench-O2.elf"));
+        double t1 = Math.min(Math.min(qemuSeconds(e1), qemuSeconds(e1)), qemuSeconds(e1));
+        double t2 = Math.min(Math.min(qemuSeconds(e2), qemuSeconds(e2)), qemuSeconds(e2));
+        return (n2 - n1) / (t2 - t1);
     }
 
     /** Returns {instructions, instructions per wall-clock second, per CPU-time second of this thread}. */
-    static double[] runLoop(byte[] image, long iterations) {
+    static double[] runLoop(byte[] image, long iterations, boolean translate) {
         byte[] img = image.clone();
         ByteBuffer.wrap(img).putLong(COUNT_OFFSET, iterations);
-        return runGuest(img);
+        return runGuest(img, translate);
     }
 
-    static double[] runGuest(byte[] img) {
+    static double[] runGuest(byte[] img, boolean translate) {
         Machine m = new Machine(new Machine.Options(64L << 20, 1, true, false), s -> { });
+        m.setTranslation(translate);
         m.ipl(ProgramLoader.load(img, "bench", m.storage()));
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long c0 = threads.getCurrentThreadCpuTime();

@@ -11,7 +11,16 @@ TESTS_CFLAGS := -m64 -march=z13 -msoft-float -ffreestanding -nostdlib -fno-pic -
 TESTS_BUILD := $(BUILD)/tests
 TESTS_BINS := $(foreach p,$(TESTS_PROGRAMS),$(foreach l,$(TESTS_LEVELS),$(OUT)/tests/$(p)-$(l).bin))
 
-all: $(TESTS_BINS) $(OUT)/tests/hello-O2.elf $(OUT)/tests/loop.bin $(OUT)/tests/loop.elf
+all: $(TESTS_BINS) $(OUT)/tests/hello-O2.elf $(OUT)/tests/loop.bin $(OUT)/tests/loop.elf \
+	$(OUT)/tests/crc32bench-O2.bin $(OUT)/tests/crc32bench-O2.elf $(OUT)/tests/crc32-O2.elf
+
+# The CRC-32 guest with 256 rounds instead of 8 (bench/cpu: the difference between the two is pure work)
+$(TESTS_BUILD)/crc32bench-O2.elf: $(TESTS_DIR)start.S $(TESTS_DIR)lib.c $(TESTS_DIR)lib.h $(TESTS_DIR)guest.ld \
+		$(TESTS_DIR)crc32.c
+	@mkdir -p $(dir $@)
+	$(TESTS_CC) $(TESTS_CFLAGS) -O2 -DROUNDS=256 -Wl,-T,$(TESTS_DIR)guest.ld \
+		-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wa,--noexecstack -o $@ $(TESTS_DIR)start.S $(TESTS_DIR)lib.c \
+		$(TESTS_DIR)crc32.c
 
 $(TESTS_BUILD)/loop.elf: $(TESTS_DIR)loop.S $(TESTS_DIR)guest.ld
 	@mkdir -p $(dir $@)

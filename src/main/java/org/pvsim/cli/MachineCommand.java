@@ -44,6 +44,14 @@ final class MachineCommand {
                 description = "Stop with an error after N instructions. Default: ${DEFAULT-VALUE}.")
         long maxInsns;
 
+        @Option(names = "--max-seconds", defaultValue = "0", paramLabel = "S",
+                description = "Stop with an error after S seconds of host time (0: no limit).")
+        double maxSeconds;
+
+        @Option(names = "--interpret-only",
+                description = "Interpret every instruction (no translation of hot blocks to JVM bytecode; same results, slower).")
+        boolean interpretOnly;
+
         @Option(names = "--ultravisor", description = "Report the Ultravisor-call facilities (158, 161).")
         boolean ultravisor;
 
@@ -60,15 +68,26 @@ final class MachineCommand {
                 out.print(text);
                 out.flush();
             });
+            if (interpretOnly) {
+                m.setTranslation(false);
+            }
             Psw psw = ProgramLoader.load(image, file.toString(), m.storage());
             if (traceInsns > 0) {
                 m.trace(traceInsns, err::println);
             }
             m.ipl(psw);
-            Machine.Result r = m.run(maxInsns);
+            if (maxInsns <= 0) {
+                throw new IllegalArgumentException("--max-insns: must be positive: " + maxInsns);
+            }
+            if (!(maxSeconds >= 0) || Double.isInfinite(maxSeconds)) {
+                throw new IllegalArgumentException("--max-seconds: must be a non-negative number: " + maxSeconds);
+            }
+            long maxNanos = maxSeconds == 0 ? Long.MAX_VALUE : (long) Math.min(maxSeconds * 1e9, Long.MAX_VALUE - 1.0);
+            Machine.Result r = m.run(maxInsns, maxNanos);
             m.sclp().flush();
             out.flush();
             switch (r.ending()) {
+                case TIME_LIMIT -> err.println("pvsim: " + r.detail() + " (the guest did not stop; raise --max-seconds?)");
                 case INSTRUCTION_LIMIT -> err.println("pvsim: " + r.detail() + " (the guest did not stop; raise --max-insns?)");
                 case CHECK_STOP -> err.println("pvsim: " + r.detail());
                 case ENABLED_WAIT_FOREVER -> err.println("pvsim: " + r.detail() + ", wait PSW " + r.waitPsws().get(0));

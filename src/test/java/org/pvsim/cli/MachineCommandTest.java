@@ -102,4 +102,42 @@ class MachineCommandTest {
         Outcome o = run("machine", "run", "--trace-insn", "3", guest("hello-O2.bin").toString());
         assertThat(o.err()).contains("larl").contains("lctlg");
     }
+
+    @Test
+    void anEnabledWaitNothingCanWakeEndsWithOne() throws Exception {
+        // IPL PSW 64-bit at 0x2000: lghi r2,0x3000; lgfi r1,WRITE EVENT MASK; servc r1,r2; lpswe 0xf00
+        // (an enabled wait), CR0 at its reset value: the service signal can never be taken
+        byte[] img = new byte[0x3000 + 32];
+        byte[] psw = {0x00, 0x08, 0x00, 0x01, (byte) 0x80, 0x00, 0x20, 0x00};
+        System.arraycopy(psw, 0, img, 0, 8);
+        byte[] code = {(byte) 0xa7, 0x29, 0x30, 0x00, (byte) 0xc0, 0x11, 0x00, 0x78, 0x00, 0x05,
+            (byte) 0xb2, 0x20, 0x00, 0x12, (byte) 0xb2, (byte) 0xb2, 0x0f, 0x00};
+        System.arraycopy(code, 0, img, 0x2000, code.length);
+        byte[] wait = {0x01, 0x02, 0x00, 0x01, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x21, 0x00};
+        System.arraycopy(wait, 0, img, 0xf00, wait.length);
+        img[0x3001] = 32;
+        img[0x300b] = 4;
+        Path p = dir.resolve("enabled-wait.bin");
+        Files.write(p, img);
+        Outcome o = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> run("machine", "run", p.toString()));
+        assertThat(o.rc()).isEqualTo(1);
+        assertThat(o.err()).contains("waits enabled and nothing can wake it").contains("CR0 bit 54")
+                .contains("wait PSW 0102000180000000 0000000000002100");
+    }
+
+    @Test
+    void aBadMaxSecondsIsRefused() throws Exception {
+        Outcome o = run("machine", "run", "--max-seconds", "-1", guest("hello-O2.elf").toString());
+        assertThat(o.rc()).isEqualTo(1);
+        assertThat(o.err()).contains("--max-seconds");
+    }
+
+    @Test
+    void interpretOnlyGivesTheSameRun() throws Exception {
+        Outcome a = run("machine", "run", "--deterministic", guest("crc32-O2.bin").toString());
+        Outcome b = run("machine", "run", "--deterministic", "--interpret-only", guest("crc32-O2.bin").toString());
+        assertThat(a.rc()).isZero();
+        assertThat(b).isEqualTo(a);
+    }
 }

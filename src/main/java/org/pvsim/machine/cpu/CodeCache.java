@@ -19,8 +19,32 @@ final class CodeCache {
             this.bytes = bytes;
         }
 
-        /** Forgets the instructions that overlap bytes [off, off+len) of the page. */
+        /** Translated blocks of this page (few: one per hot dispatch point). */
+        java.util.List<Block> blocks;
+
+        void addBlock(Insn head, Block b) {
+            if (blocks == null) {
+                blocks = new java.util.ArrayList<>(4);
+            }
+            blocks.add(b);
+            head.block = b;
+        }
+
+        /** Forgets the instructions that overlap bytes [off, off+len) of the page, and their blocks. */
         void invalidate(int off, int len) {
+            if (blocks != null) {
+                for (java.util.Iterator<Block> it = blocks.iterator(); it.hasNext(); ) {
+                    Block b = it.next();
+                    if (off < b.to && off + len > b.from) {
+                        b.invalidate();
+                        Insn head = slots[b.from >>> 1];
+                        if (head != null && head.block == b) {
+                            head.block = null;
+                        }
+                        it.remove();
+                    }
+                }
+            }
             int from = Math.max(0, off - 4) >>> 1;
             int to = Math.min(SLOTS - 1, (off + len - 1) >>> 1);
             for (int s = from; s <= to; s++) {
@@ -79,6 +103,9 @@ final class CodeCache {
         Page p = chunk[i];
         if (p != null) {
             chunk[i] = null;
+            if (p.blocks != null) {
+                p.blocks.forEach(Block::invalidate);
+            }
             for (Cpu cpu : machine.cpus()) {
                 cpu.codePageDropped(p);
             }

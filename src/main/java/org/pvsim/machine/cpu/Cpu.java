@@ -58,7 +58,7 @@ public final class Cpu {
 
     // ---- run-loop state -------------------------------------------------------------------------
     long insnCount;
-    private long limit;
+    long limit;
     private long codeBase = -1;
     private Insn[] codeSlots;
     private CodeCache.Page codePage;
@@ -68,6 +68,10 @@ public final class Cpu {
     int decodeLength;
     /** An overflow with the program mask on: raised (completing) once the result is stored. */
     boolean overflowPending;
+    /** Translated blocks entered (each may repeat itself many times inside). */
+    long blockRuns;
+    /** Run hot blocks as translated JVM bytecode ({@link Translator}); set by the machine. */
+    boolean translate;
     /** Why the CPU stopped by itself (check stop), or null. */
     String checkStop;
 
@@ -216,6 +220,20 @@ public final class Cpu {
                 in = codeSlots[(int) (a & Storage.PAGE_MASK) >>> 1];
                 if (in == null) {
                     in = decodeAt(a);
+                }
+                Block b = in.block;
+                if (b != null) {
+                    if (insnCount + b.length <= limit && amask == -1L && translate) {
+                        blockRuns++;
+                        b.run(this); // counts its instructions and delivers its own program interruptions
+                        continue;
+                    }
+                } else if (translate && in.heat >= 0 && ++in.heat >= Translator.HOT) {
+                    if (in.translatable && amask == -1L) {
+                        Translator.translate(machine, codePage, a, in);
+                    } else {
+                        in.heat = -1;
+                    }
                 }
                 ia = (a + in.length) & amask;
                 if (in.fast == FastPath.NONE) {

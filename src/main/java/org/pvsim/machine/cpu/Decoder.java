@@ -9,20 +9,42 @@ import org.pvsim.machine.ProgramInterruption;
  */
 public final class Decoder {
     private final Opcode[] table = new Opcode[1 << 16];
+    /** Opcodes a translated block may contain (see {@link Translator}): no control, SIGP, key or EXECUTE-type instructions. */
+    private final boolean[] translatable = new boolean[1 << 16];
+    /** Opcodes that may branch: a translated block ends with the first of them. */
+    private final boolean[] branches = new boolean[1 << 16];
+    private final boolean[] control = new boolean[1 << 16];
 
     /** The table of every instruction this CPU implements. */
     public static Decoder standard() {
         Decoder d = new Decoder();
         FixedPoint.register(d);
         Logical.register(d);
-        Branch.register(d);
         StorageToStorage.register(d);
         FloatingPoint.register(d);
-        Control.register(d);
-        Sigp.register(d);
         Extensions.register(d);
         HighWord.register(d);
+        // everything so far only computes, loads and stores (a few may branch: Extensions' compare-and-branch)
+        for (Opcode o : d.opcodes()) {
+            d.translatable[o.code()] = !d.control[o.code()];
+        }
+        Branch.register(d);
+        for (Opcode o : d.opcodes()) {
+            if (!d.translatable[o.code()] && !d.control[o.code()] && !o.mnemonic().matches("svc|ex|exrl")) {
+                d.translatable[o.code()] = true;
+                d.branches[o.code()] = true;
+            }
+        }
+        Control.register(d);
+        Sigp.register(d);
         StorageKeys.register(d);
+        for (String name : new String[] {"brcth", "brxhg", "brxlg", "clrb", "clgrb", "cib", "cgib", "clib", "clgib"}) {
+            for (Opcode o : d.opcodes()) {
+                if (o.mnemonic().equals(name)) {
+                    d.branches[o.code()] = true;
+                }
+            }
+        }
         return d;
     }
 
@@ -60,6 +82,7 @@ public final class Decoder {
      * The check costs one field load, and only these instructions pay it.
      */
     void addControl(int key, String mnemonic, Format format, Handler handler) {
+        control[key] = true;
         add(key, mnemonic, format, (c, i) -> {
             InterceptionHook hook = c.interceptionHook;
             if (hook != null && hook.intercept(c, i)) {
@@ -79,7 +102,8 @@ public final class Decoder {
         if (op == null) {
             throw new ProgramInterruption(ProgramInterruption.OPERATION);
         }
-        return new Insn(op, length((int) (bits >>> 56) & 0xff), bits);
+        int key = op.code();
+        return new Insn(op, length((int) (bits >>> 56) & 0xff), bits, translatable[key], branches[key]);
     }
 
     /** Number of opcodes implemented. */

@@ -29,7 +29,22 @@ public final class Insn {
     public int i4;
     public int i5;
 
+    /** May be part of a translated block. */
+    final boolean translatable;
+    /** May branch: ends a translated block. */
+    final boolean branches;
+    /** The translated block that starts here, if any (dropped when its bytes are stored into). */
+    Block block;
+    /** Dispatches from the interpreter loop; at {@link Translator#HOT} a block is translated, -1: never. */
+    int heat;
+
     Insn(Opcode opcode, int length, long bits) {
+        this(opcode, length, bits, false, false);
+    }
+
+    Insn(Opcode opcode, int length, long bits, boolean translatable, boolean branches) {
+        this.translatable = translatable;
+        this.branches = branches;
         this.opcode = opcode;
         this.handler = opcode.handler();
         this.length = length;

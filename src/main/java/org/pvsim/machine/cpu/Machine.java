@@ -30,7 +30,7 @@ public final class Machine {
     }
 
     /** How a run ended. */
-    public enum Ending { DISABLED_WAIT, STOPPED, ENABLED_WAIT_FOREVER, INSTRUCTION_LIMIT, CHECK_STOP }
+    public enum Ending { DISABLED_WAIT, STOPPED, ENABLED_WAIT_FOREVER, INSTRUCTION_LIMIT, TIME_LIMIT, CHECK_STOP }
 
     public record Result(Ending ending, List<Psw> waitPsws, long instructions, String detail) {
         /** Success: every CPU stopped or in a disabled wait, and every wait PSW's address ends in 0xfff. */
@@ -70,6 +70,7 @@ public final class Machine {
             cpus[i] = new Cpu(this, i, Storage.HOST);
         }
         this.cpuList = List.of(cpus);
+        setTranslation(!"false".equals(System.getProperty("pvsim.translate")));
         this.sclp = new Sclp(new SclpPort(), console);
     }
 
@@ -115,6 +116,21 @@ public final class Machine {
 
     UvcHandler uvcHandler() {
         return uvcHandler;
+    }
+
+    /**
+     * Whether hot blocks run as translated JVM bytecode ({@link Translator}) or every instruction is
+     * interpreted. Both give the same results instruction for instruction; the default is the system
+     * property {@code pvsim.translate} (true unless "false").
+     */
+    public void setTranslation(boolean on) {
+        for (Cpu c : cpus) {
+            c.translate = on;
+        }
+    }
+
+    public boolean translation() {
+        return cpus[0].translate;
     }
 
     public void setDiagnoseHandler(DiagnoseHandler h) {
@@ -223,9 +239,23 @@ public final class Machine {
 
     /** Runs until every CPU is stopped or in a disabled wait, or {@code maxInstructions} are done. */
     public Result run(long maxInstructions) {
+        return run(maxInstructions, Long.MAX_VALUE);
+    }
+
+    /**
+     * Runs until every CPU is stopped or in a disabled wait, or {@code maxInstructions} are done, or
+     * {@code maxNanos} of host time have passed (checked between slices and while CPUs wait).
+     */
+    public Result run(long maxInstructions, long maxNanos) {
         long total = 0;
+        long started = System.nanoTime();
         while (true) {
+            if (maxNanos != Long.MAX_VALUE && System.nanoTime() - started >= maxNanos) {
+                return new Result(Ending.TIME_LIMIT, List.of(), total,
+                        String.format("time limit of %.3f s reached", maxNanos / 1e9));
+            }
             boolean ran = false;
+            boolean delivered = false;
             for (Cpu c : cpus) {
                 if (c.checkStop != null) {
                     return new Result(Ending.CHECK_STOP, List.of(c.psw()), total,
@@ -234,7 +264,7 @@ public final class Machine {
                 if (c.state != Cpu.State.OPERATING) {
                     continue;
                 }
-                Interruptions.deliverPending(c);
+                delivered |= Interruptions.deliverPending(c);
                 if (c.isWaiting() || c.state != Cpu.State.OPERATING) {
                     continue;
                 }
@@ -250,8 +280,8 @@ public final class Machine {
                 }
                 ran = true;
             }
-            if (ran) {
-                continue;
+            if (ran || delivered) {
+                continue; // a delivered interruption may have loaded another wait PSW: look again
             }
             for (Cpu c : cpus) {
                 if (c.checkStop != null) {
@@ -279,19 +309,29 @@ public final class Machine {
             for (Cpu c : enabledWaiting) {
                 deadline = Math.min(deadline, Interruptions.nextTimerDeadline(c));
             }
-            if (deadline == Long.MAX_VALUE && !serviceSignal) {
+            // Every pending condition a waiting CPU is enabled for was delivered above, and no CPU runs
+            // that could make a new one: only a timer can still wake a CPU. (A pending service signal
+            // with the CR0 subclass off, for one, stays pending for ever.)
+            if (deadline == Long.MAX_VALUE) {
                 return new Result(Ending.ENABLED_WAIT_FOREVER, List.of(enabledWaiting.get(0).psw()), total,
-                        "every CPU waits and no interruption can arrive");
+                        "every CPU waits enabled and nothing can wake it" + pendingNote(enabledWaiting));
             }
-            if (deadline != Long.MAX_VALUE) {
-                long nanos = clocks.nanosUntil(deadline);
-                if (clocks.deterministic()) {
-                    clocks.skip(nanos);
-                } else if (nanos > 0) {
-                    sleep(Math.min(nanos, 10_000_000L));
-                }
+            long nanos = clocks.nanosUntil(deadline);
+            if (clocks.deterministic()) {
+                clocks.skip(nanos);
+            } else if (nanos > 0) {
+                sleep(Math.min(nanos, 10_000_000L));
             }
         }
+    }
+
+    /** Why a pending condition does not wake a waiting CPU: the usual guest bug, said plainly. */
+    private String pendingNote(List<Cpu> waiting) {
+        if (serviceSignal) {
+            return String.format(" (a service signal is pending, but CR0 bit 54 (service-signal subclass) is off: CR0 %016x)",
+                    waiting.get(0).cr[0]);
+        }
+        return "";
     }
 
     private long traceSteps(Cpu c, long budget) {

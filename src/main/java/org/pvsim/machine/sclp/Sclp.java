@@ -54,8 +54,13 @@ public final class Sclp {
 
     private final Port port;
     private final Consumer<String> console;
-    private int receiveMask; // events the control program accepts from us
-    private int sendMask; // events the control program sends to us
+    /** cp_receive_mask of the last WRITE EVENT MASK: the event types the control program accepts. */
+    private int cpReceiveMask;
+    /** cp_send_mask of the last WRITE EVENT MASK: the event types the control program will send. */
+    private int cpSendMask;
+    /** Event types the SCLP can receive (WRITE EVENT DATA); it sends none (no console input). */
+    static final int SCLP_RECEIVE_MASK = MASK_ASCII | MASK_MSG;
+    static final int SCLP_SEND_MASK = 0;
     private final StringBuilder pending = new StringBuilder();
 
     public Sclp(Port port, Consumer<String> console) {
@@ -81,7 +86,7 @@ public final class Sclp {
                 case CMD_READ_CPU_INFO -> readCpuInfo(sccb, length);
                 case CMD_WRITE_EVENT_MASK -> writeEventMask(sccb, length);
                 case CMD_WRITE_EVENT_DATA -> writeEventData(sccb, length);
-                case CMD_READ_EVENT_DATA -> RC_NO_EVENT_BUFFERS_STORED;
+                case CMD_READ_EVENT_DATA -> readEventData(sccb, length);
                 default -> RC_INVALID_COMMAND;
             };
         }
@@ -138,6 +143,12 @@ public final class Sclp {
         return RC_NORMAL_READ_COMPLETION;
     }
 
+    /**
+     * WRITE EVENT MASK (QEMU's WriteEventMask, Linux's init_sccb): after the header, u16 reserved, u16
+     * mask length, then four masks of that length: cp_receive_mask, cp_send_mask (both set by the
+     * control program), send_mask and receive_mask (the SCLP's answer: what it can send to and
+     * receive from the control program).
+     */
     private int writeEventMask(long sccb, int length) {
         if (length < 12) {
             return RC_INSUFFICIENT_SCCB_LENGTH;
@@ -146,46 +157,66 @@ public final class Sclp {
         if (maskLength == 0 || maskLength > 4 || length < 12 + 4 * maskLength) {
             return RC_INVALID_MASK_LENGTH;
         }
-        receiveMask = (int) readN(sccb + 12, maskLength) << (8 * (4 - maskLength));
-        sendMask = (int) readN(sccb + 12 + maskLength, maskLength) << (8 * (4 - maskLength));
-        // what the SCLP can send (none: no console input) and receive (ASCII and message events)
-        write(sccb + 12 + 2L * maskLength, 0, maskLength);
-        write(sccb + 12 + 3L * maskLength, (MASK_ASCII | MASK_MSG) >>> (8 * (4 - maskLength)), maskLength);
+        int shift = 8 * (4 - maskLength);
+        cpReceiveMask = (int) readN(sccb + 12, maskLength) << shift;
+        cpSendMask = (int) readN(sccb + 12 + maskLength, maskLength) << shift;
+        write(sccb + 12 + 2L * maskLength, SCLP_SEND_MASK >>> shift, maskLength);
+        write(sccb + 12 + 3L * maskLength, SCLP_RECEIVE_MASK >>> shift, maskLength);
         return RC_NORMAL_COMPLETION;
     }
 
+    /**
+     * READ EVENT DATA (QEMU's read_event_data): the SCCB must be a full page; function code 0 reads
+     * whatever the control program's receive mask selects, 1 reads the selection mask after the event
+     * buffer header, which must be a subset of that receive mask. The SCLP has no events to send.
+     */
+    private int readEventData(long sccb, int length) {
+        if (length != 4096) {
+            return RC_INSUFFICIENT_SCCB_LENGTH;
+        }
+        return switch (read8(sccb + 2)) {
+            case 0 -> RC_NO_EVENT_BUFFERS_STORED;
+            case 1 -> {
+                int selection = (int) readN(sccb + 14, 4);
+                yield cpReceiveMask == 0 || (selection & ~cpReceiveMask) != 0
+                        ? RC_INVALID_SELECTION_MASK : RC_NO_EVENT_BUFFERS_STORED;
+            }
+            default -> RC_INVALID_FUNCTION;
+        };
+    }
+
+    /**
+     * WRITE EVENT DATA, checked as QEMU's write_event_data does: function code 0, then every buffer's
+     * length (at least the 6-byte header, within the SCCB: else an event-buffer syntax error), then
+     * the buffers in order. A buffer whose type the control program did not enable in its send mask,
+     * or that the SCLP cannot receive, ends the command with 0x40F0 (Linux's sclp_rw.c: "function code
+     * disabled in SCLP receive mask"; QEMU answers the same for types it has no handler for); it and
+     * the buffers after it are not marked accepted.
+     */
     private int writeEventData(long sccb, int length) {
         int fc = read8(sccb + 2);
         if (fc != 0) {
             return RC_INVALID_FUNCTION;
         }
-        long p = sccb + 8;
         long end = sccb + length;
-        if (p == end) {
-            return RC_EVENT_BUFFER_SYNTAX_ERROR;
-        }
-        while (p < end) {
-            if (p + 6 > end) {
-                return RC_EVENT_BUFFER_SYNTAX_ERROR;
-            }
-            int evLength = read16(p);
-            int type = read8(p + 2);
+        for (long p = sccb + 8; p < end; ) {
+            int evLength = p + 2 <= end ? read16(p) : 0;
             if (evLength < 6 || p + evLength > end) {
                 return RC_EVENT_BUFFER_SYNTAX_ERROR;
             }
+            p += evLength;
+        }
+        for (long p = sccb + 8; p < end; ) {
+            int evLength = read16(p);
+            int type = read8(p + 2);
             int bit = type >= 1 && type <= 32 ? 1 << (32 - type) : 0;
-            if ((receiveMask & bit) == 0) {
-                return RC_INVALID_SELECTION_MASK;
+            if ((cpSendMask & SCLP_RECEIVE_MASK & bit) == 0) {
+                return RC_INVALID_FUNCTION;
             }
             byte[] data = port.storage().read(p + 6, evLength - 6, Storage.HOST);
-            switch (type) {
-                case EVENT_ASCII_CONSOLE -> emit(new String(data, java.nio.charset.StandardCharsets.ISO_8859_1));
-                case EVENT_MSG -> emit(lineModeText(data));
-                default -> {
-                    return RC_INVALID_FUNCTION;
-                }
-            }
-            write(p + 3, read8(p + 3) | 0x80, 1); // buffer processed
+            emit(type == EVENT_ASCII_CONSOLE
+                    ? new String(data, java.nio.charset.StandardCharsets.ISO_8859_1) : lineModeText(data));
+            write(p + 3, read8(p + 3) | 0x80, 1); // buffer accepted
             p += evLength;
         }
         return RC_NORMAL_COMPLETION;

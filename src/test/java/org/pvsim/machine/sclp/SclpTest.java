@@ -45,11 +45,104 @@ class SclpTest {
     }
 
     void enableAscii() {
+        writeEventMask(Sclp.MASK_ASCII | Sclp.MASK_MSG, Sclp.MASK_ASCII | Sclp.MASK_MSG);
+    }
+
+    /** WRITE EVENT MASK with 4-byte masks: cp_receive_mask, cp_send_mask; the SCLP fills in the other two. */
+    void writeEventMask(int cpReceive, int cpSend) {
+        storage.write(SCCB, new byte[32], 0, 32, Storage.HOST);
         storage.writeShort(SCCB, 12 + 16, Storage.HOST);
         storage.writeShort(SCCB + 10, 4, Storage.HOST);
-        storage.writeInt(SCCB + 12, Sclp.MASK_ASCII | Sclp.MASK_MSG, Storage.HOST);
+        storage.writeInt(SCCB + 12, cpReceive, Storage.HOST);
+        storage.writeInt(SCCB + 16, cpSend, Storage.HOST);
         assertThat(sclp.serviceCall(Sclp.CMD_WRITE_EVENT_MASK, SCCB)).isZero();
         assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+    }
+
+    @Test
+    void theCpSendMaskEnablesWriteEventData() {
+        writeEventMask(0, Sclp.MASK_ASCII);
+        asciiEvent("sent\n");
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(console).containsExactly("sent\n");
+    }
+
+    @Test
+    void theCpReceiveMaskAloneDoesNotEnableWrites() {
+        writeEventMask(Sclp.MASK_ASCII, 0);
+        asciiEvent("x\n");
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_INVALID_FUNCTION).isEqualTo(0x40f0);
+        assertThat(storage.readByte(SCCB + 11, Storage.HOST) & 0x80).isZero();
+        assertThat(console).isEmpty();
+    }
+
+    @Test
+    void writeEventMaskAnswersWhatTheSclpSendsAndReceives() {
+        writeEventMask(Sclp.MASK_ASCII, Sclp.MASK_ASCII);
+        assertThat(storage.readInt(SCCB + 12, Storage.HOST)).isEqualTo(Sclp.MASK_ASCII); // untouched
+        assertThat(storage.readInt(SCCB + 16, Storage.HOST)).isEqualTo(Sclp.MASK_ASCII);
+        assertThat(storage.readInt(SCCB + 20, Storage.HOST)).isZero(); // send_mask: no console input
+        assertThat(storage.readInt(SCCB + 24, Storage.HOST)).isEqualTo(Sclp.MASK_ASCII | Sclp.MASK_MSG);
+    }
+
+    @Test
+    void twoByteMasksAreReadAndAnsweredLeftAligned() {
+        storage.write(SCCB, new byte[32], 0, 32, Storage.HOST);
+        storage.writeShort(SCCB, 12 + 8, Storage.HOST);
+        storage.writeShort(SCCB + 10, 2, Storage.HOST);
+        storage.writeShort(SCCB + 14, 0x4000, Storage.HOST); // cp_send_mask: message events (type 2)
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_MASK, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(storage.readShort(SCCB + 16, Storage.HOST)).isZero();
+        assertThat(storage.readShort(SCCB + 18, Storage.HOST)).isEqualTo(0x4000); // ASCII (0x40) is beyond 2 bytes
+        asciiEvent("no\n");
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_INVALID_FUNCTION);
+    }
+
+    @Test
+    void anEventTypeTheSclpCannotReceiveIsRefusedEvenIfEnabled() {
+        writeEventMask(0, -1);
+        asciiEvent("q");
+        storage.writeByte(SCCB + 10, 0x1d, Storage.HOST); // signal quiesce: the SCLP sends it, never receives it
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_INVALID_FUNCTION);
+    }
+
+    @Test
+    void aWriteWithoutEventBuffersCompletesNormally() {
+        enableAscii();
+        storage.writeShort(SCCB, 8, Storage.HOST);
+        storage.writeByte(SCCB + 2, 0, Storage.HOST);
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+    }
+
+    @Test
+    void aBadSecondBufferIsFoundBeforeTheFirstIsWritten() {
+        enableAscii();
+        asciiEvent("first\n");
+        storage.writeShort(SCCB, 8 + 6 + 6 + 3, Storage.HOST); // room for a second, 3-byte buffer
+        storage.writeShort(SCCB + 8 + 12, 3, Storage.HOST);
+        sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_EVENT_BUFFER_SYNTAX_ERROR);
+        assertThat(console).isEmpty();
+    }
+
+    @Test
+    void selectiveReadOutsideTheCpReceiveMaskIsAnInvalidSelectionMask() {
+        writeEventMask(Sclp.MASK_ASCII, Sclp.MASK_ASCII);
+        storage.write(SCCB, new byte[4096], 0, 4096, Storage.HOST);
+        storage.writeShort(SCCB, 4096, Storage.HOST);
+        storage.writeByte(SCCB + 2, 1, Storage.HOST);
+        storage.writeInt(SCCB + 14, Sclp.MASK_MSG, Storage.HOST);
+        sclp.serviceCall(Sclp.CMD_READ_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_INVALID_SELECTION_MASK).isEqualTo(0x70f0);
+        storage.writeInt(SCCB + 14, Sclp.MASK_ASCII, Storage.HOST);
+        sclp.serviceCall(Sclp.CMD_READ_EVENT_DATA, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_NO_EVENT_BUFFERS_STORED);
     }
 
     void asciiEvent(String text) {
@@ -76,10 +169,10 @@ class SclpTest {
     }
 
     @Test
-    void eventsNotInTheReceiveMaskAreRefused() {
+    void eventsBeforeAnyWriteEventMaskAreRefused() {
         asciiEvent("x\n");
         sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
-        assertThat(response()).isEqualTo(Sclp.RC_INVALID_SELECTION_MASK);
+        assertThat(response()).isEqualTo(Sclp.RC_INVALID_FUNCTION);
         assertThat(console).isEmpty();
     }
 

@@ -1,0 +1,495 @@
+package org.pvsim.machine.cpu;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
+import org.pvsim.machine.ProgramInterruption;
+import org.pvsim.machine.storage.Storage;
+
+/**
+ * Translates hot straight-line blocks of decoded instructions into JVM bytecode (one hidden class per
+ * block, made with ASM), so that the JVM's JIT compiles guest code without the interpreter's fetch and
+ * dispatch.
+ *
+ * <p>What a block does, per instruction: the hottest instructions ({@link FastPath}) call a static
+ * method of {@link Ops} with their fields as constants; every other translatable instruction calls
+ * its {@link Handler} (a constant of the class), after setting the PSW address past it and the
+ * instruction count, exactly as the interpreter loop does; if the handler moved the PSW address
+ * (a branch), ended the slice, or stored into the block, the block stops there. Each instruction has
+ * its own exception range: a program interruption is delivered with the instruction's address,
+ * length and count ({@link #fault}), exactly as from the interpreter. Only the 64-bit addressing mode
+ * is translated; storage is reached through the CPU's checked accessors (TLB and owner-tag check).
+ */
+final class Translator {
+    private Translator() {
+    }
+
+    /** Dispatches of an instruction by the interpreter before a block starting there is translated. */
+    static final int HOT = 64;
+    /** Instructions per block at most. */
+    static final int MAX = 64;
+
+    private static final String CPU = Type.getInternalName(Cpu.class);
+    private static final String OPS = Type.getInternalName(Ops.class);
+    private static final String BLOCK = Type.getInternalName(Block.class);
+    private static final String PI = Type.getInternalName(ProgramInterruption.class);
+    private static final String INSN_D = Type.getDescriptor(Insn.class);
+    private static final String HANDLER = Type.getInternalName(Handler.class);
+    private static final String CTOR_D = "(JII[" + INSN_D + ")V";
+    private static final String NAME = "org/pvsim/machine/cpu/TranslatedBlock";
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+
+    private static final int THIS = 0;
+    private static final int C = 1;
+    private static final int BASE = 2;
+
+    /**
+     * Translates the block starting at {@code address} (whose decoded instruction is {@code head}, in
+     * {@code page}) and attaches it to {@code head}; marks {@code head} as never to translate if
+     * there is no block of at least two instructions there.
+     */
+    static void translate(Machine machine, CodeCache.Page page, long address, Insn head) {
+        head.heat = -1;
+        int off = (int) (address & Storage.PAGE_MASK);
+        List<Insn> insns = new ArrayList<>();
+        int end = off;
+        while (insns.size() < MAX && end < Storage.PAGE_SIZE) {
+            Insn in = decoded(machine, page, end);
+            if (in == null || !in.translatable) {
+                break;
+            }
+            insns.add(in);
+            end += in.length;
+            if (in.branches) {
+                break;
+            }
+        }
+        if (insns.size() < 2) {
+            return;
+        }
+        try {
+            Key key = new Key(address, java.util.Arrays.copyOfRange(page.bytes, off, end));
+            MethodHandle ctor = CLASSES.get(key);
+            if (ctor == null) {
+                MethodHandles.Lookup l = LOOKUP.defineHiddenClass(generate(address, insns), true);
+                ctor = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, long.class, int.class,
+                        int.class, Insn[].class));
+                if (CLASSES.size() < MAX_CLASSES) {
+                    CLASSES.put(key, ctor);
+                }
+            }
+            Block b = (Block) ctor.invoke(address, off, end, insns.toArray(new Insn[0]));
+            page.addBlock(head, b);
+        } catch (Throwable e) {
+            throw new IllegalStateException("translating the block at 0x" + Long.toHexString(address) + ": " + e, e);
+        }
+    }
+
+    /** A block's code depends only on its address and bytes: the same guest code reuses the class and its JIT code. */
+    private record Key(long address, byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.address == address && java.util.Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(address) * 31 + java.util.Arrays.hashCode(bytes);
+        }
+    }
+
+    private static final int MAX_CLASSES = 1 << 14;
+    private static final java.util.Map<Key, MethodHandle> CLASSES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The decoded instruction at {@code off} of the page (decoding it now), or null if it is not valid. */
+    private static Insn decoded(Machine machine, CodeCache.Page page, int off) {
+        Insn in = page.slots[off >>> 1];
+        if (in != null) {
+            return in;
+        }
+        int len = Decoder.length(page.bytes[off] & 0xff);
+        if (off + len > Storage.PAGE_SIZE) {
+            return null;
+        }
+        long bits = 0;
+        for (int i = 0; i < len; i++) {
+            bits |= (long) (page.bytes[off + i] & 0xff) << (56 - 8 * i);
+        }
+        try {
+            in = machine.decoder().decode(bits);
+        } catch (ProgramInterruption e) {
+            return null;
+        }
+        page.slots[off >>> 1] = in;
+        return in;
+    }
+
+    /** A program interruption inside a block: delivered as the interpreter delivers it. */
+    static void fault(ProgramInterruption pi, Cpu c, long count, long address, Insn in, boolean setIa) {
+        c.insnCount = count;
+        if (setIa) {
+            c.ia = address + in.length;
+        }
+        Interruptions.program(c, pi, address, in);
+        c.insnCount = count + 1;
+    }
+
+    // ---- code generation ----------------------------------------------------------------------------
+
+    private static byte[] generate(long start, List<Insn> insns) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object";
+            }
+        };
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, NAME, null, BLOCK, null);
+        MethodVisitor init = cw.visitMethod(0, "<init>", CTOR_D, null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitVarInsn(LLOAD, 1);
+        init.visitVarInsn(ILOAD, 3);
+        init.visitVarInsn(ILOAD, 4);
+        init.visitVarInsn(ALOAD, 5);
+        init.visitMethodInsn(INVOKESPECIAL, BLOCK, "<init>", CTOR_D, false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CPU + ";)V", null, null);
+        new Body(mv, start, insns).emit();
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** The bytecode of one block's run method. */
+    private static final class Body {
+        final MethodVisitor mv;
+        final long start;
+        final List<Insn> insns;
+        final int n;
+        final Label loop = new Label();
+        final List<Runnable> handlers = new ArrayList<>();
+
+        Body(MethodVisitor mv, long start, List<Insn> insns) {
+            this.mv = mv;
+            this.start = start;
+            this.insns = insns;
+            this.n = insns.size();
+        }
+
+        void emit() {
+            mv.visitCode();
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "insnCount", "J");
+            mv.visitVarInsn(LSTORE, BASE);
+            mv.visitLabel(loop);
+            long a = start;
+            for (int k = 0; k < n; k++) {
+                Insn in = insns.get(k);
+                instruction(k, a, in);
+                a += in.length;
+            }
+            // fell off the end: the last instruction did not branch
+            exit(n, a);
+            for (Runnable h : handlers) {
+                h.run();
+            }
+        }
+
+        /** c.ia = address; c.insnCount = base + done; return. */
+        void exit(int done, long address) {
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitLdcInsn(address);
+            mv.visitFieldInsn(PUTFIELD, CPU, "ia", "J");
+            setCount(done);
+            mv.visitInsn(RETURN);
+        }
+
+        void setCount(int done) {
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(LLOAD, BASE);
+            mv.visitLdcInsn((long) done);
+            mv.visitInsn(LADD);
+            mv.visitFieldInsn(PUTFIELD, CPU, "insnCount", "J");
+        }
+
+        void pushInsn(int k) {
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, BLOCK, "insns", "[" + INSN_D);
+            mv.visitLdcInsn(k);
+            mv.visitInsn(AALOAD);
+        }
+
+        /** Opens the exception range of instruction k; returns the label that closes it. */
+        Label protect(int k, long address, boolean setIa) {
+            Label from = new Label();
+            Label to = new Label();
+            Label handler = new Label();
+            mv.visitTryCatchBlock(from, to, handler, PI);
+            mv.visitLabel(from);
+            handlers.add(() -> {
+                mv.visitLabel(handler);
+                // stack: the ProgramInterruption
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(LLOAD, BASE);
+                mv.visitLdcInsn((long) k);
+                mv.visitInsn(LADD);
+                mv.visitLdcInsn(address);
+                pushInsn(k);
+                mv.visitInsn(setIa ? ICONST_1 : ICONST_0);
+                mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(Translator.class), "fault",
+                        "(L" + PI + ";L" + CPU + ";JJ" + INSN_D + "Z)V", false);
+                mv.visitInsn(RETURN);
+            });
+            return to;
+        }
+
+        void pushInt(int v) {
+            mv.visitLdcInsn(v);
+        }
+
+        void call(String name, String desc) {
+            mv.visitMethodInsn(INVOKESTATIC, OPS, name, desc, false);
+        }
+
+        /** Stops after instruction k if the block's bytes were stored into. */
+        void checkValid(int k, long next) {
+            Label ok = new Label();
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
+            mv.visitJumpInsn(IFNE, ok);
+            exit(k + 1, next);
+            mv.visitLabel(ok);
+        }
+
+        void instruction(int k, long a, Insn in) {
+            long next = a + in.length;
+            String rxd = "(L" + CPU + ";IIIJ)V";
+            String rr = "(L" + CPU + ";II)V";
+            String ri = "(L" + CPU + ";IJ)V";
+            String rri = "(L" + CPU + ";IIJ)V";
+            String rsd = "(L" + CPU + ";IIIJ)V";
+            switch (in.fast) {
+                case FastPath.LG, FastPath.STG, FastPath.L, FastPath.ST, FastPath.LGF, FastPath.LLGC, FastPath.LLGH,
+                        FastPath.LLC, FastPath.STC, FastPath.IC, FastPath.LA, FastPath.LAY -> {
+                    String op = switch (in.fast) {
+                        case FastPath.LG -> "lg";
+                        case FastPath.STG -> "stg";
+                        case FastPath.L -> "l";
+                        case FastPath.ST -> "st";
+                        case FastPath.LGF -> "lgf";
+                        case FastPath.LLGC -> "llgc";
+                        case FastPath.LLGH -> "llgh";
+                        case FastPath.LLC -> "llc";
+                        case FastPath.STC -> "stc";
+                        case FastPath.IC -> "ic";
+                        default -> "la";
+                    };
+                    Label to = protect(k, a, true);
+                    mv.visitVarInsn(ALOAD, C);
+                    pushInt(in.r1);
+                    pushInt(in.x2);
+                    pushInt(in.b2);
+                    mv.visitLdcInsn(in.d2);
+                    call(op, rxd);
+                    mv.visitLabel(to);
+                    if (in.fast == FastPath.STG || in.fast == FastPath.ST || in.fast == FastPath.STC) {
+                        checkValid(k, next);
+                    }
+                }
+                case FastPath.LGR, FastPath.LR, FastPath.LGFR, FastPath.LLGFR, FastPath.LLCR, FastPath.AGR,
+                        FastPath.LTGR, FastPath.LTR, FastPath.XR, FastPath.NR, FastPath.CGR, FastPath.CLGR -> {
+                    String op = switch (in.fast) {
+                        case FastPath.LGR -> "lgr";
+                        case FastPath.LR -> "lr";
+                        case FastPath.LGFR -> "lgfr";
+                        case FastPath.LLGFR -> "llgfr";
+                        case FastPath.LLCR -> "llcr";
+                        case FastPath.AGR -> "agr";
+                        case FastPath.LTGR -> "ltgr";
+                        case FastPath.LTR -> "ltr";
+                        case FastPath.XR -> "xr";
+                        case FastPath.NR -> "nr";
+                        case FastPath.CGR -> "cgr";
+                        default -> "clgr";
+                    };
+                    Label to = protect(k, a, true);
+                    mv.visitVarInsn(ALOAD, C);
+                    pushInt(in.r1);
+                    pushInt(in.r2);
+                    call(op, rr);
+                    mv.visitLabel(to);
+                }
+                case FastPath.LGHI, FastPath.LARL, FastPath.LHI, FastPath.CHI, FastPath.CGHI -> {
+                    long v = in.fast == FastPath.LARL ? a + 2 * in.i2 : in.i2;
+                    String op = switch (in.fast) {
+                        case FastPath.LGHI, FastPath.LARL -> "lgconst";
+                        case FastPath.LHI -> "lhi";
+                        case FastPath.CHI -> "chi";
+                        default -> "cghi";
+                    };
+                    mv.visitVarInsn(ALOAD, C);
+                    pushInt(in.r1);
+                    mv.visitLdcInsn(v);
+                    call(op, ri);
+                }
+                case FastPath.AGHI, FastPath.AGHIK, FastPath.AHI, FastPath.AHIK -> {
+                    boolean k3 = in.fast == FastPath.AGHIK || in.fast == FastPath.AHIK;
+                    Label to = protect(k, a, true);
+                    mv.visitVarInsn(ALOAD, C);
+                    pushInt(in.r1);
+                    pushInt(k3 ? in.r3 : in.r1);
+                    mv.visitLdcInsn(in.i2);
+                    call(in.fast == FastPath.AGHI || in.fast == FastPath.AGHIK ? "aghi" : "ahi", rri);
+                    mv.visitLabel(to);
+                }
+                case FastPath.SLLG, FastPath.SRLG -> {
+                    mv.visitVarInsn(ALOAD, C);
+                    pushInt(in.r1);
+                    pushInt(in.r3);
+                    pushInt(in.b2);
+                    mv.visitLdcInsn(in.d2);
+                    call(in.fast == FastPath.SLLG ? "sllg" : "srlg", rsd);
+                }
+                case FastPath.BRC, FastPath.BRCL, FastPath.BRCTG, FastPath.BRCT, FastPath.CGIJ, FastPath.CIJ,
+                        FastPath.CLGIJ, FastPath.CLIJ, FastPath.CGRJ, FastPath.CRJ, FastPath.CLGRJ -> {
+                    mv.visitVarInsn(ALOAD, C);
+                    switch (in.fast) {
+                        case FastPath.BRC, FastPath.BRCL -> {
+                            pushInt(in.r1);
+                            call("brc", "(L" + CPU + ";I)Z");
+                        }
+                        case FastPath.BRCTG, FastPath.BRCT -> {
+                            pushInt(in.r1);
+                            call(in.fast == FastPath.BRCTG ? "brctg" : "brct", "(L" + CPU + ";I)Z");
+                        }
+                        case FastPath.CGIJ, FastPath.CIJ, FastPath.CLGIJ, FastPath.CLIJ -> {
+                            pushInt(in.r1);
+                            pushInt(in.r2);
+                            pushInt(in.i5);
+                            String op = switch (in.fast) {
+                                case FastPath.CGIJ -> "cgij";
+                                case FastPath.CIJ -> "cij";
+                                case FastPath.CLGIJ -> "clgij";
+                                default -> "clij";
+                            };
+                            call(op, "(L" + CPU + ";III)Z");
+                        }
+                        default -> {
+                            pushInt(in.r1);
+                            pushInt(in.r2);
+                            pushInt(in.m);
+                            String op = switch (in.fast) {
+                                case FastPath.CGRJ -> "cgrj";
+                                case FastPath.CRJ -> "crj";
+                                default -> "clgrj";
+                            };
+                            call(op, "(L" + CPU + ";III)Z");
+                        }
+                    }
+                    Label notTaken = new Label();
+                    mv.visitJumpInsn(IFEQ, notTaken);
+                    taken(k, a + 2 * in.i2);
+                    mv.visitLabel(notTaken);
+                }
+                default -> generic(k, a, next);
+            }
+        }
+
+        /** A taken branch of instruction k to a constant target: repeat the block, or leave. */
+        void taken(int k, long target) {
+            if (target == start && k == n - 1) {
+                repeatIfRoom();
+            }
+            exit(k + 1, target);
+        }
+
+        /** With the PSW address at the block's start: base += n and run again if a whole pass fits. */
+        void repeatIfRoom() {
+            Label no = new Label();
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
+            mv.visitJumpInsn(IFEQ, no);
+            mv.visitVarInsn(LLOAD, BASE);
+            mv.visitLdcInsn(2L * n);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "limit", "J");
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGT, no);
+            mv.visitVarInsn(LLOAD, BASE);
+            mv.visitLdcInsn((long) n);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LSTORE, BASE);
+            mv.visitJumpInsn(GOTO, loop);
+            mv.visitLabel(no);
+        }
+
+        /** Any other instruction: through its handler, as the interpreter loop runs it. */
+        void generic(int k, long a, long next) {
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitLdcInsn(next);
+            mv.visitFieldInsn(PUTFIELD, CPU, "ia", "J");
+            setCount(k);
+            Label to = protect(k, a, false);
+            pushInsn(k);
+            mv.visitInsn(DUP);
+            mv.visitFieldInsn(GETFIELD, Type.getInternalName(Insn.class), "handler", "L" + HANDLER + ";");
+            mv.visitInsn(SWAP);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitInsn(SWAP);
+            mv.visitMethodInsn(INVOKEINTERFACE, HANDLER, "exec", "(L" + CPU + ";" + INSN_D + ")V", true);
+            mv.visitLabel(to);
+            // leave if the handler branched, ended the slice or stored into the block
+            Label leave = new Label();
+            Label stay = new Label();
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "ia", "J");
+            mv.visitLdcInsn(next);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFNE, leave);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "limit", "J");
+            mv.visitVarInsn(LLOAD, BASE);
+            mv.visitLdcInsn((long) k);
+            mv.visitInsn(LADD);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLE, leave);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
+            mv.visitJumpInsn(IFNE, stay);
+            mv.visitLabel(leave);
+            if (k == n - 1) {
+                Label away = new Label();
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitFieldInsn(GETFIELD, CPU, "ia", "J");
+                mv.visitLdcInsn(start);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFNE, away);
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitFieldInsn(GETFIELD, CPU, "limit", "J");
+                mv.visitVarInsn(LLOAD, BASE);
+                mv.visitLdcInsn((long) k);
+                mv.visitInsn(LADD);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFLE, away); // the handler ended the slice
+                repeatIfRoom();
+                mv.visitLabel(away);
+            }
+            setCount(k + 1);
+            mv.visitInsn(RETURN);
+            mv.visitLabel(stay);
+        }
+    }
+}

@@ -2,6 +2,7 @@ package org.pvsim.machine.uv;
 
 import java.util.List;
 import org.pvsim.se.HeaderCrypto;
+import org.pvsim.se.P521;
 import org.pvsim.se.SeFormatException;
 import org.pvsim.se.SeHeader;
 import org.pvsim.se.SeHeaderSecrets;
@@ -13,10 +14,17 @@ import org.pvsim.se.SeVerificationException;
  * code: size (0x10a/0x31), magic (0x10a/0x41, model), version (0x104/0x1), no key slot (0x10a/0x40),
  * sizes of the parts (0x10a/0x39), PCF (0x106/0x30); then the key slot for one of the machine's host
  * keys (0x108/0x5 when the image is not for this host), the customer key (0x108/0xb), the slot and
- * header tags (0x10a/0x42, model), optional items (0x10a/0x39) and the SCF (0x109/0).
+ * header tags (0x10a/0x42, model), optional items (0x10a/0x39) and the SCF (0x109/0). The ECDH
+ * step goes through the UV's {@link KekCache} (a simulator speed-up; same answers).
  */
 final class SeApiSupport implements SeSupport {
     static final long SUPPORTED_SCF = HostCalls.bit(1) | HostCalls.bit(2);
+
+    private final KekCache keks;
+
+    SeApiSupport(KekCache keks) {
+        this.keks = keks;
+    }
 
     @Override
     public ImageState open(byte[] h, List<HostKey> hostKeys) {
@@ -31,12 +39,21 @@ final class SeApiSupport implements SeSupport {
                     : new UvError(Rc.SSC_HDR_CORRUPT, Rc.SSC_HDR_SIZE_ENC_INVAL_RRC);
         }
         for (HostKey key : hostKeys) {
-            if (HeaderCrypto.findKeySlot(hdr, key.publicKey()) < 0) {
+            byte[] hash = key.hash();
+            int slot = slotFor(hdr, hash);
+            if (slot < 0) {
                 continue;
             }
             SeHeaderSecrets secrets;
             try {
-                secrets = HeaderCrypto.open(hdr, key.privateKey(), key.publicKey());
+                byte[] kek = keks.kek(hash, hdr.customerPublicKeyXY(),
+                        () -> P521.kek(key.privateKey(), hdr.customerPublicKey()));
+                byte[] headerKey = HeaderCrypto.unwrapKeySlot(hdr.keySlots().get(slot), slot, kek);
+                try {
+                    secrets = HeaderCrypto.open(hdr, headerKey);
+                } finally {
+                    java.util.Arrays.fill(headerKey, (byte) 0);
+                }
             } catch (SeVerificationException e) {
                 throw switch (e.failure()) {
                     case CUSTOMER_KEY -> new UvError(Rc.SSC_HOSTKEY, Rc.SSC_INVAL_ECDH_KEY_RRC);
@@ -48,7 +65,7 @@ final class SeApiSupport implements SeSupport {
                 throw new UvError(Rc.SSC_UNSUPPORTED_SCF, 0);
             }
             return new ImageState(hdr.pld(), hdr.ald(), hdr.tld(), hdr.tag(), hdr.nep(), hdr.pcf(), secrets.scf(),
-                    secrets.cck(), secrets.xtsKey(), secrets.pswMask(), secrets.pswAddress(), key.hash());
+                    secrets.cck(), secrets.xtsKey(), secrets.pswMask(), secrets.pswAddress(), hash);
         }
         throw new UvError(Rc.SSC_HOSTKEY, Rc.SSC_HOSTKEY_MISMATCH_RRC);
     }
@@ -80,6 +97,16 @@ final class SeApiSupport implements SeSupport {
         if ((b.getLong(0x38) & ~HostCalls.SUPPORTED_PCF) != 0) {
             throw new UvError(Rc.SSC_UNSUPPORTED_PCF, Rc.SSC_UNSUPPORTED_PCF_RRC);
         }
+    }
+
+    private static int slotFor(SeHeader hdr, byte[] hostKeyHash) {
+        var slots = hdr.keySlots();
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).isFor(hostKeyHash)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override

@@ -15,6 +15,8 @@ final class UvState {
     final UvParameters params;
     final MachineIdentity identity;
     final SecureRandom random = new SecureRandom();
+    /** KEKs of recent (host key, customer key) pairs: a simulator speed-up, see {@link KekCache}. */
+    final KekCache keks = new KekCache();
     boolean initialized;
     long uvBaseOrigin;
     long uvBaseLen;

@@ -32,7 +32,7 @@ final class ImageCalls {
             throw new UvError(Rc.SSC_HDR_INACCESSIBLE);
         }
         byte[] header = state.storage.read(origin, (int) len, Storage.HOST);
-        config.image = se.open(header, state.identity.hostKeys());
+        config.image = se.open(header, state.identity.hostKeys(), state.hostKeyHashes);
         config.phase = SecureConfig.Phase.PARAMS_SET;
         return Rc.EXECUTED;
     }

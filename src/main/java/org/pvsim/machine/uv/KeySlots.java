@@ -37,10 +37,11 @@ final class KeySlots {
     private KeySlots() {
     }
 
-    static Unwrapped unwrap(KekCache keks, List<HostKey> hostKeys, byte[] cpk160, byte[] slots, int slotsOff, int nks)
+    static Unwrapped unwrap(KekCache keks, List<HostKey> hostKeys, List<byte[]> hostKeyHashes, byte[] cpk160, byte[] slots, int slotsOff, int nks)
             throws UnwrapException {
-        for (HostKey hk : hostKeys) {
-            byte[] hash = hk.hash();
+        for (int k = 0; k < hostKeys.size(); k++) {
+            HostKey hk = hostKeys.get(k);
+            byte[] hash = hostKeyHashes.get(k);
             for (int i = 0; i < nks; i++) {
                 int o = slotsOff + i * SLOT;
                 if (MessageDigest.isEqual(Arrays.copyOfRange(slots, o, o + 32), hash)) {

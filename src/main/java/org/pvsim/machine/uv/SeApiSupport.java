@@ -7,6 +7,7 @@ import org.pvsim.se.SeFormatException;
 import org.pvsim.se.SeHeader;
 import org.pvsim.se.SeHeaderSecrets;
 import org.pvsim.se.SeVerificationException;
+import org.pvsim.se.Xts;
 
 /**
  * SET_SEC_CONF_PARAMS' header checks on the shared {@code org.pvsim.se} API, mapped to the rc/rrc of
@@ -20,14 +21,21 @@ import org.pvsim.se.SeVerificationException;
 final class SeApiSupport implements SeSupport {
     static final long SUPPORTED_SCF = HostCalls.bit(1) | HostCalls.bit(2);
 
+    static final int XTS_CAPACITY = 16;
     private final KekCache keks;
+    private final java.util.Map<java.nio.ByteBuffer, Xts> xtsByKey = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<java.nio.ByteBuffer, Xts> eldest) {
+            return size() > XTS_CAPACITY;
+        }
+    };
 
     SeApiSupport(KekCache keks) {
         this.keks = keks;
     }
 
     @Override
-    public ImageState open(byte[] h, List<HostKey> hostKeys) {
+    public ImageState open(byte[] h, List<HostKey> hostKeys, List<byte[]> hostKeyHashes) {
         checkShape(h);
         SeHeader hdr;
         try {
@@ -38,8 +46,9 @@ final class SeApiSupport implements SeSupport {
                     ? new UvError(Rc.SSC_HOSTKEY, Rc.SSC_INVAL_ECDH_KEY_RRC)
                     : new UvError(Rc.SSC_HDR_CORRUPT, Rc.SSC_HDR_SIZE_ENC_INVAL_RRC);
         }
-        for (HostKey key : hostKeys) {
-            byte[] hash = key.hash();
+        for (int k = 0; k < hostKeys.size(); k++) {
+            HostKey key = hostKeys.get(k);
+            byte[] hash = hostKeyHashes.get(k);
             int slot = slotFor(hdr, hash);
             if (slot < 0) {
                 continue;
@@ -99,6 +108,15 @@ final class SeApiSupport implements SeSupport {
         }
     }
 
+    /**
+     * The XTS cipher for a key: made once per key among the last {@link #XTS_CAPACITY} (a simulator
+     * speed-up like {@link KekCache}: three AES key schedules and Cipher look-ups per image cost more
+     * than unpacking a small image). Xts is not thread-safe; the UV executes one call at a time.
+     */
+    private synchronized Xts xts(byte[] key64) {
+        return xtsByKey.computeIfAbsent(java.nio.ByteBuffer.wrap(key64.clone()), k -> new Xts(key64));
+    }
+
     private static int slotFor(SeHeader hdr, byte[] hostKeyHash) {
         var slots = hdr.keySlots();
         for (int i = 0; i < slots.size(); i++) {
@@ -111,7 +129,7 @@ final class SeApiSupport implements SeSupport {
 
     @Override
     public void decryptPage(ImageState image, byte[] page, byte[] tweak16) {
-        image.xts().decryptPage(page, 0, page, 0, tweak16);
+        image.xts(this::xts).decryptPage(page, 0, page, 0, tweak16);
     }
 
 }

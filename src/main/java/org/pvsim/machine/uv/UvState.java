@@ -14,7 +14,10 @@ final class UvState {
     final Storage storage;
     final UvParameters params;
     final MachineIdentity identity;
-    final SecureRandom random = new SecureRandom();
+    /** The key-slot digests of {@code identity}'s host keys, in the same order (computed once). */
+    final java.util.List<byte[]> hostKeyHashes;
+    /** Handles, CUIDs, export keys. A DRBG in the JVM: the default NativePRNG reads /dev/urandom under a lock per call. */
+    final SecureRandom random = drbg();
     /** KEKs of recent (host key, customer key) pairs: a simulator speed-up, see {@link KekCache}. */
     final KekCache keks = new KekCache();
     boolean initialized;
@@ -29,6 +32,15 @@ final class UvState {
         this.storage = storage;
         this.params = params;
         this.identity = identity;
+        this.hostKeyHashes = identity.hostKeys().stream().map(HostKey::hash).toList();
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     SecureConfig config(long handle) {

@@ -112,6 +112,18 @@ final class UvState {
         throw new UvError(Rc.CGC_TOO_MANY);
     }
 
+    /** The frame backing gaddr, after the range (0x101) and mapping (0x10a) checks. */
+    long frameOf(SecureConfig config, long gaddr) {
+        if (Long.compareUnsigned(gaddr, config.msl) >= 0) {
+            throw new UvError(Rc.ADDR_BEYOND_GUEST);
+        }
+        long h = translate(config, gaddr);
+        if (h == GuestDat.NOT_MAPPED) {
+            throw new UvError(Rc.NOT_MAPPED);
+        }
+        return h >>> Storage.PAGE_SHIFT;
+    }
+
     /** Host absolute address of guest absolute {@code gaddr} (MSO applied, then the ASCE), or -1. */
     long translate(SecureConfig c, long gaddr) {
         if (gaddr < 0 || gaddr >= c.msl) {

@@ -248,17 +248,11 @@ public final class KvmVm {
     }
 
     /**
-     * The first version's unlocked check. The thread may be preempted between it and taking the lock, as in
-     * the kernel; the millisecond sleep stands for that preemption so that a stress test sees the window.
+     * The first version's unlocked check: the thread may be preempted between it and taking the lock, as in
+     * the kernel, and the model-checking test explores exactly that preemption.
      */
     private boolean checkTooEarly() {
-        boolean p = pv.handle != 0;
-        try {
-            Thread.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return p;
+        return pv.handle != 0;
     }
 
     private static KvmException fail(String name, Errno e, Pv.RcRrc r, String detail) {

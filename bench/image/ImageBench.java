@@ -1,5 +1,3 @@
-package org.pvsim.image.bench;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -29,11 +27,11 @@ import org.pvsim.se.P521;
  * both (every page is hashed once, in order). Prints MB/s, the ratios against SHA-512 (target >= 0.8) and the
  * heap growth of each step (target < 64 MiB).
  */
-public final class ImageBenchmark {
+public final class ImageBench {
     private static final int MIB = 1 << 20;
     private static final int ROUNDS = 3;
 
-    private ImageBenchmark() {
+    private ImageBench() {
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,6 +1,10 @@
 package org.pvsim.machine.uv;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.pvsim.se.HeaderCrypto;
 import org.pvsim.se.P521;
 import org.pvsim.se.SeFormatException;
@@ -23,9 +27,9 @@ final class SeApiSupport implements SeSupport {
 
     static final int XTS_CAPACITY = 16;
     private final KekCache keks;
-    private final java.util.Map<java.nio.ByteBuffer, Xts> xtsByKey = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<ByteBuffer, Xts> xtsByKey = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<java.nio.ByteBuffer, Xts> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Xts> eldest) {
             return size() > XTS_CAPACITY;
         }
     };
@@ -61,7 +65,7 @@ final class SeApiSupport implements SeSupport {
                 try {
                     secrets = HeaderCrypto.open(hdr, headerKey);
                 } finally {
-                    java.util.Arrays.fill(headerKey, (byte) 0);
+                    Arrays.fill(headerKey, (byte) 0);
                 }
             } catch (SeVerificationException e) {
                 throw switch (e.failure()) {
@@ -83,7 +87,7 @@ final class SeApiSupport implements SeSupport {
         if (h.length < 16) {
             throw new UvError(Rc.SSC_HDR_CORRUPT, Rc.SSC_HDR_LEN_MISMATCH_RRC);
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h);
+        ByteBuffer b = ByteBuffer.wrap(h);
         if (b.getLong(0) != SeHeader.MAGIC) {
             throw new UvError(Rc.SSC_HDR_CORRUPT, Rc.SSC_BAD_MAGIC_RRC);
         }
@@ -114,7 +118,7 @@ final class SeApiSupport implements SeSupport {
      * than unpacking a small image). Xts is not thread-safe; the UV executes one call at a time.
      */
     private synchronized Xts xts(byte[] key64) {
-        return xtsByKey.computeIfAbsent(java.nio.ByteBuffer.wrap(key64.clone()), k -> new Xts(key64));
+        return xtsByKey.computeIfAbsent(ByteBuffer.wrap(key64.clone()), k -> new Xts(key64));
     }
 
     private static int slotFor(SeHeader hdr, byte[] hostKeyHash) {

@@ -61,8 +61,8 @@ public class KvmBench {
             }
         });
         Kvm kvm = Kvm.boot(m.storage(), m.uvc());
-        System.out.printf("KVM lifecycle bench: %.1f s per phase, %d CPUs%n", seconds,
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf("KVM lifecycle bench: %.1f s per phase, %d CPUs, load average %.2f%n", seconds,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
 
         run("warm-up", seconds, 1, () -> lifecycle(kvm, img));
         reference("warm-up", m, img, seconds, true);
@@ -81,6 +81,8 @@ public class KvmBench {
         System.out.printf("ratio KVM/bare UV without image calls: %.2f%n", lean / leanRef);
         System.out.printf("ratio KVM/bare UV (1 thread): %.2f; 2 threads/1 thread: %.2f; target 10,000/s: %s%n",
                 one / ref, two / one, one >= 10_000 ? "met" : "NOT met");
+        System.out.printf("load average at the end: %.2f (the machine is shared: two threads only scale with a"
+                + " free CPU, and the UV executes one call at a time)%n", loadAverage());
 
         long totalUv = nanos1.values().stream().mapToLong(Long::longValue).sum();
         long lifecycles = count1.getOrDefault(UvCommand.CREATE_SEC_CONF, 1L);
@@ -96,6 +98,10 @@ public class KvmBench {
         System.out.printf("  %-22s %8s %12.1f %7.1f%%%n", "all UV calls", "", uvUs, 100 * uvUs / perLifecycleUs);
         System.out.printf("  %-22s %8s %12.1f %7.1f%%%n", "KVM (kernel side)", "", perLifecycleUs - uvUs,
                 100 * (perLifecycleUs - uvUs) / perLifecycleUs);
+    }
+
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     static Map<UvCommand, Long> snapshot(Map<UvCommand, LongAdder> m) {

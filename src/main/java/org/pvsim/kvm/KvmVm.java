@@ -197,21 +197,12 @@ public final class KvmVm {
 
     /** The mmu notifier: user pages going away are unmapped from the guest. */
     private void userUnmapped(long userAddress, long length) {
-        for (KvmUserspaceMemoryRegion r : slotsSnapshot()) {
+        for (KvmUserspaceMemoryRegion r : slots.published()) {
             long lo = Math.max(userAddress, r.userspaceAddr());
             long hi = Math.min(userAddress + length, r.userspaceAddr() + r.memorySize());
             if (lo < hi) {
                 gmap.unmap(r.guestPhysAddr() + (lo - r.userspaceAddr()), hi - lo);
             }
-        }
-    }
-
-    private List<KvmUserspaceMemoryRegion> slotsSnapshot() {
-        lock.lock();
-        try {
-            return new ArrayList<>(slots.all());
-        } finally {
-            lock.unlock();
         }
     }
 

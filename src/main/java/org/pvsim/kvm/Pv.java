@@ -19,6 +19,7 @@ import org.pvsim.machine.uv.cb.Uvcb;
  * held (asserted), except the set-aside teardown, which works on state detached under the lock.
  */
 final class Pv {
+    private static final byte[] ZERO_PAGE = new byte[Storage.PAGE_SIZE];
     static final long MIB = 1L << 20;
     private static final int RC_NEED_DESTROY = 0x8000;
     private static final int RC_NOT_MAPPED = 0x010a;
@@ -220,7 +221,7 @@ final class Pv {
         }
         try {
             sida = kvm.allocate(name, Storage.PAGE_SIZE, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
-            kvm.pages.write(name, sida, new byte[Storage.PAGE_SIZE], 0, Storage.PAGE_SIZE);
+            kvm.pages.write(name, sida, ZERO_PAGE, 0, Storage.PAGE_SIZE); // get_zeroed_page()
         } catch (KvmException e) {
             kvm.free(stor, storLen, HostFrameAllocator.Use.UV_DONATION);
             return Errno.ENOMEM;

@@ -30,7 +30,8 @@ public final class Gcm {
     /** Decrypts ciphertext ‖ tag; returns null when the tag does not authenticate. */
     public static byte[] open(byte[] key, byte[] iv, byte[] aad, byte[] cipherAndTag) {
         try {
-            Cipher c = cipher(Cipher.DECRYPT_MODE, key, iv);
+            Cipher c = DECRYPTERS.get();
+            init(c, Cipher.DECRYPT_MODE, key, iv);
             if (aad.length > 0) {
                 c.updateAAD(aad);
             }
@@ -42,13 +43,30 @@ public final class Gcm {
         }
     }
 
+    /**
+     * One decrypting cipher per thread, re-initialised per call: Cipher.getInstance costs more than
+     * opening a key slot. (Encryption gets a fresh cipher: GCM refuses to re-initialise a cipher for
+     * encryption with the key and IV it used last.)
+     */
+    private static final ThreadLocal<Cipher> DECRYPTERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM unavailable", e);
+        }
+    });
+
     private static Cipher cipher(int mode, byte[] key, byte[] iv) throws GeneralSecurityException {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        init(c, mode, key, iv);
+        return c;
+    }
+
+    private static void init(Cipher c, int mode, byte[] key, byte[] iv) throws GeneralSecurityException {
         if (key.length != 32) {
             throw new IllegalArgumentException("AES-256-GCM key must be 32 bytes, got " + key.length);
         }
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
         c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_SIZE * 8, iv));
-        return c;
     }
 
     static byte[] concat(byte[] a, byte[] b) {

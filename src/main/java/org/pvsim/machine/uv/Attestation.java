@@ -131,7 +131,8 @@ final class Attestation {
     private Unsealed unseal(byte[] arcb, int nks, int aadLen, int sea) {
         KeySlots.Unwrapped key;
         try {
-            key = KeySlots.unwrap(state.identity.hostKeys(), Arrays.copyOfRange(arcb, HEAD, HEAD + CPK), arcb,
+            key = KeySlots.unwrap(state.keks, state.identity.hostKeys(), state.hostKeyHashes,
+                    Arrays.copyOfRange(arcb, HEAD, HEAD + CPK), arcb,
                     HEAD + CPK, nks);
         } catch (KeySlots.UnwrapException e) {
             throw new UvError(Rc.ATT_UNSEAL);

@@ -32,7 +32,7 @@ final class ImageCalls {
             throw new UvError(Rc.SSC_HDR_INACCESSIBLE);
         }
         byte[] header = state.storage.read(origin, (int) len, Storage.HOST);
-        config.image = se.open(header, state.identity.hostKeys());
+        config.image = se.open(header, state.identity.hostKeys(), state.hostKeyHashes);
         config.phase = SecureConfig.Phase.PARAMS_SET;
         return Rc.EXECUTED;
     }
@@ -48,7 +48,7 @@ final class ImageCalls {
             throw new UvError(Rc.INV_STATE);
         }
         long gaddr = c.u64(0x20) & ~Storage.PAGE_MASK;
-        long frame = storageFrame(config, gaddr);
+        long frame = state.frameOf(config, gaddr);
         if (config.gaddrToFrame.containsKey(gaddr)) {
             throw new UvError(Rc.UNPACK_PAGE_SECURE);
         }
@@ -65,17 +65,6 @@ final class ImageCalls {
         }
         state.own(config, frame, gaddr, Storage.STATE_SECURE);
         return Rc.EXECUTED;
-    }
-
-    private long storageFrame(SecureConfig config, long gaddr) {
-        if (Long.compareUnsigned(gaddr, config.msl) >= 0) {
-            throw new UvError(Rc.ADDR_BEYOND_GUEST);
-        }
-        long h = state.translate(config, gaddr);
-        if (h == GuestDat.NOT_MAPPED) {
-            throw new UvError(Rc.NOT_MAPPED);
-        }
-        return h >>> Storage.PAGE_SHIFT;
     }
 
     /**

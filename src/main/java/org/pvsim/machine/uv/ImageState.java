@@ -48,10 +48,10 @@ final class ImageState {
         return (pcf & PCF_ALLOW_DUMP) != 0;
     }
 
-    /** The image's page cipher, made once (the UV is single-threaded per call). */
-    Xts xts() {
+    /** The image's page cipher, made on the first page (the UV is single-threaded per call). */
+    Xts xts(java.util.function.Function<byte[], Xts> make) {
         if (xts == null) {
-            xts = new Xts(xtsKey);
+            xts = make.apply(xtsKey);
         }
         return xts;
     }

@@ -37,24 +37,26 @@ final class KeySlots {
     private KeySlots() {
     }
 
-    static Unwrapped unwrap(List<HostKey> hostKeys, byte[] cpk160, byte[] slots, int slotsOff, int nks)
+    static Unwrapped unwrap(KekCache keks, List<HostKey> hostKeys, List<byte[]> hostKeyHashes, byte[] cpk160, byte[] slots, int slotsOff, int nks)
             throws UnwrapException {
-        for (HostKey hk : hostKeys) {
-            byte[] hash = hk.hash();
+        for (int k = 0; k < hostKeys.size(); k++) {
+            HostKey hk = hostKeys.get(k);
+            byte[] hash = hostKeyHashes.get(k);
             for (int i = 0; i < nks; i++) {
                 int o = slotsOff + i * SLOT;
                 if (MessageDigest.isEqual(Arrays.copyOfRange(slots, o, o + 32), hash)) {
-                    return new Unwrapped(open(hk, cpk160, slots, o), hash);
+                    return new Unwrapped(open(keks, hk, hash, cpk160, slots, o), hash);
                 }
             }
         }
         throw new UnwrapException(Failure.NO_MATCHING_SLOT);
     }
 
-    private static byte[] open(HostKey hk, byte[] cpk160, byte[] slots, int o) throws UnwrapException {
+    private static byte[] open(KekCache keks, HostKey hk, byte[] hash, byte[] cpk160, byte[] slots, int o)
+            throws UnwrapException {
         byte[] kek;
         try {
-            kek = P521.kek(hk.privateKey(), P521.decodePublicKey(cpk160, 0));
+            kek = keks.kek(hash, cpk160, () -> P521.kek(hk.privateKey(), P521.decodePublicKey(cpk160, 0)));
         } catch (RuntimeException e) { // not a point on P-521, bad padding, ECDH refused
             throw new UnwrapException(Failure.BAD_CUSTOMER_KEY);
         }

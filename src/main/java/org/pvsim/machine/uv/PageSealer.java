@@ -19,17 +19,23 @@ final class PageSealer {
 
     private final SecretKeySpec key;
     private final long handle;
-    private final Cipher cipher; // re-initialised per page with a fresh IV; the UV is single-threaded
+    /**
+     * Re-initialised per page with a fresh IV; the UV is single-threaded. Made on the first export or
+     * import: most configurations never export a page, and Cipher.getInstance costs microseconds.
+     */
+    private Cipher cipher;
     private long counter;
 
     PageSealer(byte[] key32, long handle) {
         this.key = new SecretKeySpec(key32, "AES");
         this.handle = handle;
-        try {
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM unavailable", e);
+    }
+
+    private Cipher cipher() throws GeneralSecurityException {
+        if (cipher == null) {
+            cipher = Cipher.getInstance("AES/GCM/NoPadding");
         }
+        return cipher;
     }
 
     byte[] keyBytes() {
@@ -40,7 +46,7 @@ final class PageSealer {
     Seal seal(byte[] page, long gaddr, boolean shared) {
         byte[] iv = ByteBuffer.allocate(12).putInt(0x50565345).putLong(++counter).array(); // "PVSE" || counter
         try {
-            Cipher c = cipher;
+            Cipher c = cipher();
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
             c.updateAAD(aad(gaddr));
             byte[] out = c.doFinal(page);
@@ -54,7 +60,7 @@ final class PageSealer {
     /** Decrypts {@code page} (ciphertext) into a new array, or null when the integrity check fails. */
     byte[] open(byte[] page, long gaddr, Seal seal) {
         try {
-            Cipher c = cipher;
+            Cipher c = cipher();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, seal.iv()));
             c.updateAAD(aad(gaddr));
             c.update(page);

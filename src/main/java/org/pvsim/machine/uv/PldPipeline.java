@@ -13,13 +13,21 @@ import org.pvsim.se.PageDigests;
  * submitted page is hashed (VERIFY_IMG calls it before comparing). The worker ends itself after a
  * second without work, so an image that is never verified holds no thread. Address and tweak
  * digests stay on the caller's thread. On a busy host everything stays on the caller's thread.
+ *
+ * <p>The first {@link #INLINE_PAGES} pages are hashed on the caller's thread: a small image (a kernel
+ * unpacked page by page in a test, or one page in a lifecycle benchmark) would otherwise pay a thread
+ * start and a 1 MiB ring for a few microseconds of hashing. The decision for a second thread (which
+ * reads the load average) is taken only when an image grows past that.
  */
 final class PldPipeline {
     private static final int DEPTH = 256; // 1 MiB of page buffers
+    /** Pages hashed on the caller's thread before a second thread is considered (1 MiB). */
+    static final int INLINE_PAGES = 256;
     private static final long IDLE_EXIT_NANOS = 1_000_000_000L;
     private final PageDigests digests;
-    /** Whether this image's PLD goes to a second thread; see {@link #useSecondThread()}. */
-    private final boolean parallel = useSecondThread();
+    private long inlinePages;
+    /** Whether this image's PLD goes to a second thread; decided after {@link #INLINE_PAGES} pages. */
+    private boolean parallel;
     private byte[][] ring;
     private volatile long produced;
     private volatile long consumed;
@@ -47,6 +55,13 @@ final class PldPipeline {
 
     /** Queues a copy of the (encrypted) page for the PLD, or hashes it at once without a second thread. */
     void submit(byte[] page, int off) {
+        if (inlinePages < INLINE_PAGES) {
+            digests.updatePageBytes(page, off, 4096);
+            if (++inlinePages == INLINE_PAGES) {
+                parallel = useSecondThread();
+            }
+            return;
+        }
         if (!parallel) {
             digests.updatePageBytes(page, off, 4096);
             return;

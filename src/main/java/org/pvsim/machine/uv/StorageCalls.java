@@ -19,7 +19,7 @@ final class StorageCalls {
     int importPage(Call c) {
         SecureConfig config = state.config(c.u64(0x18));
         long gaddr = c.u64(0x20) & ~Storage.PAGE_MASK;
-        long frame = frameOf(config, gaddr);
+        long frame = state.frameOf(config, gaddr);
         int tag = state.storage.tagOf(frame);
         Long current = config.gaddrToFrame.get(gaddr);
         if (current != null) {
@@ -45,18 +45,6 @@ final class StorageCalls {
             state.own(config, frame, gaddr, Storage.STATE_SECURE);
         }
         return Rc.EXECUTED;
-    }
-
-    /** The frame backing gaddr, after the range (0x101) and mapping (0x10a) checks. */
-    long frameOf(SecureConfig config, long gaddr) {
-        if (Long.compareUnsigned(gaddr, config.msl) >= 0) {
-            throw new UvError(Rc.ADDR_BEYOND_GUEST);
-        }
-        long h = state.translate(config, gaddr);
-        if (h == GuestDat.NOT_MAPPED) {
-            throw new UvError(Rc.NOT_MAPPED);
-        }
-        return h >>> Storage.PAGE_SHIFT;
     }
 
     /**
@@ -102,7 +90,7 @@ final class StorageCalls {
     int unpinShared(Call c) {
         SecureConfig config = state.config(c.u64(0x18));
         long gaddr = c.u64(0x20) & ~Storage.PAGE_MASK;
-        long frame = frameOf(config, gaddr);
+        long frame = state.frameOf(config, gaddr);
         if (state.storage.tagOf(frame) != Storage.tag(config.domain, Storage.STATE_SHARED)) {
             throw new UvError(Rc.PAGE_NOT_SHARED);
         }

@@ -48,7 +48,7 @@ public final class Ultravisor implements UvcPort {
         this.faults = faults;
         this.hostCalls = new HostCalls(state);
         this.storageCalls = new StorageCalls(state);
-        this.imageCalls = new ImageCalls(state, new SeApiSupport());
+        this.imageCalls = new ImageCalls(state, new SeApiSupport(state.keks));
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state);
         this.hostAccess = new HostBlockAccess(storage);
@@ -65,6 +65,11 @@ public final class Ultravisor implements UvcPort {
      */
     public void setRunningCpuCensus(java.util.function.IntSupplier runningCpus) {
         hostCalls.runningCpus = runningCpus;
+    }
+
+    /** The simulator's KEK cache (tests check that it changes no answer). */
+    KekCache kekCache() {
+        return state.keks;
     }
 
     public void addListener(UvCallListener listener) {

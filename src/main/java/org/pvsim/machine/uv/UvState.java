@@ -14,7 +14,12 @@ final class UvState {
     final Storage storage;
     final UvParameters params;
     final MachineIdentity identity;
-    final SecureRandom random = new SecureRandom();
+    /** The key-slot digests of {@code identity}'s host keys, in the same order (computed once). */
+    final java.util.List<byte[]> hostKeyHashes;
+    /** Handles, CUIDs, export keys. A DRBG in the JVM: the default NativePRNG reads /dev/urandom under a lock per call. */
+    final SecureRandom random = drbg();
+    /** KEKs of recent (host key, customer key) pairs: a simulator speed-up, see {@link KekCache}. */
+    final KekCache keks = new KekCache();
     boolean initialized;
     long uvBaseOrigin;
     long uvBaseLen;
@@ -27,6 +32,15 @@ final class UvState {
         this.storage = storage;
         this.params = params;
         this.identity = identity;
+        this.hostKeyHashes = identity.hostKeys().stream().map(HostKey::hash).toList();
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     SecureConfig config(long handle) {
@@ -96,6 +110,18 @@ final class UvState {
             }
         }
         throw new UvError(Rc.CGC_TOO_MANY);
+    }
+
+    /** The frame backing gaddr, after the range (0x101) and mapping (0x10a) checks. */
+    long frameOf(SecureConfig config, long gaddr) {
+        if (Long.compareUnsigned(gaddr, config.msl) >= 0) {
+            throw new UvError(Rc.ADDR_BEYOND_GUEST);
+        }
+        long h = translate(config, gaddr);
+        if (h == GuestDat.NOT_MAPPED) {
+            throw new UvError(Rc.NOT_MAPPED);
+        }
+        return h >>> Storage.PAGE_SHIFT;
     }
 
     /** Host absolute address of guest absolute {@code gaddr} (MSO applied, then the ASCE), or -1. */

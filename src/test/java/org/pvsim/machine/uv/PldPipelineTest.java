@@ -41,4 +41,27 @@ class PldPipelineTest {
             assertThat(pipeline.workerRunning()).isFalse();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aSmallImageIsHashedOnTheCallersThreadEvenWhenASecondThreadIsForced() {
+        System.setProperty("pvsim.uv.pldThread", "true");
+        PageDigests viaPipeline = new PageDigests();
+        PldPipeline pipeline = new PldPipeline(viaPipeline);
+        PageDigests direct = new PageDigests();
+        byte[] page = new byte[4096];
+        for (int i = 0; i < PldPipeline.INLINE_PAGES; i++) {
+            page[i % 4096] = (byte) i;
+            direct.updatePageBytes(page, 0, 4096);
+            pipeline.submit(page, 0);
+            assertThat(pipeline.workerRunning()).isFalse();
+        }
+        pipeline.drain();
+        assertThat(viaPipeline.pld()).isEqualTo(direct.pld());
+        pipeline.submit(page, 0); // one page more: now the second thread takes over
+        direct.updatePageBytes(page, 0, 4096);
+        pipeline.drain();
+        assertThat(viaPipeline.pld()).isEqualTo(direct.pld());
+        assertThat(pipeline.workerRunning()).isTrue();
+        pipeline.abandon();
+    }
 }

@@ -37,11 +37,6 @@ public record Attest(UvcbHeader header, long arcbAddr, long contToken, int userD
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
         ByteBuffer b = Uvcb.buffer(SIZE, header);
         b.putLong(0x18, arcbAddr);

@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Convert from Secure Storage (export), Destroy Secure Storage and Pin Page Shared ({@code struct uv_cb_cfs}): host absolute address. */
 public record ConvertFromSecure(UvcbHeader header, long paddr) implements Uvcb {
     public static final int SIZE = 0x20;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("ConvertFromSecure", SIZE).u64(0x18);
 
     /** A fresh block for {@code command} with the architected length. */
     public static ConvertFromSecure of(UvCommand command, long paddr) {
@@ -16,20 +15,12 @@ public record ConvertFromSecure(UvcbHeader header, long paddr) implements Uvcb {
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, paddr);
-        return b.array();
+        return LAYOUT.encode(header, paddr);
     }
 
     public static ConvertFromSecure decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "ConvertFromSecure");
-        return new ConvertFromSecure(UvcbHeader.get(b),
-                b.getLong(0x18));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new ConvertFromSecure(f.header(), f.u64(0));
     }
 }

@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Convert to Secure Storage (import) and Unpin Page Shared ({@code struct uv_cb_cts}): guest handle and guest absolute address. */
 public record ConvertToSecure(UvcbHeader header, long guestHandle, long gaddr) implements Uvcb {
     public static final int SIZE = 0x28;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("ConvertToSecure", SIZE).u64(0x18).u64(0x20);
 
     /** A fresh block for {@code command} with the architected length. */
     public static ConvertToSecure of(UvCommand command, long guestHandle, long gaddr) {
@@ -16,22 +15,12 @@ public record ConvertToSecure(UvcbHeader header, long guestHandle, long gaddr) i
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, guestHandle);
-        b.putLong(0x20, gaddr);
-        return b.array();
+        return LAYOUT.encode(header, guestHandle, gaddr);
     }
 
     public static ConvertToSecure decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "ConvertToSecure");
-        return new ConvertToSecure(UvcbHeader.get(b),
-                b.getLong(0x18),
-                b.getLong(0x20));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new ConvertToSecure(f.header(), f.u64(0), f.u64(1));
     }
 }

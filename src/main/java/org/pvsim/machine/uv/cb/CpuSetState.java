@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Set Secure CPU State ({@code struct uv_cb_cpu_set_state}): 1 operating, 2 stopped, 3 check-stop, 5 operating with load. */
 public record CpuSetState(UvcbHeader header, long cpuHandle, int state) implements Uvcb {
     public static final int SIZE = 0x50;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("CpuSetState", SIZE).u64(0x18).u8(0x27);
 
     /** A fresh block for {@link UvCommand#CPU_SET_STATE} with the architected length. */
     public static CpuSetState of(long cpuHandle, int state) {
@@ -16,22 +15,12 @@ public record CpuSetState(UvcbHeader header, long cpuHandle, int state) implemen
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, cpuHandle);
-        b.put(0x27, (byte) state);
-        return b.array();
+        return LAYOUT.encode(header, cpuHandle, state);
     }
 
     public static CpuSetState decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "CpuSetState");
-        return new CpuSetState(UvcbHeader.get(b),
-                b.getLong(0x18),
-                b.get(0x27) & 0xff);
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new CpuSetState(f.header(), f.u64(0), f.small(1));
     }
 }

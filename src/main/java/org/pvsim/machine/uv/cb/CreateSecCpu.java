@@ -1,10 +1,10 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Create Secure CPU ({@code struct uv_cb_csc}); {@code cpuHandle} is output. */
 public record CreateSecCpu(UvcbHeader header, long cpuHandle, long guestHandle, long storOrigin, int num, long stateOrigin) implements Uvcb {
     public static final int SIZE = 0x60;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("CreateSecCpu", SIZE)
+            .u64(0x18).u64(0x20).u64(0x28).u16(0x36).u64(0x38);
 
     /** A fresh block for {@link UvCommand#CREATE_SEC_CPU} with the architected length. */
     public static CreateSecCpu of(long cpuHandle, long guestHandle, long storOrigin, int num, long stateOrigin) {
@@ -16,28 +16,12 @@ public record CreateSecCpu(UvcbHeader header, long cpuHandle, long guestHandle, 
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, cpuHandle);
-        b.putLong(0x20, guestHandle);
-        b.putLong(0x28, storOrigin);
-        b.putShort(0x36, (short) num);
-        b.putLong(0x38, stateOrigin);
-        return b.array();
+        return LAYOUT.encode(header, cpuHandle, guestHandle, storOrigin, num, stateOrigin);
     }
 
     public static CreateSecCpu decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "CreateSecCpu");
-        return new CreateSecCpu(UvcbHeader.get(b),
-                b.getLong(0x18),
-                b.getLong(0x20),
-                b.getLong(0x28),
-                b.getShort(0x36) & 0xffff,
-                b.getLong(0x38));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new CreateSecCpu(f.header(), f.u64(0), f.u64(1), f.u64(2), f.small(3), f.u64(4));
     }
 }

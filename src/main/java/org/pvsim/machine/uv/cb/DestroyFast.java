@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Destroy Secure Configuration Fast ({@code struct uv_cb_destroy_fast}). */
 public record DestroyFast(UvcbHeader header, long handle) implements Uvcb {
     public static final int SIZE = 0x48;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("DestroyFast", SIZE).u64(0x18);
 
     /** A fresh block for {@link UvCommand#DESTROY_SEC_CONF_FAST} with the architected length. */
     public static DestroyFast of(long handle) {
@@ -16,20 +15,12 @@ public record DestroyFast(UvcbHeader header, long handle) implements Uvcb {
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, handle);
-        return b.array();
+        return LAYOUT.encode(header, handle);
     }
 
     public static DestroyFast decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "DestroyFast");
-        return new DestroyFast(UvcbHeader.get(b),
-                b.getLong(0x18));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new DestroyFast(f.header(), f.u64(0));
     }
 }

@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Complete a configuration dump ({@code struct uv_cb_dump_complete}): the key-derivation data. */
 public record DumpComplete(UvcbHeader header, long configHandle, long dumpAreaOrigin) implements Uvcb {
     public static final int SIZE = 0x50;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("DumpComplete", SIZE).u64(0x18).u64(0x20);
 
     /** A fresh block for {@link UvCommand#DUMP_COMPLETE} with the architected length. */
     public static DumpComplete of(long configHandle, long dumpAreaOrigin) {
@@ -16,22 +15,12 @@ public record DumpComplete(UvcbHeader header, long configHandle, long dumpAreaOr
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, configHandle);
-        b.putLong(0x20, dumpAreaOrigin);
-        return b.array();
+        return LAYOUT.encode(header, configHandle, dumpAreaOrigin);
     }
 
     public static DumpComplete decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "DumpComplete");
-        return new DumpComplete(UvcbHeader.get(b),
-                b.getLong(0x18),
-                b.getLong(0x20));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new DumpComplete(f.header(), f.u64(0), f.u64(1));
     }
 }

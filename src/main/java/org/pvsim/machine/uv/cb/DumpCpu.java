@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Dump a secure CPU ({@code struct uv_cb_dump_cpu}): encrypted CPU state to the dump area. */
 public record DumpCpu(UvcbHeader header, long cpuHandle, long dumpAreaOrigin) implements Uvcb {
     public static final int SIZE = 0x50;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("DumpCpu", SIZE).u64(0x18).u64(0x20);
 
     /** A fresh block for {@link UvCommand#DUMP_CPU} with the architected length. */
     public static DumpCpu of(long cpuHandle, long dumpAreaOrigin) {
@@ -16,22 +15,12 @@ public record DumpCpu(UvcbHeader header, long cpuHandle, long dumpAreaOrigin) im
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, cpuHandle);
-        b.putLong(0x20, dumpAreaOrigin);
-        return b.array();
+        return LAYOUT.encode(header, cpuHandle, dumpAreaOrigin);
     }
 
     public static DumpCpu decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "DumpCpu");
-        return new DumpCpu(UvcbHeader.get(b),
-                b.getLong(0x18),
-                b.getLong(0x20));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new DumpCpu(f.header(), f.u64(0), f.u64(1));
     }
 }

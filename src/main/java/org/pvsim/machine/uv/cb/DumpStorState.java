@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Dump the storage state of 1 MiB of guest storage ({@code struct uv_cb_dump_stor_state}). */
 public record DumpStorState(UvcbHeader header, long configHandle, long dumpAreaOrigin, long gaddr) implements Uvcb {
     public static final int SIZE = 0x50;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("DumpStorState", SIZE).u64(0x18).u64(0x20).u64(0x28);
 
     /** A fresh block for {@link UvCommand#DUMP_CONF_STOR_STATE} with the architected length. */
     public static DumpStorState of(long configHandle, long dumpAreaOrigin, long gaddr) {
@@ -16,24 +15,12 @@ public record DumpStorState(UvcbHeader header, long configHandle, long dumpAreaO
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, configHandle);
-        b.putLong(0x20, dumpAreaOrigin);
-        b.putLong(0x28, gaddr);
-        return b.array();
+        return LAYOUT.encode(header, configHandle, dumpAreaOrigin, gaddr);
     }
 
     public static DumpStorState decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "DumpStorState");
-        return new DumpStorState(UvcbHeader.get(b),
-                b.getLong(0x18),
-                b.getLong(0x20),
-                b.getLong(0x28));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new DumpStorState(f.header(), f.u64(0), f.u64(1), f.u64(2));
     }
 }

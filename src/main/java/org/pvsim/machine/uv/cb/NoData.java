@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** A call that carries only a handle ({@code struct uv_cb_nodata}): destroy CPU/config, verify, resets, prepare reset, unshare all, dump init. */
 public record NoData(UvcbHeader header, long handle) implements Uvcb {
     public static final int SIZE = 0x40;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("NoData", SIZE).u64(0x18);
 
     /** A fresh block for {@code command} with the architected length. */
     public static NoData of(UvCommand command, long handle) {
@@ -16,20 +15,12 @@ public record NoData(UvcbHeader header, long handle) implements Uvcb {
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, handle);
-        return b.array();
+        return LAYOUT.encode(header, handle);
     }
 
     public static NoData decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "NoData");
-        return new NoData(UvcbHeader.get(b),
-                b.getLong(0x18));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new NoData(f.header(), f.u64(0));
     }
 }

@@ -1,7 +1,5 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /**
  * Query Ultravisor Information ({@code struct uv_cb_qui}, 0x120 bytes in the 2024 kernel). All fields
  * after the header are output. A length of at least {@link #MIN_LEN} but below {@link #SIZE} gets the
@@ -13,6 +11,10 @@ public record QueryUvInfo(UvcbHeader header, long[] instCalls, long uvBaseStorLe
         long suppSeHdrPcf, long confDumpStorageStateLen, long confDumpFinalizeLen, long suppAttReqHdrVer,
         long suppAttPflags) implements Uvcb {
     public static final int SIZE = 0x120;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("QueryUvInfo", SIZE)
+            .u64(0x10).u64(0x18).u64(0x20).u64(0x28) // installed calls
+            .u64(0x40).u64(0x50).u64(0x58).u64(0x60).u64(0x68).u32(0x7c).u64(0x80).u16(0x9e).u64(0xa0)
+            .u64(0xb0).u64(0xb8).u64(0xc8).u64(0xd0).u64(0xe0).u64(0xe8);
     /** The shortest QUI block the UV answers at all (with rc 0x0100, partial). */
     public static final int MIN_LEN = 0xa8;
 
@@ -60,43 +62,17 @@ public record QueryUvInfo(UvcbHeader header, long[] instCalls, long uvBaseStorLe
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        for (int i = 0; i < 4; i++) {
-            b.putLong(0x10 + 8 * i, instCalls[i]);
-        }
-        b.putLong(0x40, uvBaseStorLen);
-        b.putLong(0x50, confBasePhysStorLen);
-        b.putLong(0x58, confBaseVirtStorLen);
-        b.putLong(0x60, confVirtVarStorLen);
-        b.putLong(0x68, cpuStorLen);
-        b.putInt(0x7c, maxNumSecConf);
-        b.putLong(0x80, maxGuestStorAddr);
-        b.putShort(0x9e, (short) maxGuestCpuId);
-        b.putLong(0xa0, featureIndications);
-        b.putLong(0xb0, suppSeHdrVersions);
-        b.putLong(0xb8, suppSeHdrPcf);
-        b.putLong(0xc8, confDumpStorageStateLen);
-        b.putLong(0xd0, confDumpFinalizeLen);
-        b.putLong(0xe0, suppAttReqHdrVer);
-        b.putLong(0xe8, suppAttPflags);
-        return b.array();
+        return LAYOUT.encode(header, instCalls[0], instCalls[1], instCalls[2], instCalls[3], uvBaseStorLen,
+                confBasePhysStorLen, confBaseVirtStorLen, confVirtVarStorLen, cpuStorLen, maxNumSecConf,
+                maxGuestStorAddr, maxGuestCpuId, featureIndications, suppSeHdrVersions, suppSeHdrPcf,
+                confDumpStorageStateLen, confDumpFinalizeLen, suppAttReqHdrVer, suppAttPflags);
     }
 
     public static QueryUvInfo decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "QueryUvInfo");
-        long[] calls = new long[4];
-        for (int i = 0; i < 4; i++) {
-            calls[i] = b.getLong(0x10 + 8 * i);
-        }
-        return new QueryUvInfo(UvcbHeader.get(b), calls, b.getLong(0x40), b.getLong(0x50), b.getLong(0x58),
-                b.getLong(0x60), b.getLong(0x68), b.getInt(0x7c), b.getLong(0x80), b.getShort(0x9e) & 0xffff,
-                b.getLong(0xa0), b.getLong(0xb0), b.getLong(0xb8), b.getLong(0xc8), b.getLong(0xd0),
-                b.getLong(0xe0), b.getLong(0xe8));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new QueryUvInfo(f.header(), new long[] {f.u64(0), f.u64(1), f.u64(2), f.u64(3)}, f.u64(4),
+                f.u64(5), f.u64(6), f.u64(7), f.u64(8), f.small(9), f.u64(10), f.small(11), f.u64(12), f.u64(13),
+                f.u64(14), f.u64(15), f.u64(16), f.u64(17), f.u64(18));
     }
 }

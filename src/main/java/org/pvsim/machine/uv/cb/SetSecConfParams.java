@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Set Secure Configuration Parameters ({@code struct uv_cb_ssc}): where the SE header is in host storage. */
 public record SetSecConfParams(UvcbHeader header, long guestHandle, long secHeaderOrigin, int secHeaderLen) implements Uvcb {
     public static final int SIZE = 0x50;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("SetSecConfParams", SIZE).u64(0x18).u64(0x20).u32(0x28);
 
     /** A fresh block for {@link UvCommand#SET_SEC_CONF_PARAMS} with the architected length. */
     public static SetSecConfParams of(long guestHandle, long secHeaderOrigin, int secHeaderLen) {
@@ -16,24 +15,12 @@ public record SetSecConfParams(UvcbHeader header, long guestHandle, long secHead
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x18, guestHandle);
-        b.putLong(0x20, secHeaderOrigin);
-        b.putInt(0x28, secHeaderLen);
-        return b.array();
+        return LAYOUT.encode(header, guestHandle, secHeaderOrigin, secHeaderLen);
     }
 
     public static SetSecConfParams decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "SetSecConfParams");
-        return new SetSecConfParams(UvcbHeader.get(b),
-                b.getLong(0x18),
-                b.getLong(0x20),
-                b.getInt(0x28));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new SetSecConfParams(f.header(), f.u64(0), f.u64(1), f.small(2));
     }
 }

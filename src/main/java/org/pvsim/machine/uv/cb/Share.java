@@ -1,10 +1,9 @@
 package org.pvsim.machine.uv.cb;
 
-import java.nio.ByteBuffer;
-
 /** Set/Remove Shared Access, issued by a secure guest ({@code struct uv_cb_share}): guest absolute address of the page. */
 public record Share(UvcbHeader header, long paddr) implements Uvcb {
     public static final int SIZE = 0x30;
+    private static final UvcbLayout LAYOUT = UvcbLayout.of("Share", SIZE).u64(0x20);
 
     /** A fresh block for {@code command} with the architected length. */
     public static Share of(UvCommand command, long paddr) {
@@ -16,20 +15,12 @@ public record Share(UvcbHeader header, long paddr) implements Uvcb {
     }
 
     @Override
-    public int size() {
-        return SIZE;
-    }
-
-    @Override
     public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
-        b.putLong(0x20, paddr);
-        return b.array();
+        return LAYOUT.encode(header, paddr);
     }
 
     public static Share decode(byte[] bytes) {
-        ByteBuffer b = Uvcb.wrap(bytes, SIZE, "Share");
-        return new Share(UvcbHeader.get(b),
-                b.getLong(0x20));
+        UvcbLayout.Fields f = LAYOUT.decode(bytes);
+        return new Share(f.header(), f.u64(0));
     }
 }

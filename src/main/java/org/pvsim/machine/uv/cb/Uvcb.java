@@ -15,7 +15,9 @@ public sealed interface Uvcb permits QueryUvInfo, InitUv, CreateSecConf, CreateS
     UvcbHeader header();
 
     /** The architected size of this control block in bytes. */
-    int size();
+    default int size() {
+        return sizeOf(getClass());
+    }
 
     /** The bytes of this control block (big-endian, reserved fields zero). */
     byte[] encode();

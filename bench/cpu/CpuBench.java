@@ -53,16 +53,54 @@ public final class CpuBench {
 
         if (!Files.isExecutable(Path.of("/usr/bin/qemu-system-s390x"))) {
             System.out.println("qemu  not installed (apt-get install qemu-system-misc): no ratio");
+        } else {
+            double qemu = qemuLoopRate(iterations);
+            System.out.printf("qemu  TCG tight loop (slope of two runs): %.1f MIPS (load average %.2f);"
+                    + " pvsim/qemu: interpreter %.2f, translator %.2f%n", qemu / 1e6, load(),
+                    loopRates[0][1] / qemu, loopRates[1][1] / qemu);
+            double qemuCrc = qemuCrcRate(crc, crcBench);
+            System.out.printf("qemu  TCG crc32 guest (crc32bench-O2 minus crc32-O2): %.1f MIPS (load average %.2f);"
+                    + " pvsim/qemu: interpreter %.2f, translator %.2f%n", qemuCrc / 1e6, load(),
+                    crcRates[0][1] / qemuCrc, crcRates[1][1] / qemuCrc);
+        }
+
+        if (!Files.isExecutable(Path.of("/usr/bin/hercules"))) {
+            System.out.println("hercules  not installed (apt-get install hercules): no ratio");
             return;
         }
-        double qemu = qemuLoopRate(iterations);
-        System.out.printf("qemu  TCG tight loop (slope of two runs): %.1f MIPS (load average %.2f);"
-                + " pvsim/qemu: interpreter %.2f, translator %.2f%n", qemu / 1e6, load(),
-                loopRates[0][1] / qemu, loopRates[1][1] / qemu);
-        double qemuCrc = qemuCrcRate(crc, crcBench);
-        System.out.printf("qemu  TCG crc32 guest (crc32bench-O2 minus crc32-O2): %.1f MIPS (load average %.2f);"
-                + " pvsim/qemu: interpreter %.2f, translator %.2f%n", qemuCrc / 1e6, load(),
-                crcRates[0][1] / qemuCrc, crcRates[1][1] / qemuCrc);
+        String loopBin = "src/main/resources/guests/tests/loop.bin";
+        String n = Long.toString(iterations);
+        double herc = herculesMips(" slope ", loopBin, Long.toString(iterations / 4), n);
+        System.out.printf("hercules 3.13 tight loop (slope of two run lengths, bench/cpu/hercules-mips): %.1f MIPS"
+                + " (load average %.2f); pvsim/hercules: interpreter %.2f, translator %.2f%n", herc, load(),
+                loopRates[0][1] / 1e6 / herc, loopRates[1][1] / 1e6 / herc);
+        String crcBin = "src/main/resources/guests/tests/crc32bench-O2.bin";
+        double hercCrc = Math.max(herculesMips("hercules", crcBin), herculesMips("hercules", crcBin));
+        System.out.printf("hercules 3.13 crc32bench-O2 guest (best of 2; see bench/cpu/HERCULES.md for its RISBGN bug):"
+                + " %.1f MIPS (load average %.2f); pvsim/hercules: interpreter %.2f, translator %.2f%n", hercCrc,
+                load(), crcRates[0][1] / 1e6 / hercCrc, crcRates[1][1] / 1e6 / hercCrc);
+    }
+
+    /** Runs bench/cpu/hercules-mips and returns the highest mips= figure of its lines containing marker. */
+    static double herculesMips(String marker, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bench/cpu/hercules-mips"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("hercules-mips failed:\n" + out);
+        }
+        double best = 0;
+        for (String line : out.split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("mips=([0-9.]+)").matcher(line);
+            if (line.contains(marker) && m.find()) {
+                best = Math.max(best, Double.parseDouble(m.group(1)));
+            }
+        }
+        if (best == 0) {
+            throw new IllegalStateException("no '" + marker + " mips=' line from hercules-mips:\n" + out);
+        }
+        return best;
     }
 
     static double load() {

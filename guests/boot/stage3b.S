@@ -136,15 +136,8 @@ hex_digit:
 	mvi	0(%r7),0x0a
 	la	%r7,1(%r7)
 
-	sgr	%r7,%r9				# SCCB length
-	sth	%r7,0(%r9)
-	aghi	%r7,-SCCB_HDR_LEN
-	sth	%r7,SCCB_HDR_LEN(%r9)		# event buffer length
-	mvi	SCCB_HDR_LEN+2(%r9),EVTYP_ASCII_CONSOLE
-
-	llilf	%r2,SCLP_CMD_WRITE_EVENT_DATA
 	lgr	%r3,%r9
-	brasl	%r14,sclp_request		# r2: its response code
+	brasl	%r14,sclp_write_ascii		# r2: its response code
 stop:
 	lpswe	wait_psw-data(%r13)
 

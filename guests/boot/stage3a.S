@@ -36,7 +36,6 @@
 	.set	DIAG308_RC_OK, 1
 	.set	LC_PGM_CODE, 0x8e		# lowcore: program-interruption code
 	.set	LC_PGM_OLD_PSW, 0x150
-	.set	LC_PGM_NEW_PSW, 0x1d0
 	.include "boot/sclp.inc"
 
 	.text
@@ -102,56 +101,9 @@ program_check:
 	ogr	%r11,%r1
 	lghi	%r12,0x3a20
 	larl	%r10,msg_program
-	larl	%r13,data
-	# fall through
+	# fall through to fail (SCLP_FAIL_REPORT, guests/boot/sclp.inc)
 
-# Report a failure and stop. r10 = message (length byte, then text), r11 = detail value,
-# r12 = failure code (the disabled-wait PSW address), r13 = data.
-fail:
-	# From here on any program interruption goes straight to the final disabled wait.
-	stg	%r12,wait_psw+8-data(%r13)
-	mvc	LC_PGM_NEW_PSW(16,0),wait_psw-data(%r13)
-
-	la	%r9,sccb-data(%r13)
-	lgr	%r3,%r9
-	brasl	%r14,sclp_enable_ascii
-	cghi	%r2,SCLP_RC_NORMAL_COMPLETION
-	jne	stop
-
-	la	%r7,SCCB_HDR_LEN+EVBUF_HDR_LEN(%r9)	# r7 = next free text byte
-	larl	%r1,prefix
-	llgc	%r2,0(%r1)
-	bctgr	%r2,0
-	exrl	%r2,mvc_text
-	la	%r7,1(%r2,%r7)
-	lgr	%r1,%r10
-	llgc	%r2,0(%r1)
-	bctgr	%r2,0
-	exrl	%r2,mvc_text
-	la	%r7,1(%r2,%r7)
-
-	lghi	%r5,16				# 16 hex digits of r11, most significant first
-	larl	%r6,hexdigits
-hex_digit:
-	rllg	%r11,%r11,4
-	lghi	%r1,15
-	ngr	%r1,%r11
-	ic	%r0,0(%r1,%r6)
-	stc	%r0,0(%r7)
-	la	%r7,1(%r7)
-	brct	%r5,hex_digit
-	mvi	0(%r7),0x0a
-	la	%r7,1(%r7)
-
-	lgr	%r3,%r9
-	brasl	%r14,sclp_write_ascii		# r2: its response code
-stop:
-	lpswe	wait_psw-data(%r13)
-
-# Copies 1 + (r2 & 0xff) bytes from 1(r1) to 0(r7) (executed by exrl).
-mvc_text:
-	mvc	0(1,%r7),1(%r1)
-
+	SCLP_FAIL_REPORT
 	SCLP_ROUTINES
 
 # Constants and scratch data follow the code in the same section, so that a base register plus
@@ -164,8 +116,6 @@ wait_psw:
 	.quad	0x0002000180000000, 0		# disabled wait, 64-bit; address = failure code
 facilities:
 	.skip	24
-hexdigits:
-	.ascii	"0123456789abcdef"
 # Messages: a length byte, then ASCII text. larl needs even addresses, hence the alignment.
 	.balign	2
 prefix:

@@ -38,7 +38,6 @@
 	.set	PARM_MAX_CMDLINE, 0x430		# u64 max_command_line_size; 0 in older kernels
 	.set	PARM_COMMAND_LINE, 0x480
 	.set	LEGACY_COMMAND_LINE_SIZE, 896
-	.set	LC_PGM_NEW_PSW, 0x1d0
 	.include "boot/sclp.inc"
 
 	.text
@@ -95,56 +94,9 @@ cmdline_too_large:
 cmdline_not_terminated:
 	lghi	%r12,0x3b30
 	larl	%r10,msg_not_terminated
-	# fall through
+	# fall through to fail (SCLP_FAIL_REPORT, guests/boot/sclp.inc)
 
-# Report a failure and stop. r10 = message (length byte, then text), r11 = detail value,
-# r12 = failure code (the disabled-wait PSW address).
-fail:
-	larl	%r13,data
-	# From here on any program interruption goes straight to the final disabled wait.
-	stg	%r12,wait_psw+8-data(%r13)
-	mvc	LC_PGM_NEW_PSW(16,0),wait_psw-data(%r13)
-
-	la	%r9,sccb-data(%r13)
-	lgr	%r3,%r9
-	brasl	%r14,sclp_enable_ascii
-	cghi	%r2,SCLP_RC_NORMAL_COMPLETION
-	jne	stop
-
-	la	%r7,SCCB_HDR_LEN+EVBUF_HDR_LEN(%r9)	# r7 = next free text byte
-	larl	%r1,prefix
-	llgc	%r2,0(%r1)
-	bctgr	%r2,0
-	exrl	%r2,mvc_text
-	la	%r7,1(%r2,%r7)
-	lgr	%r1,%r10
-	llgc	%r2,0(%r1)
-	bctgr	%r2,0
-	exrl	%r2,mvc_text
-	la	%r7,1(%r2,%r7)
-
-	lghi	%r5,16				# 16 hex digits of r11, most significant first
-	la	%r6,hexdigits-data(%r13)
-hex_digit:
-	rllg	%r11,%r11,4
-	lghi	%r1,15
-	ngr	%r1,%r11
-	ic	%r0,0(%r1,%r6)
-	stc	%r0,0(%r7)
-	la	%r7,1(%r7)
-	brct	%r5,hex_digit
-	mvi	0(%r7),0x0a
-	la	%r7,1(%r7)
-
-	lgr	%r3,%r9
-	brasl	%r14,sclp_write_ascii		# r2: its response code
-stop:
-	lpswe	wait_psw-data(%r13)
-
-# Copies 1 + (r2 & 0xff) bytes from 1(r1) to 0(r7) (executed by exrl).
-mvc_text:
-	mvc	0(1,%r7),1(%r1)
-
+	SCLP_FAIL_REPORT
 	SCLP_ROUTINES
 
 # memmove: r2 = destination, r3 = source, r4 = length; changes r1-r5.
@@ -205,8 +157,6 @@ memmove:
 data:
 wait_psw:
 	.quad	0x0002000180000000, 0		# disabled wait, 64-bit; address = failure code
-hexdigits:
-	.ascii	"0123456789abcdef"
 # Messages: a length byte, then ASCII text. larl needs even addresses, hence the alignment.
 	.balign	2
 prefix:

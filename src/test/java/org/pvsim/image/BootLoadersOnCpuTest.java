@@ -138,12 +138,7 @@ class BootLoadersOnCpuTest {
         Machine m = machine(false);
         Psw wait = runStage3a(m, a);
 
-        assertThat(wait).isEqualTo(new Psw(WAIT_64, 0x3a10));
-        assertThat(console).isEmpty();
-        long sccb = BootLoaders.STAGE3A_LOAD_ADDRESS + BootLoaders.stage3aArgsOffset() - 256;
-        int rc = m.storage().readShort(sccb + 6, Storage.HOST);
-        assertThat(rc).isNotEqualTo(0x0020);
-        assertThat(m.cpu(0).gr[2]).isEqualTo(rc);
+        long sccb = assertStoppedSilentlyWithRefusedRequest(m, wait, 0x3a10);
         assertThat(m.storage().readShort(sccb, Storage.HOST)).as("the SCCB still holds the mask request").isEqualTo(28);
     }
 
@@ -156,13 +151,22 @@ class BootLoadersOnCpuTest {
         Machine m = machine(false);
         Psw wait = runStage3a(m, a);
 
-        assertThat(wait).isEqualTo(new Psw(WAIT_64, 0x3a10));
+        long sccb = assertStoppedSilentlyWithRefusedRequest(m, wait, 0x3a10);
+        assertThat(m.storage().readByte(sccb + 10, Storage.HOST)).as("the SCCB holds the write").isEqualTo(0x1a);
+    }
+
+    /**
+     * Asserts that stage3a stopped in the wait {@code code} with nothing on the console, the SCLP's refusal in
+     * its SCCB's response code and in r2; returns the SCCB's address (the 256 bytes before the args).
+     */
+    private long assertStoppedSilentlyWithRefusedRequest(Machine m, Psw wait, long code) {
+        assertThat(wait).isEqualTo(new Psw(WAIT_64, code));
         assertThat(console).isEmpty();
         long sccb = BootLoaders.STAGE3A_LOAD_ADDRESS + BootLoaders.stage3aArgsOffset() - 256;
         int rc = m.storage().readShort(sccb + 6, Storage.HOST);
         assertThat(rc).isNotEqualTo(0x0020);
         assertThat(m.cpu(0).gr[2]).isEqualTo(rc);
-        assertThat(m.storage().readByte(sccb + 10, Storage.HOST)).as("the SCCB holds the write").isEqualTo(0x1a);
+        return sccb;
     }
 
     /** A hypervisor hook for DIAG 308 answering subcode 8 with {@code rcSet} and subcode 10 with {@code rcUnpack}. */

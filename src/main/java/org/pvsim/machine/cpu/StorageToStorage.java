@@ -36,6 +36,22 @@ final class StorageToStorage {
         });
     }
 
+    /** MVN and MVZ: each first-operand byte takes the bits in {@code fromSource} from the second operand. */
+    private static void moveBits(Decoder d, int key, String name, int fromSource) {
+        int keep = ~fromSource & 0xff;
+        d.add(key, name, SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            c.checkRead(a2, len);
+            c.checkWrite(a1, len);
+            for (int k = 0; k < len; k++) {
+                long p = (a1 + k) & c.amask;
+                c.store8(p, (c.load8(p) & keep) | (c.load8((a2 + k) & c.amask) & fromSource));
+            }
+        });
+    }
+
     static void register(Decoder d) {
         d.add(0xd200, "mvc", SS, (c, i) -> {
             int len = (int) i.i2 + 1;
@@ -62,28 +78,8 @@ final class StorageToStorage {
         logical(d, 0xd700, "xc", (a, b) -> a ^ b);
         logical(d, 0xd400, "nc", (a, b) -> a & b);
         logical(d, 0xd600, "oc", (a, b) -> a | b);
-        d.add(0xd100, "mvn", SS, (c, i) -> {
-            int len = (int) i.i2 + 1;
-            long a1 = c.ea(i.b1, i.d1);
-            long a2 = c.ea(i.b2, i.d2);
-            c.checkRead(a2, len);
-            c.checkWrite(a1, len);
-            for (int k = 0; k < len; k++) {
-                long p = (a1 + k) & c.amask;
-                c.store8(p, (c.load8(p) & 0xf0) | (c.load8((a2 + k) & c.amask) & 0x0f));
-            }
-        });
-        d.add(0xd300, "mvz", SS, (c, i) -> {
-            int len = (int) i.i2 + 1;
-            long a1 = c.ea(i.b1, i.d1);
-            long a2 = c.ea(i.b2, i.d2);
-            c.checkRead(a2, len);
-            c.checkWrite(a1, len);
-            for (int k = 0; k < len; k++) {
-                long p = (a1 + k) & c.amask;
-                c.store8(p, (c.load8(p) & 0x0f) | (c.load8((a2 + k) & c.amask) & 0xf0));
-            }
-        });
+        moveBits(d, 0xd100, "mvn", 0x0f);
+        moveBits(d, 0xd300, "mvz", 0xf0);
         d.add(0xdc00, "tr", SS, (c, i) -> {
             int len = (int) i.i2 + 1;
             long a1 = c.ea(i.b1, i.d1);

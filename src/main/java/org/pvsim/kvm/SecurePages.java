@@ -116,20 +116,17 @@ final class SecurePages {
      * the page accessible and retrying, as do_secure_storage_access() does. Throws EFAULT when it cannot.
      */
     void read(String command, long address, byte[] dst, int off, int len) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                storage.read(address, dst, off, len, Storage.HOST);
-                return;
-            } catch (ProgramInterruption pi) {
-                resolve(command, pi, attempt);
-            }
-        }
+        retryingFaults(command, () -> storage.read(address, dst, off, len, Storage.HOST));
     }
 
     void write(String command, long address, byte[] src, int off, int len) {
+        retryingFaults(command, () -> storage.write(address, src, off, len, Storage.HOST));
+    }
+
+    private void retryingFaults(String command, Runnable access) {
         for (int attempt = 0; ; attempt++) {
             try {
-                storage.write(address, src, off, len, Storage.HOST);
+                access.run();
                 return;
             } catch (ProgramInterruption pi) {
                 resolve(command, pi, attempt);

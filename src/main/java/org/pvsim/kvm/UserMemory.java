@@ -145,21 +145,20 @@ public final class UserMemory {
     }
 
     void read(String command, long userAddress, byte[] dst, int off, int len) {
-        if (len < 0 || userAddress + len < userAddress) {
-            throw new KvmException(command, Errno.EFAULT, "bad user buffer length " + len);
-        }
-        while (len > 0) {
-            int inPage = (int) (userAddress & Storage.PAGE_MASK);
-            int n = Math.min(len, Storage.PAGE_SIZE - inPage);
-            long frame = faultIn(command, userAddress);
-            pages.read(command, frame + inPage, dst, off, n);
-            userAddress += n;
-            off += n;
-            len -= n;
-        }
+        copyPageByPage(command, userAddress, dst, off, len, pages::read);
     }
 
     void write(String command, long userAddress, byte[] src, int off, int len) {
+        copyPageByPage(command, userAddress, src, off, len, pages::write);
+    }
+
+    /** One direction of a host copy at a host address: {@link SecurePages#read} or {@link SecurePages#write}. */
+    private interface HostCopy {
+        void copy(String command, long hostAddress, byte[] buffer, int off, int len);
+    }
+
+    /** Splits a user range at page boundaries, since consecutive user pages need not be consecutive frames. */
+    private void copyPageByPage(String command, long userAddress, byte[] buffer, int off, int len, HostCopy copy) {
         if (len < 0 || userAddress + len < userAddress) {
             throw new KvmException(command, Errno.EFAULT, "bad user buffer length " + len);
         }
@@ -167,7 +166,7 @@ public final class UserMemory {
             int inPage = (int) (userAddress & Storage.PAGE_MASK);
             int n = Math.min(len, Storage.PAGE_SIZE - inPage);
             long frame = faultIn(command, userAddress);
-            pages.write(command, frame + inPage, src, off, n);
+            copy.copy(command, frame + inPage, buffer, off, n);
             userAddress += n;
             off += n;
             len -= n;

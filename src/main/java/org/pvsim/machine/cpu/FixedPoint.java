@@ -616,7 +616,7 @@ final class FixedPoint {
         d.add(0x9500, "cli", SI, (c, i) -> c.cc = ccCompare(c.load8(c.ea(i.b1, i.d1)), i.i2 & 0xff));
         d.add(0xeb55, "cliy", SIY, (c, i) -> c.cc = ccCompare(c.load8(c.ea(i.b1, i.d1)), i.i2 & 0xff));
         // compare and swap
-        d.add(0xba00, "cs", RS, (c, i) -> {
+        Handler cs = (c, i) -> {
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -630,22 +630,9 @@ final class FixedPoint {
                 set32(c, i.r1, cur);
                 c.cc = 1;
             }
-        });
-        d.add(0xeb14, "csy", RSY, (c, i) -> {
-            long a = c.ea(i.b2, i.d2);
-            if ((a & 3) != 0) {
-                throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
-            }
-            c.checkWrite(a, 4);
-            int cur = c.load32(a);
-            if (cur == (int) c.gr[i.r1]) {
-                c.store32(a, (int) c.gr[i.r3]);
-                c.cc = 0;
-            } else {
-                set32(c, i.r1, cur);
-                c.cc = 1;
-            }
-        });
+        };
+        d.add(0xba00, "cs", RS, cs);
+        d.add(0xeb14, "csy", RSY, cs);
         d.add(0xeb30, "csg", RSY, (c, i) -> {
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {

@@ -36,6 +36,22 @@ final class StorageToStorage {
         });
     }
 
+    /** MVN and MVZ: each first-operand byte takes the bits in {@code fromSource} from the second operand. */
+    private static void moveBits(Decoder d, int key, String name, int fromSource) {
+        int keep = ~fromSource & 0xff;
+        d.add(key, name, SS, (c, i) -> {
+            int len = (int) i.i2 + 1;
+            long a1 = c.ea(i.b1, i.d1);
+            long a2 = c.ea(i.b2, i.d2);
+            c.checkRead(a2, len);
+            c.checkWrite(a1, len);
+            for (int k = 0; k < len; k++) {
+                long p = (a1 + k) & c.amask;
+                c.store8(p, (c.load8(p) & keep) | (c.load8((a2 + k) & c.amask) & fromSource));
+            }
+        });
+    }
+
     static void register(Decoder d) {
         d.add(0xd200, "mvc", SS, (c, i) -> {
             int len = (int) i.i2 + 1;
@@ -62,28 +78,8 @@ final class StorageToStorage {
         logical(d, 0xd700, "xc", (a, b) -> a ^ b);
         logical(d, 0xd400, "nc", (a, b) -> a & b);
         logical(d, 0xd600, "oc", (a, b) -> a | b);
-        d.add(0xd100, "mvn", SS, (c, i) -> {
-            int len = (int) i.i2 + 1;
-            long a1 = c.ea(i.b1, i.d1);
-            long a2 = c.ea(i.b2, i.d2);
-            c.checkRead(a2, len);
-            c.checkWrite(a1, len);
-            for (int k = 0; k < len; k++) {
-                long p = (a1 + k) & c.amask;
-                c.store8(p, (c.load8(p) & 0xf0) | (c.load8((a2 + k) & c.amask) & 0x0f));
-            }
-        });
-        d.add(0xd300, "mvz", SS, (c, i) -> {
-            int len = (int) i.i2 + 1;
-            long a1 = c.ea(i.b1, i.d1);
-            long a2 = c.ea(i.b2, i.d2);
-            c.checkRead(a2, len);
-            c.checkWrite(a1, len);
-            for (int k = 0; k < len; k++) {
-                long p = (a1 + k) & c.amask;
-                c.store8(p, (c.load8(p) & 0x0f) | (c.load8((a2 + k) & c.amask) & 0xf0));
-            }
-        });
+        moveBits(d, 0xd100, "mvn", 0x0f);
+        moveBits(d, 0xd300, "mvz", 0xf0);
         d.add(0xdc00, "tr", SS, (c, i) -> {
             int len = (int) i.i2 + 1;
             long a1 = c.ea(i.b1, i.d1);
@@ -163,24 +159,31 @@ final class StorageToStorage {
         long l1 = len24(c, i.r1);
         long l2 = len24(c, i.r2);
         int pad = (int) (c.gr[i.r2 + 1] >>> 24) & 0xff;
-        long n = Math.max(l1, l2);
-        long k = 0;
-        int cc = 0;
-        for (; k < n; k++) {
-            int x = k < l1 ? c.load8((a1 + k) & c.amask) : pad;
-            int y = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
-            if (x != y) {
-                cc = x < y ? 1 : 2;
-                break;
-            }
-        }
+        long k = comparePadded(c, a1, l1, a2, l2, pad);
         long d1 = Math.min(k, l1);
         long d2 = Math.min(k, l2);
         setAddress(c, i.r1, a1 + d1);
         setAddress(c, i.r2, a2 + d2);
         c.gr[i.r1 + 1] = (c.gr[i.r1 + 1] & ~0xffffffL) | (l1 - d1);
         c.gr[i.r2 + 1] = (c.gr[i.r2 + 1] & ~0xffffffL) | (l2 - d2);
-        c.cc = cc;
+    }
+
+    /**
+     * CLCL and CLCLE: compares the operands, the shorter one extended with {@code pad}, up to the first
+     * unequal byte. Sets the condition code and returns that byte's index, or the longer length if none.
+     */
+    private static long comparePadded(Cpu c, long a1, long l1, long a2, long l2, int pad) {
+        long n = Math.max(l1, l2);
+        for (long k = 0; k < n; k++) {
+            int x = k < l1 ? c.load8((a1 + k) & c.amask) : pad;
+            int y = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
+            if (x != y) {
+                c.cc = x < y ? 1 : 2;
+                return k;
+            }
+        }
+        c.cc = 0;
+        return n;
     }
 
     private static long lenLong(Cpu c, int r) {
@@ -226,24 +229,13 @@ final class StorageToStorage {
         long l1 = lenLong(c, i.r1);
         long l2 = lenLong(c, i.r3);
         int pad = (int) c.ea(i.b2, i.d2) & 0xff;
-        long n = Math.max(l1, l2);
-        long k = 0;
-        int cc = 0;
-        for (; k < n; k++) {
-            int x = k < l1 ? c.load8((a1 + k) & c.amask) : pad;
-            int y = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
-            if (x != y) {
-                cc = x < y ? 1 : 2;
-                break;
-            }
-        }
+        long k = comparePadded(c, a1, l1, a2, l2, pad);
         long d1 = Math.min(k, l1);
         long d2 = Math.min(k, l2);
         setAddress(c, i.r1, a1 + d1);
         setAddress(c, i.r3, a2 + d2);
         setLength(c, i.r1 + 1, l1 - d1);
         setLength(c, i.r3 + 1, l2 - d2);
-        c.cc = cc;
     }
 
     private static int terminator(Cpu c) {

@@ -415,6 +415,22 @@ final class Translator {
             exit(k + 1, target);
         }
 
+        /** Jumps to {@code to} unless the PSW address is {@code ia} and the slice limit is above base + k. */
+        void jumpUnlessAtWithRoom(long ia, int k, Label to) {
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "ia", "J");
+            mv.visitLdcInsn(ia);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFNE, to);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "limit", "J");
+            mv.visitVarInsn(LLOAD, BASE);
+            mv.visitLdcInsn((long) k);
+            mv.visitInsn(LADD);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLE, to);
+        }
+
         /** With the PSW address at the block's start: base += n and run again if a whole pass fits. */
         void repeatIfRoom() {
             Label no = new Label();
@@ -454,36 +470,14 @@ final class Translator {
             // leave if the handler branched, ended the slice or stored into the block
             Label leave = new Label();
             Label stay = new Label();
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitFieldInsn(GETFIELD, CPU, "ia", "J");
-            mv.visitLdcInsn(next);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFNE, leave);
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitFieldInsn(GETFIELD, CPU, "limit", "J");
-            mv.visitVarInsn(LLOAD, BASE);
-            mv.visitLdcInsn((long) k);
-            mv.visitInsn(LADD);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLE, leave);
+            jumpUnlessAtWithRoom(next, k, leave);
             mv.visitVarInsn(ALOAD, THIS);
             mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
             mv.visitJumpInsn(IFNE, stay);
             mv.visitLabel(leave);
             if (k == n - 1) {
                 Label away = new Label();
-                mv.visitVarInsn(ALOAD, C);
-                mv.visitFieldInsn(GETFIELD, CPU, "ia", "J");
-                mv.visitLdcInsn(start);
-                mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFNE, away);
-                mv.visitVarInsn(ALOAD, C);
-                mv.visitFieldInsn(GETFIELD, CPU, "limit", "J");
-                mv.visitVarInsn(LLOAD, BASE);
-                mv.visitLdcInsn((long) k);
-                mv.visitInsn(LADD);
-                mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFLE, away); // the handler ended the slice
+                jumpUnlessAtWithRoom(start, k, away); // away also when the handler ended the slice
                 repeatIfRoom();
                 mv.visitLabel(away);
             }

@@ -200,4 +200,79 @@ class FamilyTest {
         m.run(1);
         assertThat(c.gr[4] & 0xff).isEqualTo(0x32); // reference bit reset
     }
+
+    @Test
+    void compareAndSwapWithLongDisplacementStoresOnlyWhenEqual() {
+        m.storage().writeInt(0x3008, 5, Storage.HOST);
+        // llill 2,0x3000; lhi 1,5; lhi 3,9; csy 1,3,8(2); csy 1,3,8(2)
+        code("a52f3000 a7180005 a7380009 eb1320080014 eb1320080014");
+        m.run(4);
+        assertThat(c.cc).isEqualTo(0);
+        assertThat(m.storage().readInt(0x3008, Storage.HOST)).isEqualTo(9);
+        m.run(1);
+        assertThat(c.cc).isEqualTo(1);
+        assertThat((int) c.gr[1]).isEqualTo(9);
+    }
+
+    @Test
+    void moveNumericsTakesOnlyTheLowNibbles() {
+        put(0x3000, HexFormat.of().parseHex("12345678"));
+        put(0x3100, HexFormat.of().parseHex("abcdef01"));
+        // llill 2,0x3000; llill 3,0x3100; mvn 0(4,2),0(3)
+        code("a52f3000 a53f3100 d10320003000");
+        m.run(3);
+        assertThat(HexFormat.of().formatHex(get(0x3000, 5))).isEqualTo("1b3d5f7100");
+    }
+
+    @Test
+    void moveZonesTakesOnlyTheHighNibbles() {
+        put(0x3000, HexFormat.of().parseHex("12345678"));
+        put(0x3100, HexFormat.of().parseHex("abcdef01"));
+        // llill 2,0x3000; llill 3,0x3100; mvz 0(4,2),0(3)
+        code("a52f3000 a53f3100 d30320003000");
+        m.run(3);
+        assertThat(HexFormat.of().formatHex(get(0x3000, 5))).isEqualTo("a2c4e60800");
+    }
+
+    @Test
+    void compareLogicalLongStopsAtTheFirstDifferenceAgainstThePad() {
+        put(0x3000, HexFormat.of().parseHex("41422040"));
+        put(0x3100, HexFormat.of().parseHex("4142"));
+        // llill 2,0x3000; lghi 3,4; llill 4,0x3100; llilf 5,0x40000002 (pad 0x40, length 2); clcl 2,4
+        code("a52f3000 a7390004 a54f3100 c05f40000002 0f24");
+        m.run(5);
+        assertThat(c.cc).isEqualTo(1); // 0x20 < pad 0x40
+        assertThat(c.gr[2]).isEqualTo(0x3002);
+        assertThat(c.gr[3]).isEqualTo(2);
+        assertThat(c.gr[4]).isEqualTo(0x3102);
+        assertThat(c.gr[5]).isEqualTo(0x40000000L);
+    }
+
+    @Test
+    void compareLogicalLongExtendedPadsTheShorterOperand() {
+        put(0x3000, HexFormat.of().parseHex("41424040"));
+        put(0x3100, HexFormat.of().parseHex("4142"));
+        // llill 2,0x3000; lghi 3,4; llill 4,0x3100; lghi 5,2; clcle 2,4,0x40
+        code("a52f3000 a7390004 a54f3100 a7590002 a9240040");
+        m.run(5);
+        assertThat(c.cc).isEqualTo(0);
+        assertThat(c.gr[2]).isEqualTo(0x3004);
+        assertThat(c.gr[3]).isZero();
+        assertThat(c.gr[4]).isEqualTo(0x3102);
+        assertThat(c.gr[5]).isZero();
+    }
+
+    @Test
+    void compareLogicalLongExtendedComparesThePadWithTheLongerOperand() {
+        put(0x3000, HexFormat.of().parseHex("41"));
+        put(0x3100, HexFormat.of().parseHex("4142"));
+        // llill 2,0x3000; lghi 3,1; llill 4,0x3100; lghi 5,2; clcle 2,4,0x43
+        code("a52f3000 a7390001 a54f3100 a7590002 a9240043");
+        m.run(5);
+        assertThat(c.cc).isEqualTo(2); // pad 0x43 > 0x42
+        assertThat(c.gr[2]).isEqualTo(0x3001);
+        assertThat(c.gr[3]).isZero();
+        assertThat(c.gr[4]).isEqualTo(0x3101);
+        assertThat(c.gr[5]).isEqualTo(1);
+    }
 }

@@ -407,7 +407,7 @@ public final class Cpu {
         }
         long frame = abs >>> Storage.PAGE_SHIFT;
         storage.checkAccess(frame, domain, a);
-        codePage = machine.codeCache().page(frame, storage.rawFrameForWrite(frame));
+        codePage = machine.codeCache().page(frame, storage.rawFrameForCpu(frame));
         codeSlots = codePage.slots;
         codeBase = a & ~Storage.PAGE_MASK;
     }
@@ -532,7 +532,7 @@ public final class Cpu {
         long frame = abs >>> Storage.PAGE_SHIFT;
         storage.checkAccess(frame, domain, a);
         // materialise: a cached shared zero frame would hide a later store
-        rData[i] = storage.rawFrameForWrite(frame);
+        rData[i] = storage.rawFrameForCpu(frame);
         rFrame[i] = frame;
         rPage[i] = a >>> Storage.PAGE_SHIFT;
     }
@@ -561,7 +561,7 @@ public final class Cpu {
         }
         long frame = abs >>> Storage.PAGE_SHIFT;
         storage.checkAccess(frame, domain, a);
-        byte[] data = storage.rawFrameForWrite(frame);
+        byte[] data = storage.rawFrameForCpu(frame);
         CodeCache.Page code = machine.codeCache().get(frame);
         if (code != null) {
             int off = (int) (abs & Storage.PAGE_MASK);

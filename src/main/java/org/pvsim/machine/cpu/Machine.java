@@ -64,6 +64,13 @@ public final class Machine {
         this.decoder = Decoder.standard();
         this.cpus = new Cpu[options.cpus()];
         this.codeCache = new CodeCache(this, storage.frameCount());
+        // host code, firmware and loaders write storage without the CPUs' stores: forget the code they overlap
+        storage.observeWrites((frame, offset, length) -> {
+            CodeCache.Page p = codeCache.get(frame);
+            if (p != null) {
+                p.invalidate(offset, length);
+            }
+        });
         this.clocks = new Clocks(this, options.deterministic());
         this.facilities = Facilities.standard(options.ultravisor());
         for (int i = 0; i < cpus.length; i++) {

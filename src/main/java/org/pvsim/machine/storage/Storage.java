@@ -141,8 +141,43 @@ public final class Storage {
         return f == null ? ZERO_FRAME : f;
     }
 
-    /** The frame's bytes for writing; materialises the frame. */
+    /**
+     * Told of every write into a frame that does not come from a CPU's own stores (host code through the
+     * checked accessors, firmware through the raw ones), so that code decoded from the frame can be
+     * forgotten. Called before a raw frame is handed out, since its holder may write at any time after.
+     */
+    @FunctionalInterface
+    public interface WriteObserver {
+        void written(long frame, int offset, int length);
+    }
+
+    private volatile WriteObserver[] observers = new WriteObserver[0];
+
+    public synchronized void observeWrites(WriteObserver observer) {
+        WriteObserver[] o = java.util.Arrays.copyOf(observers, observers.length + 1);
+        o[o.length - 1] = java.util.Objects.requireNonNull(observer, "observer");
+        observers = o;
+    }
+
+    private void written(long frame, int offset, int length) {
+        for (WriteObserver o : observers) {
+            o.written(frame, offset, length);
+        }
+    }
+
+    /** The frame's bytes for writing; materialises the frame and tells the observers it may change. */
     public byte[] rawFrameForWrite(long frame) {
+        byte[] f = rawFrameForCpu(frame);
+        written(frame, 0, PAGE_SIZE);
+        return f;
+    }
+
+    /**
+     * The frame's bytes, materialised, without telling the observers: only for the CPU, which invalidates
+     * the code its own stores overlap itself and must not pay for (or be hit by) a whole-frame notice on
+     * every TLB fill.
+     */
+    public byte[] rawFrameForCpu(long frame) {
         checkFrame(frame);
         int c = (int) (frame >>> CHUNK_SHIFT);
         byte[][] chunk = frames[c];
@@ -179,6 +214,7 @@ public final class Storage {
         if (chunk != null) {
             chunk[(int) (frame & (CHUNK_FRAMES - 1))] = null;
         }
+        written(frame, 0, PAGE_SIZE);
     }
 
     /** How many frames hold bytes (for tests of sparseness and for statistics). */
@@ -228,7 +264,8 @@ public final class Storage {
             long frame = address >>> PAGE_SHIFT;
             int inPage = (int) (address & PAGE_MASK);
             int n = Math.min(len, PAGE_SIZE - inPage);
-            System.arraycopy(src, off, rawFrameForWrite(frame), inPage, n);
+            System.arraycopy(src, off, rawFrameForCpu(frame), inPage, n);
+            written(frame, inPage, n);
             address += n;
             off += n;
             len -= n;

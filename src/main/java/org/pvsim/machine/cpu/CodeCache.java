@@ -3,7 +3,8 @@ package org.pvsim.machine.cpu;
 /**
  * Decoded instructions, one {@link Page} per absolute frame that has been executed from. Shared by
  * all CPUs of the machine. A store into a frame that holds decoded code drops the page (the CPUs'
- * write TLBs never hold such frames, so they see every such store).
+ * write TLBs never hold such frames, so they see every such store); writes from outside the CPUs (host
+ * code, the Ultravisor) reach it through {@link org.pvsim.machine.storage.Storage.WriteObserver}.
  */
 final class CodeCache {
     static final int SLOTS = 2048; // one per halfword of a 4 KiB page

@@ -25,11 +25,31 @@ public final class ProgramInterruption extends RuntimeException {
 
     private final int code;
     private final long address;
+    private final boolean host;
 
     public ProgramInterruption(int code, long address) {
+        this(code, address, false);
+    }
+
+    private ProgramInterruption(int code, long address, boolean host) {
         super(null, null, false, false); // raised on hot paths: no stack trace
         this.code = code;
         this.address = address;
+        this.host = host;
+    }
+
+    /**
+     * A condition that a guest's access raises in its host rather than in the guest (under SIE: the host's
+     * own DAT tables for the guest do not translate): the SIE instruction ends with it, nullified, and
+     * the host resolves it (maps the page) and executes SIE again. {@code address} is the host address.
+     */
+    public static ProgramInterruption inHost(int code, long address) {
+        return new ProgramInterruption(code, address, true);
+    }
+
+    /** Whether this condition belongs to the host of the CPU that raised it (see {@link #inHost}). */
+    public boolean inHost() {
+        return host;
     }
 
     public ProgramInterruption(int code) {

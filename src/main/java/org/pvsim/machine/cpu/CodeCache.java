@@ -81,6 +81,9 @@ final class CodeCache {
             for (Cpu cpu : machine.cpus()) {
                 cpu.frameBecameCode(frame);
             }
+            for (Cpu cpu : machine.guestCpus()) {
+                cpu.frameBecameCode(frame);
+            }
         }
         return p;
     }
@@ -108,6 +111,9 @@ final class CodeCache {
                 p.blocks.forEach(Block::invalidate);
             }
             for (Cpu cpu : machine.cpus()) {
+                cpu.codePageDropped(p);
+            }
+            for (Cpu cpu : machine.guestCpus()) {
                 cpu.codePageDropped(p);
             }
         }

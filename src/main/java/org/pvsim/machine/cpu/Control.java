@@ -290,6 +290,14 @@ final class Control {
             c.cc = c.machine.sclp().serviceCall(command, abs);
             c.endSlice();
         });
+        d.addControl(0xb214, "sie", S, (c, i) -> {
+            c.privileged();
+            SieHandler h = c.machine.sieHandler();
+            if (h == null) {
+                throw new ProgramInterruption(ProgramInterruption.OPERATION);
+            }
+            h.sie(c, c.ea(i.b2, i.d2));
+        });
         d.addControl(0xb9a4, "uvc", RRF, (c, i) -> {
             // RRF-c: R1, R2 and I3 (in the M field position 16-19 = r3)
             c.privileged();

@@ -55,6 +55,8 @@ public final class Cpu {
     private int fastTag;
     /** A hypervisor's view of control instructions (null: the CPU executes them itself). */
     InterceptionHook interceptionHook;
+    /** The SIE context while this CPU runs a guest (null: a CPU of the machine itself). */
+    GuestMode guest;
 
     // ---- run-loop state -------------------------------------------------------------------------
     long insnCount;
@@ -401,11 +403,7 @@ public final class Cpu {
         if ((pswMask & Psw.DAT) != 0) {
             throw new ProgramInterruption(ProgramInterruption.TRANSLATION_SPECIFICATION, a);
         }
-        long abs = realToAbsolute(a);
-        if (abs >= storage.size()) {
-            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
-        }
-        long frame = abs >>> Storage.PAGE_SHIFT;
+        long frame = frameOf(realToAbsolute(a), a);
         storage.checkAccess(frame, domain, a);
         codePage = machine.codeCache().page(frame, storage.rawFrameForCpu(frame));
         codeSlots = codePage.slots;
@@ -438,13 +436,9 @@ public final class Cpu {
         if ((pswMask & Psw.DAT) != 0) {
             throw new ProgramInterruption(ProgramInterruption.TRANSLATION_SPECIFICATION, a);
         }
-        long abs = realToAbsolute(a);
-        if (abs >= storage.size()) {
-            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
-        }
-        long frame = abs >>> Storage.PAGE_SHIFT;
+        long frame = frameOf(realToAbsolute(a), a);
         storage.checkAccess(frame, domain, a);
-        return storage.rawFrameForRead(frame)[(int) (abs & Storage.PAGE_MASK)] & 0xff;
+        return storage.rawFrameForRead(frame)[(int) (a & Storage.PAGE_MASK)] & 0xff;
     }
 
     /** A decoded page changed: forget it if it is the one being executed. */
@@ -525,11 +519,7 @@ public final class Cpu {
     }
 
     private void fillRead(long a, int i) {
-        long abs = realToAbsolute(a);
-        if (abs >= storage.size()) {
-            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
-        }
-        long frame = abs >>> Storage.PAGE_SHIFT;
+        long frame = frameOf(realToAbsolute(a), a);
         storage.checkAccess(frame, domain, a);
         // materialise: a cached shared zero frame would hide a later store
         rData[i] = storage.rawFrameForCpu(frame);
@@ -555,16 +545,12 @@ public final class Cpu {
      * decoded instructions that overlap the stored bytes (an instruction starts at most 4 bytes before).
      */
     private byte[] fillWrite(long a, int i, int len) {
-        long abs = realToAbsolute(a);
-        if (abs >= storage.size()) {
-            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
-        }
-        long frame = abs >>> Storage.PAGE_SHIFT;
+        long frame = frameOf(realToAbsolute(a), a);
         storage.checkAccess(frame, domain, a);
         byte[] data = storage.rawFrameForCpu(frame);
         CodeCache.Page code = machine.codeCache().get(frame);
         if (code != null) {
-            int off = (int) (abs & Storage.PAGE_MASK);
+            int off = (int) (a & Storage.PAGE_MASK);
             code.invalidate(off, Math.min(len, Storage.PAGE_SIZE - off));
             return data;
         }
@@ -667,11 +653,7 @@ public final class Cpu {
     }
 
     private void checkWritable(long a) {
-        long abs = realToAbsolute(a);
-        if (abs >= storage.size()) {
-            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
-        }
-        storage.checkAccess(abs >>> Storage.PAGE_SHIFT, domain, a);
+        storage.checkAccess(frameOf(realToAbsolute(a), a), domain, a);
     }
 
     /** Checks that every byte of [a, a+len) can be stored into (len >= 1). */
@@ -692,13 +674,43 @@ public final class Cpu {
         return prefix + offset;
     }
 
+    /** Reads 8 bytes at an absolute address of this CPU (8-aligned: lowcore fields never cross a page). */
     long absLoad64(long abs) {
-        return storage.readLong(abs, domain);
+        return storage.readLong(hostAddress(abs), domain);
     }
 
+    /** Stores the low {@code len} bytes at an absolute address of this CPU (aligned, within one page). */
     void absStore(long abs, long v, int len) {
-        storage.writeUnsigned(abs, v, len, domain);
-        machine.storageChanged(abs, len);
+        long host = hostAddress(abs);
+        storage.writeUnsigned(host, v, len, domain);
+        machine.storageChanged(host, len);
+    }
+
+    private long hostAddress(long abs) {
+        return frameOf(abs, abs) << Storage.PAGE_SHIFT | (abs & Storage.PAGE_MASK);
+    }
+
+    /**
+     * The machine frame that holds this CPU's absolute address {@code abs} ({@code logical} is the address
+     * the program used, for the exception). A guest under SIE maps its absolute storage through its host's
+     * tables ({@link GuestMode#hostFrame}); the machine's own CPUs address storage directly.
+     */
+    long frameOf(long abs, long logical) {
+        if (guest != null) {
+            long f = guest.hostFrame(abs, logical);
+            if (storage.tagOf(f) != fastTag) {
+                try {
+                    storage.checkAccess(f, domain, abs);
+                } catch (ProgramInterruption pi) { // the host resolves it, at the guest's absolute address
+                    throw ProgramInterruption.inHost(pi.code(), abs);
+                }
+            }
+            return f;
+        }
+        if (abs < 0 || abs >= storage.size()) {
+            throw new ProgramInterruption(ProgramInterruption.ADDRESSING, logical);
+        }
+        return abs >>> Storage.PAGE_SHIFT;
     }
 
     // ---- helpers for handlers --------------------------------------------------------------------

@@ -34,12 +34,22 @@ public final class Interruptions {
         };
     }
 
+    /** Secure-storage conditions: in a guest they are the host's to resolve (import, export, destroy). */
+    private static boolean hostsOwnership(int code) {
+        return code == ProgramInterruption.SECURE_STORAGE_ACCESS || code == ProgramInterruption.NON_SECURE_STORAGE_ACCESS
+                || code == Storage.SECURE_STORAGE_VIOLATION;
+    }
+
     /**
      * Delivers a program interruption raised while executing the instruction at {@code address}
      * ({@code in} is null when the fetch or decode itself failed).
      */
     static void program(Cpu cpu, ProgramInterruption pi, long address, Insn in) {
         int code = pi.code();
+        if (cpu.guest != null && (pi.inHost() || hostsOwnership(code))) {
+            cpu.ia = address; // nullified: once the host has resolved it, SIE runs the instruction again
+            throw new GuestExit(pi);
+        }
         int ilc;
         long oldIa;
         if (in == null) {
@@ -53,6 +63,10 @@ public final class Interruptions {
         } else {
             ilc = in.length;
             oldIa = nullifies(code) ? address : cpu.ia;
+        }
+        if (cpu.guest != null) {
+            cpu.ia = oldIa;
+            cpu.guest.programInterruption(cpu, code, ilc);
         }
         Machine m = cpu.machine;
         m.recordProgramInterruption(cpu, code, address);
@@ -71,6 +85,17 @@ public final class Interruptions {
         }
     }
 
+    /**
+     * A program interruption a hypervisor injects (its emulation of an intercepted instruction ended in
+     * one): stored with the ILC of that instruction, the old PSW at the current address.
+     */
+    static void injectProgram(Cpu cpu, int code, int ilc) {
+        long lc = cpu.prefix;
+        cpu.absStore(lc + Lowcore.PGM_ILC, ilc, 2);
+        cpu.absStore(lc + Lowcore.PGM_CODE, code, 2);
+        swap(cpu, Lowcore.PGM_OLD_PSW, Lowcore.PGM_NEW_PSW, cpu.ia, "program");
+    }
+
     /** SUPERVISOR CALL: the old PSW points past the SVC. */
     static void svc(Cpu cpu, int number, int ilc) {
         long lc = cpu.prefix;
@@ -84,7 +109,7 @@ public final class Interruptions {
         swap(cpu, Lowcore.RESTART_OLD_PSW, Lowcore.RESTART_NEW_PSW, cpu.ia, "restart");
     }
 
-    private static void external(Cpu cpu, int code, int cpuAddr, long param) {
+    static void external(Cpu cpu, int code, int cpuAddr, long param) {
         long lc = cpu.prefix;
         cpu.absStore(lc + Lowcore.EXT_CODE, code, 2);
         cpu.absStore(lc + Lowcore.EXT_CPU_ADDR, cpuAddr, 2);
@@ -101,6 +126,9 @@ public final class Interruptions {
         long mask = cpu.absLoad64(lc + newOff);
         long addr = cpu.absLoad64(lc + newOff + 8);
         cpu.setPsw(mask, addr);
+        if (!Psw.isValid(mask, addr) && cpu.guest != null) {
+            throw cpu.guest.invalidNewPsw(cpu, what);
+        }
         if (!Psw.isValid(mask, addr)) {
             // the architecture raises a specification exception on the next fetch; as the new PSW is
             // then stored again, the CPU would loop: report it as the guest bug it is
@@ -143,7 +171,8 @@ public final class Interruptions {
             external(cpu, EXT_CPU_TIMER, 0, 0);
             return true;
         }
-        if ((cr0 & CR0_SERVICE_SIGNAL) != 0 && m.serviceSignalPending()) {
+        // the machine's service signal is the LPAR's; a guest's comes from its host (injected)
+        if ((cr0 & CR0_SERVICE_SIGNAL) != 0 && cpu.guest == null && m.serviceSignalPending()) {
             external(cpu, EXT_SERVICE_SIGNAL, 0, m.takeServiceSignal());
             return true;
         }

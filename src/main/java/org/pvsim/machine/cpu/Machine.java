@@ -50,6 +50,7 @@ public final class Machine {
     private final Sclp sclp;
     private final Facilities facilities;
     private UvcHandler uvcHandler;
+    private SieHandler sieHandler;
     private DiagnoseHandler diagnoseHandler;
     private boolean serviceSignal;
     private long serviceSignalParam;
@@ -93,6 +94,17 @@ public final class Machine {
         return cpuList == null ? List.of() : cpuList;
     }
 
+    /** CPUs that run guests under SIE: the code cache tells them of code pages as it tells the machine's own. */
+    private final List<Cpu> guestCpus = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void addGuestCpu(Cpu cpu) {
+        guestCpus.add(cpu);
+    }
+
+    List<Cpu> guestCpus() {
+        return guestCpus;
+    }
+
     public Cpu cpu(int address) {
         return address >= 0 && address < cpus.length ? cpus[address] : null;
     }
@@ -123,6 +135,14 @@ public final class Machine {
 
     UvcHandler uvcHandler() {
         return uvcHandler;
+    }
+
+    public void setSieHandler(SieHandler h) {
+        this.sieHandler = h;
+    }
+
+    SieHandler sieHandler() {
+        return sieHandler;
     }
 
     /**

@@ -277,6 +277,7 @@ final class HostCalls {
      * CPU initial/clear reset, the reset PSW the guest left at its absolute address 0 (diag 308).
      */
     private void load(SecureCpu cpu) {
+        cpu.startAfresh();
         SecureConfig config = cpu.config;
         if (config.phase != SecureConfig.Phase.VERIFIED) {
             throw new UvError(Rc.INV_STATE);

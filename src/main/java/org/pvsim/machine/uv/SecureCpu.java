@@ -25,6 +25,16 @@ final class SecureCpu {
     long cpuTimer;
     long exitNanos;
     long resets;
+    /**
+     * Changes whenever the CPU's register state starts afresh (creation, each operating-with-load), and
+     * is unique machine-wide, so that SIE never continues a guest CPU from another CPU's registers.
+     */
+    long generation = GENERATIONS.incrementAndGet();
+    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
+
+    void startAfresh() {
+        generation = GENERATIONS.incrementAndGet();
+    }
 
     SecureCpu(long handle, SecureConfig config, int num, long storOrigin, long storLen, long stateOrigin) {
         this.handle = handle;

@@ -279,6 +279,15 @@ public final class Ultravisor implements UvcPort {
     }
 
     /**
+     * The register generation of a secure CPU (see SecureCpu#generation), or -1 if no CPU has the handle.
+     * Machine-internal (the sie package): SIE keeps the registers and starts them afresh when it changes.
+     */
+    public synchronized long secureCpuGeneration(long cpuHandle) {
+        SecureCpu cpu = state.cpus.get(cpuHandle);
+        return cpu == null ? -1 : cpu.generation;
+    }
+
+    /**
      * The host may let the guest's CPU timer run down by the time it spent outside SIE (plus 1 ms of
      * slack), never raise it (pv-icptcode). Units: bit 51 is one microsecond.
      */

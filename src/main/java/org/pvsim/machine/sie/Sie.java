@@ -1,0 +1,239 @@
+package org.pvsim.machine.sie;
+
+import static org.pvsim.machine.sie.StateDescription.*;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.pvsim.machine.ProgramInterruption;
+import org.pvsim.machine.cpu.Cpu;
+import org.pvsim.machine.cpu.GuestCpu;
+import org.pvsim.machine.cpu.GuestExit;
+import org.pvsim.machine.cpu.Machine;
+import org.pvsim.machine.cpu.Psw;
+import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.SecureEntry;
+import org.pvsim.machine.uv.Ultravisor;
+import org.pvsim.machine.uv.UvInterception;
+
+/**
+ * START INTERPRETIVE EXECUTION (B214): runs a guest described by a state description in host storage
+ * until an interception, on the machine's interpreter and translator. One entry serves every host: an
+ * s390x host program executing B214 on a machine CPU ({@link #execute(Cpu, long)}) and the Java host
+ * kernel ({@link #run}), so both get the same interceptions.
+ *
+ * <p>Format 2 (normal guest): the guest's registers come from the SD and from the host's registers
+ * (GRs 0-13, FPRs, ARs, as the host loaded them before SIE) and go back there; guest absolute storage
+ * is host virtual storage at MSO, translated with the host ASCE the caller gives (the host's CR1).
+ * Format 4 (secure guest, {@code sdf} 2): the Ultravisor checks the handles and the ASCE and owns the
+ * registers; the host sees only the interception, the SIDA and the GRs an intercepted instruction needs
+ * ({@link SecureGuest}).
+ *
+ * <p>Guests of different host threads run one slice at a time under one lock: the machine's decode
+ * cache and its code invalidation are single-threaded by design (see {@link Machine}).
+ */
+public final class Sie {
+    /** Instructions a guest runs between looks at the SD's request flags (a kick from another thread). */
+    static final int SLICE = 20_000;
+
+    private final Machine machine;
+    private final Storage storage;
+    private final Ultravisor uv;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final Map<Long, GuestCpu> normalGuests = new HashMap<>();
+    private final Map<Long, SecureGuest> secureGuests = new HashMap<>();
+    private long exits;
+
+    /** SIE of {@code machine}; {@code uv} may be null on a machine without Ultravisor (no secure guests). */
+    public Sie(Machine machine, Ultravisor uv) {
+        this.machine = machine;
+        this.storage = machine.storage();
+        this.uv = uv;
+    }
+
+    /** The host registers SIE exchanges with a format-2 guest: GRs 0-13, FPRs, ARs. */
+    public record HostRegisters(long[] gr, long[] fpr, int[] ar) {
+        public static HostRegisters fresh() {
+            return new HostRegisters(new long[16], new long[16], new int[16]);
+        }
+    }
+
+    /** B214 executed by a host program: the SD at the second-operand address, the host ASCE in CR1. */
+    public Interception execute(Cpu host, long sdAddress) {
+        long sdAbs = host.realToAbsolute(sdAddress);
+        return run(sdAbs, host.cr[1], new HostRegisters(host.gr, host.fpr, host.ar), SLICE);
+    }
+
+    /**
+     * Runs the guest of the SD at host absolute {@code sd} for at most {@code budget} instructions.
+     * Returns the interception it wrote into the SD ({@link Interception#NONE} when the budget ran out
+     * or another thread kicked it). Throws the host's program interruption when the host's tables do
+     * not map a guest page (nullified: resolve and run again); the guest's state is saved first.
+     */
+    public Interception run(long sd, long hostAsce, HostRegisters regs, long budget) {
+        if ((sd & 0x1ff) != 0 || sd < 0 || sd + PAGE_BYTES > storage.size()) {
+            throw new ProgramInterruption(ProgramInterruption.SPECIFICATION, sd);
+        }
+        StateDescription d = new StateDescription(storage, sd);
+        Interception result;
+        if ((d.u32(CPUFLAGS) & CPUSTAT_STOP_INT) != 0) {
+            result = Interception.of(Interception.STOP);
+        } else if (d.format4()) {
+            result = runSecure(d, hostAsce, regs, budget);
+        } else {
+            result = runNormal(d, hostAsce, regs, budget);
+        }
+        d.interception(result);
+        exits++;
+        return result;
+    }
+
+    /** SIE exits so far (for statistics and benchmarks). */
+    public long exits() {
+        return exits;
+    }
+
+    // ---- format 2 --------------------------------------------------------------------------------
+
+    private Interception runNormal(StateDescription d, long hostAsce, HostRegisters regs, long budget) {
+        GuestCpu g;
+        lock.lock();
+        try {
+            g = normalGuests.computeIfAbsent(d.origin(), k -> new GuestCpu(machine, 0));
+        } finally {
+            lock.unlock();
+        }
+        Cpu c = g.cpu();
+        System.arraycopy(regs.gr(), 0, c.gr, 0, 14);
+        c.gr[14] = d.u64(GG14);
+        c.gr[15] = d.u64(GG15);
+        System.arraycopy(regs.fpr(), 0, c.fpr, 0, 16);
+        System.arraycopy(regs.ar(), 0, c.ar, 0, 16);
+        for (int i = 0; i < 16; i++) {
+            c.cr[i] = d.u64(GCR + 8 * i);
+        }
+        c.setPsw(d.u64(GPSW), d.u64(GPSW + 8));
+        g.setPrefix(d.prefix());
+        g.setCpuTimer(d.u64(CPUTM));
+        g.setClockComparator(d.u64(CKC));
+        NormalGuest mode = new NormalGuest(storage, d, hostAsce);
+        g.enter(mode, Storage.HOST, mode);
+        try {
+            return runLoop(g, d, budget);
+        } finally {
+            System.arraycopy(c.gr, 0, regs.gr(), 0, 14);
+            d.put64(GG14, c.gr[14]);
+            d.put64(GG15, c.gr[15]);
+            System.arraycopy(c.fpr, 0, regs.fpr(), 0, 16);
+            System.arraycopy(c.ar, 0, regs.ar(), 0, 16);
+            for (int i = 0; i < 16; i++) {
+                d.put64(GCR + 8 * i, c.cr[i]);
+            }
+            Psw psw = c.psw();
+            d.put64(GPSW, psw.mask());
+            d.put64(GPSW + 8, psw.address());
+            d.setPrefix(g.prefix());
+            d.put64(CPUTM, g.cpuTimer());
+            d.put64(CKC, g.clockComparator());
+        }
+    }
+
+    // ---- format 4 --------------------------------------------------------------------------------
+
+    private Interception runSecure(StateDescription d, long hostAsce, HostRegisters regs, long budget) {
+        if (uv == null) {
+            return Interception.validity(SecureEntry.VIR_CONFIG_HANDLE);
+        }
+        long cpuHandle = d.u64(PV_HANDLE_CPU);
+        SecureGuest s;
+        lock.lock();
+        try {
+            long generation = uv.secureCpuGeneration(cpuHandle);
+            s = secureGuests.get(cpuHandle);
+            if (s == null || s.generation != generation) {
+                s = s == null ? new SecureGuest(new GuestCpu(machine, 0)) : s;
+                s.startAfresh(generation);
+                secureGuests.put(cpuHandle, s);
+            }
+        } finally {
+            lock.unlock();
+        }
+        SecureEntry entry = uv.enterSecure(d.u64(PV_HANDLE_CONFIG), cpuHandle, hostAsce, s.prefix(), d.u64(CPUTM));
+        if (entry instanceof SecureEntry.Validity v) {
+            return Interception.validity(v.reason());
+        }
+        if (entry instanceof SecureEntry.PrefixNotSecure) {
+            return Interception.of(Interception.PV_PREFIX);
+        }
+        SecureEntry.Run run = (SecureEntry.Run) entry;
+        GuestCpu g = s.cpu();
+        g.cpu().setPsw(run.pswMask(), run.pswAddress());
+        g.setCpuTimer(d.u64(CPUTM));
+        s.bind(d, storage, hostAsce);
+        g.enter(s, run.domain(), s);
+        boolean reboot = false;
+        try {
+            Interception pending = s.complete(); // finish the instruction the host emulated, or inject
+            if (pending != null) {
+                return pending;
+            }
+            Interception i = runLoop(g, d, budget);
+            reboot = s.rebootRequested();
+            return i;
+        } catch (UvInterception u) { // a guest UVC that needs the host: nullified, re-executed on entry
+            g.cpu().ia = (g.cpu().ia - 4) & g.cpu().addressMask();
+            s.sida(u.sida());
+            return new Interception(u.code(), u.ipa(), 0);
+        } finally {
+            Psw psw = g.cpu().psw();
+            uv.leaveSecure(cpuHandle, psw.mask(), psw.address(), g.cpuTimer(), reboot);
+            // the host sees the PSW's mask (interruption enablement) and the CPU timer, never the address
+            d.put64(GPSW, psw.mask());
+            d.put64(GPSW + 8, 0);
+            d.put64(CPUTM, g.cpuTimer());
+            d.setPrefix(s.prefix());
+            java.util.Arrays.fill(regs.gr(), 0, 14, 0L);
+        }
+    }
+
+    // ---- the guest run loop ----------------------------------------------------------------------
+
+    private Interception runLoop(GuestCpu g, StateDescription d, long budget) {
+        long left = budget;
+        while (true) {
+            int flags = d.u32(CPUFLAGS);
+            long mask = g.pswMask();
+            if ((flags & CPUSTAT_STOP_INT) != 0) {
+                return Interception.of(Interception.STOP);
+            }
+            if ((flags & CPUSTAT_EXT_INT) != 0 && (mask & Psw.EXT) != 0) {
+                return Interception.of(Interception.EXTERNAL_REQUEST);
+            }
+            if ((flags & CPUSTAT_IO_INT) != 0 && (mask & Psw.IO) != 0) {
+                return Interception.of(Interception.IO_REQUEST);
+            }
+            g.deliverPending();
+            if (g.waiting()) {
+                return Interception.of(Interception.WAIT);
+            }
+            if (left <= 0) {
+                return Interception.of(Interception.NONE);
+            }
+            lock.lock();
+            try {
+                left -= g.run(Math.min(SLICE, left));
+            } catch (GuestExit e) {
+                if (e.reason() instanceof ProgramInterruption pi) { // the host's to resolve, at the guest absolute address
+                    throw pi.inHost() ? pi : ProgramInterruption.inHost(pi.code(), g.cpu().realToAbsolute(pi.address()));
+                }
+                return (Interception) e.reason();
+            } finally {
+                lock.unlock();
+            }
+            if (g.checkStop() != null) {
+                d.put16(IPRCC, ProgramInterruption.SPECIFICATION);
+                return Interception.of(Interception.PROGRAM);
+            }
+        }
+    }
+}

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.DumpComplete;
 import org.pvsim.machine.uv.cb.DumpStorState;
 import org.pvsim.machine.uv.cb.NoData;
@@ -24,7 +24,7 @@ public final class KvmVm {
     /** s390 memory slots must start and end on a segment (1 MiB) boundary. */
     private static final long SEGMENT = 1L << 20;
     private static final long ESCA_SIZE = 0x4000;
-    private static final int MAX_SEC_PARMS_LEN = 2 * Storage.PAGE_SIZE;
+    private static final int MAX_SEC_PARMS_LEN = 2 * HostStorage.PAGE_SIZE;
     private static final long DUMP_BUFF_LEN = 1L << 20;
     private static final int MEMOP_F_CHECK_ONLY = 1;
     private static final int MEMOP_F_SKEY_PROTECTION = 4;
@@ -112,13 +112,13 @@ public final class KvmVm {
                     throw new KvmException(name, Errno.EEXIST, "vCPU " + id + " exists");
                 }
             }
-            long sie = kvm.allocate(name, Storage.PAGE_SIZE, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+            long sie = kvm.allocate(name, HostStorage.PAGE_SIZE, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
             KvmVcpu vcpu = new KvmVcpu(this, id, sie);
             if (pv.isProtected()) {
                 Pv.RcRrc r = new Pv.RcRrc();
                 Errno e = pv.createCpu(name, vcpu, r);
                 if (e != null) {
-                    kvm.free(sie, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+                    kvm.free(sie, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
                     throw new KvmException(name, e, r.rc, r.rrc, "vCPU " + id + " could not be made secure");
                 }
             }
@@ -145,7 +145,7 @@ public final class KvmVm {
             if (pv.isProtected()) {
                 throw new KvmException(name, Errno.EINVAL, "memory slots cannot change while the VM is protected");
             }
-            if ((r.guestPhysAddr() & Storage.PAGE_MASK) != 0 || (r.memorySize() & Storage.PAGE_MASK) != 0
+            if ((r.guestPhysAddr() & HostStorage.PAGE_MASK) != 0 || (r.memorySize() & HostStorage.PAGE_MASK) != 0
                     || r.memorySize() < 0 || r.guestPhysAddr() < 0) {
                 throw new KvmException(name, Errno.EINVAL, "guest address and size must be page aligned");
             }
@@ -186,7 +186,7 @@ public final class KvmVm {
 
     /** gmap_fault(): maps the guest page at {@code gaddr} to its user page's frame; -1 if no slot covers it. */
     long gmapFault(String name, long gaddr) {
-        long uaddr = slots.toUser(gaddr & ~Storage.PAGE_MASK);
+        long uaddr = slots.toUser(gaddr & ~HostStorage.PAGE_MASK);
         if (uaddr < 0) {
             return -1;
         }
@@ -309,7 +309,7 @@ public final class KvmVm {
             throw new KvmException(name, Errno.ENOMEM, "header length 0: no buffer to allocate");
         }
         int len = (int) parm.length();
-        long buf = kvm.allocate(name, len, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+        long buf = kvm.allocate(name, len, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
         try {
             byte[] hdr = new byte[len];
             kvm.mm().read(name, parm.origin(), hdr, 0, len);
@@ -331,11 +331,11 @@ public final class KvmVm {
         byte[] raw = new byte[KvmS390PvUnp.SIZE];
         kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
         KvmS390PvUnp unp = KvmS390PvUnp.decode(raw);
-        if ((unp.addr() & Storage.PAGE_MASK) != 0 || unp.size() == 0 || (unp.size() & Storage.PAGE_MASK) != 0) {
+        if ((unp.addr() & HostStorage.PAGE_MASK) != 0 || unp.size() == 0 || (unp.size() & HostStorage.PAGE_MASK) != 0) {
             throw new KvmException(name, Errno.EINVAL, String.format(
                     "addr 0x%x and size 0x%x must be page aligned and the size non-zero", unp.addr(), unp.size()));
         }
-        for (long off = 0; Long.compareUnsigned(off, unp.size()) < 0; off += Storage.PAGE_SIZE) {
+        for (long off = 0; Long.compareUnsigned(off, unp.size()) < 0; off += HostStorage.PAGE_SIZE) {
             long gaddr = unp.addr() + off;
             Errno e = pv.makeSecureRetrying(name, Unpack.of(pv.handle, gaddr, unp.tweak(), off), gaddr, r);
             if (e != null) {
@@ -427,7 +427,7 @@ public final class KvmVm {
                     + " must be a non-zero multiple of " + per);
         }
         long bufLen = Math.min(dmp.buffLen(), DUMP_BUFF_LEN);
-        long buf = kvm.allocate(name, bufLen, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+        long buf = kvm.allocate(name, bufLen, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
         long gaddr = dmp.gaddr();
         long user = dmp.buffAddr();
         try {
@@ -465,7 +465,7 @@ public final class KvmVm {
             throw new KvmException(name, Errno.EINVAL, "buff_len " + Long.toUnsignedString(dmp.buffLen())
                     + " is shorter than the completion data (" + len + ")");
         }
-        long buf = kvm.allocate(name, len, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+        long buf = kvm.allocate(name, len, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
         try {
             UvCaller.Answer<DumpComplete> a = kvm.uv.call(DumpComplete.of(pv.handle, buf));
             r.set(a);
@@ -554,7 +554,7 @@ public final class KvmVm {
                 throw new KvmException(name, Errno.EINVAL, "absolute access to a protected VM's memory");
             }
             int size = mop.size();
-            for (long g = mop.gaddr() & ~Storage.PAGE_MASK; g < mop.gaddr() + size; g += Storage.PAGE_SIZE) {
+            for (long g = mop.gaddr() & ~HostStorage.PAGE_MASK; g < mop.gaddr() + size; g += HostStorage.PAGE_SIZE) {
                 if (slots.toUser(g) < 0) {
                     return 5; // PGM_ADDRESSING
                 }
@@ -569,7 +569,7 @@ public final class KvmVm {
             int done = 0;
             while (done < size) {
                 long g = mop.gaddr() + done;
-                int n = (int) Math.min(size - done, Storage.PAGE_SIZE - (g & Storage.PAGE_MASK));
+                int n = (int) Math.min(size - done, HostStorage.PAGE_SIZE - (g & HostStorage.PAGE_MASK));
                 long uaddr = slots.toUser(g);
                 if (mop.op() == KvmUapi.KVM_S390_MEMOP_ABSOLUTE_READ) {
                     kvm.mm().read(name, uaddr, b, done, n);
@@ -627,7 +627,7 @@ public final class KvmVm {
             }
             pv.deinitCleanupAll(r);
             for (KvmVcpu v : vcpus) {
-                kvm.free(v.sieBlock, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+                kvm.free(v.sieBlock, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
             }
             vcpus.clear();
             kvm.mm().removeUnmapListener(unmapListener);

@@ -2,7 +2,7 @@ package org.pvsim.kvm;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.ConvertToSecure;
 import org.pvsim.machine.uv.cb.CreateSecConf;
 import org.pvsim.machine.uv.cb.CreateSecCpu;
@@ -19,7 +19,7 @@ import org.pvsim.machine.uv.cb.Uvcb;
  * held (asserted), except the set-aside teardown, which works on state detached under the lock.
  */
 final class Pv {
-    private static final byte[] ZERO_PAGE = new byte[Storage.PAGE_SIZE];
+    private static final byte[] ZERO_PAGE = new byte[HostStorage.PAGE_SIZE];
     static final long MIB = 1L << 20;
     private static final int RC_NEED_DESTROY = 0x8000;
     private static final int RC_NOT_MAPPED = 0x010a;
@@ -104,7 +104,7 @@ final class Pv {
         long len = vm.slots.end();
         long base;
         long var;
-        long vLen = ((q.confVirtVarStorLen() * (len / MIB) + Storage.PAGE_MASK) & ~Storage.PAGE_MASK)
+        long vLen = ((q.confVirtVarStorLen() * (len / MIB) + HostStorage.PAGE_MASK) & ~HostStorage.PAGE_MASK)
                 + q.confBaseVirtStorLen();
         try {
             base = kvm.allocate(name, q.confBasePhysStorLen(), 0x4000, HostFrameAllocator.Use.UV_DONATION);
@@ -112,7 +112,7 @@ final class Pv {
             return Errno.ENOMEM;
         }
         try {
-            var = kvm.allocate(name, vLen, Storage.PAGE_SIZE, HostFrameAllocator.Use.UV_DONATION);
+            var = kvm.allocate(name, vLen, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.UV_DONATION);
         } catch (KvmException e) {
             kvm.free(base, q.confBasePhysStorLen(), HostFrameAllocator.Use.UV_DONATION);
             return Errno.ENOMEM;
@@ -200,7 +200,7 @@ final class Pv {
     }
 
     static long pageAlign(long len) {
-        return (len + Storage.PAGE_MASK) & ~Storage.PAGE_MASK;
+        return (len + HostStorage.PAGE_MASK) & ~HostStorage.PAGE_MASK;
     }
 
     // ---- CPUs ------------------------------------------------------------------------------
@@ -215,13 +215,13 @@ final class Pv {
         long stor;
         long sida;
         try {
-            stor = kvm.allocate(name, storLen, Storage.PAGE_SIZE, HostFrameAllocator.Use.UV_DONATION);
+            stor = kvm.allocate(name, storLen, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.UV_DONATION);
         } catch (KvmException e) {
             return Errno.ENOMEM;
         }
         try {
-            sida = kvm.allocate(name, Storage.PAGE_SIZE, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
-            kvm.pages.write(name, sida, ZERO_PAGE, 0, Storage.PAGE_SIZE); // get_zeroed_page()
+            sida = kvm.allocate(name, HostStorage.PAGE_SIZE, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+            kvm.pages.write(name, sida, ZERO_PAGE, 0, HostStorage.PAGE_SIZE); // get_zeroed_page()
         } catch (KvmException e) {
             kvm.free(stor, storLen, HostFrameAllocator.Use.UV_DONATION);
             return Errno.ENOMEM;
@@ -231,7 +231,7 @@ final class Pv {
         if (a.cc() != 0) {
             // the UV did not take the storage: free it (handle 0, so no destroy is needed)
             kvm.free(stor, storLen, HostFrameAllocator.Use.UV_DONATION);
-            kvm.free(sida, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+            kvm.free(sida, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
             return Errno.EIO;
         }
         kvm.counters.donated(pageAlign(storLen));
@@ -257,7 +257,7 @@ final class Pv {
         } else {
             leakDonation(KvmStats.LeakReason.CPU_DESTROY_FAILED, storLen);
         }
-        kvm.free(vcpu.sidad & ~Storage.PAGE_MASK, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+        kvm.free(vcpu.sidad & ~HostStorage.PAGE_MASK, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
         vcpu.pvHandle = 0;
         vcpu.pvStorBase = 0;
         vcpu.sidad = KvmVcpu.GBEA_RESET; // do not leave the freed SIDA's address behind
@@ -444,7 +444,7 @@ final class Pv {
 
     /** gmap_convert_to_secure(): import on a guest's access to a non-secure page (0x3e), for the SIE work. */
     Errno convertToSecure(String name, long gaddr, RcRrc r) {
-        return makeSecureRetrying(name, ConvertToSecure.of(UvCommand.CONV_TO_SEC_STOR, handle, gaddr & ~Storage.PAGE_MASK),
+        return makeSecureRetrying(name, ConvertToSecure.of(UvCommand.CONV_TO_SEC_STOR, handle, gaddr & ~HostStorage.PAGE_MASK),
                 gaddr, r);
     }
 }

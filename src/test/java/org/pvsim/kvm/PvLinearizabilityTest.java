@@ -54,7 +54,7 @@ class PvLinearizabilityTest {
         PvApi(boolean firstVersion) {
             Storage storage = new Storage(STORAGE);
             uv = new TinyUltravisor(storage);
-            Kvm kvm = Kvm.boot(storage, uv);
+            Kvm kvm = Kvm.boot(storage.hostView(), uv);
             vm = kvm.createVm();
             vm.checkProtectionBeforeLock = firstVersion;
             mem = kvm.mm().mmap(2 * MIB);

@@ -51,7 +51,12 @@ public final class Kvm {
 
     /** KVM_CREATE_VM. */
     public KvmVm createVm() {
-        return new KvmVm(this);
+        return createVm(ProtectionCheck.UNDER_LOCK);
+    }
+
+    /** KVM_CREATE_VM with another place for ENABLE's and DISABLE's protection check (see {@link ProtectionCheck}). */
+    KvmVm createVm(ProtectionCheck protectionCheck) {
+        return new KvmVm(this, protectionCheck);
     }
 
     /** KVM_CHECK_EXTENSION for the protected-virtualization capabilities (0 for anything else). */

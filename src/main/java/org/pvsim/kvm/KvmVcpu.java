@@ -92,7 +92,7 @@ public final class KvmVcpu {
         }
         enter(name);
         try {
-            if (!vm.pv.dumping) {
+            if (!vm.pv.isDumping()) {
                 throw new KvmException(name, Errno.EINVAL, "the VM is not being dumped (KVM_PV_DUMP_INIT first)");
             }
             UserMemory mm = vm.kvm.mm();

@@ -4,8 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.pvsim.machine.cpu.Machine;
-import org.pvsim.machine.cpu.ProgramLoader;
+import org.pvsim.machine.Lpar;
 
 /**
  * Guest instructions per second of pvsim, interpreter alone and with translated blocks, on (1) the
@@ -142,13 +141,11 @@ public final class CpuBench {
     }
 
     static double[] runGuest(byte[] img, boolean translate) {
-        Machine m = new Machine(new Machine.Options(64L << 20, 1, true, false), s -> { });
-        m.setTranslation(translate);
-        m.ipl(ProgramLoader.load(img, "bench", m.storage()));
+        Lpar m = Lpar.ipl(new Lpar.Options(64L << 20, 1, true, false, translate), img, "bench", s -> { });
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        Machine.Result r = m.run(Long.MAX_VALUE);
+        Lpar.Outcome r = m.run(Long.MAX_VALUE, Long.MAX_VALUE);
         long t1 = System.nanoTime();
         long c1 = threads.getCurrentThreadCpuTime();
         if (!r.success()) {

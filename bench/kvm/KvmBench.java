@@ -16,7 +16,7 @@ import org.pvsim.kvm.KvmUserspaceMemoryRegion;
 import org.pvsim.kvm.KvmVm;
 import org.pvsim.kvm.UserMemory;
 import org.pvsim.machine.SimulatedMachine;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.CreateSecConf;
 import org.pvsim.machine.uv.cb.CreateSecCpu;
 import org.pvsim.machine.uv.cb.InitUv;
@@ -60,7 +60,7 @@ public class KvmBench {
                 uvCount.computeIfAbsent(e.command(), k -> new LongAdder()).increment();
             }
         });
-        Kvm kvm = Kvm.boot(m.storage(), m.uvc());
+        Kvm kvm = Kvm.boot(m.hostStorage(), m.uvc());
         System.out.printf("KVM lifecycle bench: %.1f s per phase, %d CPUs, load average %.2f%n", seconds,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
 
@@ -175,7 +175,7 @@ public class KvmBench {
      */
     static double reference(String what, SimulatedMachine m, Image img, double seconds, boolean withImage)
             throws InterruptedException {
-        Storage s = m.storage();
+        HostStorage s = m.hostStorage();
         long area = 3L << 30;
         UvCaller host = new UvCaller(s, m.uvc(), area);
         QueryUvInfo q = host.call(QueryUvInfo.request()).cb();
@@ -183,10 +183,10 @@ public class KvmBench {
         long pt = tables + 0x4000;
         long frame = area + 0x20000;
         for (int seg = 0; seg < 2048; seg++) {
-            s.writeLong(tables + seg * 8L, seg == 0 ? pt : 0x20, Storage.HOST);
+            s.writeLong(tables + seg * 8L, seg == 0 ? pt : 0x20);
         }
         for (int p = 0; p < 256; p++) {
-            s.writeLong(pt + p * 8L, p == GADDR >>> 12 ? frame : 0x400, Storage.HOST);
+            s.writeLong(pt + p * 8L, p == GADDR >>> 12 ? frame : 0x400);
         }
         long asce = tables | 0x3 | 0x100;
         long base = area + 0x100000;
@@ -195,9 +195,9 @@ public class KvmBench {
         long sd = area + 0x210000;
         long sca = area + 0x220000;
         long hdr = area + 0x230000;
-        s.write(hdr, img.header(), 0, img.header().length, Storage.HOST);
+        s.write(hdr, img.header(), 0, img.header().length);
         return run(what, seconds, 1, () -> {
-            s.write(frame, img.page(), 0, 4096, Storage.HOST);
+            s.write(frame, img.page(), 0, 4096);
             long h = check(host.call(CreateSecConf.of(0, base, var, 0, 0, 1 << 20, sca, asce))).guestHandle();
             long c = check(host.call(CreateSecCpu.of(0, h, cpuStor, 0, sd))).cpuHandle();
             if (withImage) {

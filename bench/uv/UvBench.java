@@ -1,13 +1,12 @@
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.pvsim.machine.storage.Storage;
-import org.pvsim.machine.uv.HostKey;
-import org.pvsim.machine.uv.MachineIdentity;
-import org.pvsim.machine.uv.Ultravisor;
+import org.pvsim.machine.SimulatedMachine;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.ConvertFromSecure;
 import org.pvsim.machine.uv.cb.ConvertToSecure;
 import org.pvsim.machine.uv.cb.CreateSecConf;
@@ -41,7 +40,7 @@ public class UvBench {
     public static void main(String[] args) {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        MachineIdentity id = MachineIdentity.generate(1);
+        KeyPair id = P521.generate(new SecureRandom()); // the machine's one host key
         System.out.printf("UV bench: %d MiB image, %d rounds (after a warm-up round)%n", mib, rounds);
         run(id, mib, false); // warm-up: the JIT needs ~100k pages to compile the XTS loop fully
         System.setProperty("pvsim.uv.pldThread", "false");
@@ -77,10 +76,10 @@ public class UvBench {
      * One machine, one image: returns unpack+verify MB/s wall-clock and per second of process CPU time
      * (both UV threads); optionally also measures import/export.
      */
-    static double[] run(MachineIdentity id, int mib, boolean roundTrips) {
-        Storage storage = new Storage(Storage.DEFAULT_SIZE);
-        Ultravisor uv = new Ultravisor(storage, id);
-        UvCaller host = new UvCaller(storage, uv, SCRATCH);
+    static double[] run(KeyPair id, int mib, boolean roundTrips) {
+        SimulatedMachine m = SimulatedMachine.create(4L << 30, List.of((ECPrivateKey) id.getPrivate()));
+        HostStorage storage = m.hostStorage();
+        UvCaller host = new UvCaller(storage, m.uvc(), SCRATCH);
         QueryUvInfo qui = host.call(QueryUvInfo.request()).cb();
         check(host.call(InitUv.of(INIT_ORIGIN, qui.uvBaseStorLen())), "INIT_UV");
         long msl = ((long) mib + 2) << 20;
@@ -97,9 +96,9 @@ public class UvBench {
 
         int pages = mib * 256;
         long prefix = Tweak.prefix(0, new byte[] {1, 2, 3, 4, 5, 6});
-        byte[] header = buildImage(storage, id, guestBase, 0x10000, prefix, pages);
+        byte[] header = buildImage(storage, (ECPublicKey) id.getPublic(), guestBase, 0x10000, prefix, pages);
         long hdrAddr = sca + 0x4000;
-        storage.write(hdrAddr, header, 0, header.length, Storage.HOST);
+        storage.write(hdrAddr, header, 0, header.length);
         double[] sha = sha512Pages(storage, guestBase + 0x10000, pages);
 
         long t0 = System.nanoTime();
@@ -132,7 +131,7 @@ public class UvBench {
     }
 
     /** The JDK's SHA-512 over the image's pages as they sit in storage: MB/s wall and per CPU-second. */
-    static double[] sha512Pages(Storage storage, long first, int pages) {
+    static double[] sha512Pages(HostStorage storage, long first, int pages) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-512");
             byte[] page = new byte[4096];
@@ -140,7 +139,7 @@ public class UvBench {
             long t0 = System.nanoTime();
             long c0 = threads.getCurrentThreadCpuTime();
             for (int p = 0; p < pages; p++) {
-                storage.read(first + p * 4096L, page, 0, 4096, Storage.HOST);
+                storage.read(first + p * 4096L, page, 0, 4096);
                 d.update(page);
             }
             d.digest();
@@ -163,25 +162,25 @@ public class UvBench {
     }
 
     /** Segment-table ASCE mapping guest [0, msl) onto host [guestBase, guestBase+msl). */
-    static long mapGuest(Storage s, long tables, long guestBase, long msl) {
+    static long mapGuest(HostStorage s, long tables, long guestBase, long msl) {
         long segTable = tables;
         long pts = tables + 0x4000;
         for (long seg = 0; seg < 2048; seg++) {
             if (seg < msl >>> 20) {
                 long pt = pts + seg * 2048;
-                s.writeLong(segTable + seg * 8, pt, Storage.HOST);
+                s.writeLong(segTable + seg * 8, pt);
                 for (int p = 0; p < 256; p++) {
-                    s.writeLong(pt + p * 8L, guestBase + (seg << 20) + ((long) p << 12), Storage.HOST);
+                    s.writeLong(pt + p * 8L, guestBase + (seg << 20) + ((long) p << 12));
                 }
             } else {
-                s.writeLong(segTable + seg * 8, 0x20, Storage.HOST);
+                s.writeLong(segTable + seg * 8, 0x20);
             }
         }
         return segTable | 0x3 | 0x100;
     }
 
     /** Customer side: encrypt pages into the guest's frames, digest them, seal a header for the host key. */
-    static byte[] buildImage(Storage s, MachineIdentity id, long guestBase, long gaddr, long prefix, int pages) {
+    static byte[] buildImage(HostStorage s, ECPublicKey hostKey, long guestBase, long gaddr, long prefix, int pages) {
         SecureRandom rnd = new SecureRandom();
         byte[] xtsKey = new byte[64];
         byte[] cck = new byte[32];
@@ -202,10 +201,10 @@ public class UvBench {
             xts.encryptPage(plain, 0, enc, 0, tweak);
             long g = gaddr + p * 4096L;
             d.update(g, tweak, enc, 0);
-            s.write(guestBase + g, enc, 0, 4096, Storage.HOST);
+            s.write(guestBase + g, enc, 0, 4096);
         }
         KeyPair customer = P521.generate(rnd);
-        List<ECPublicKey> keys = id.hostKeys().stream().map(HostKey::publicKey).toList();
+        List<ECPublicKey> keys = List.of(hostKey);
         SeHeader h = new SeHeaderBuilder(keys, customer, hk, iv, d.pages(), 0xe0, d.pld(), d.ald(), d.tld(),
                 new SeHeaderSecrets(cck, xtsKey, 0x0000000180000000L, gaddr, 0, 0)).build();
         return h.bytes();

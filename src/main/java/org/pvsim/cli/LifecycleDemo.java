@@ -54,7 +54,7 @@ public final class LifecycleDemo {
         SimulatedMachine machine = SimulatedMachine.create(STORAGE, List.of(hostKey));
         Map<String, Tally> calls = new ConcurrentHashMap<>();
         machine.addUvListener(e -> tally(calls, e));
-        Kvm kvm = Kvm.boot(machine.storage(), machine.uvc());
+        Kvm kvm = Kvm.boot(machine.hostStorage(), machine.uvc());
         out.printf("host booted: KVM_CAP_S390_PROTECTED=%d, PROTECTED_DUMP=%d, PROTECTED_ASYNC_DISABLE=%d%n",
                 kvm.checkExtension(KvmUapi.KVM_CAP_S390_PROTECTED), kvm.checkExtension(KvmUapi.KVM_CAP_S390_PROTECTED_DUMP),
                 kvm.checkExtension(KvmUapi.KVM_CAP_S390_PROTECTED_ASYNC_DISABLE));

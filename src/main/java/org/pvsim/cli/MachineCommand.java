@@ -4,9 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.pvsim.machine.cpu.Machine;
-import org.pvsim.machine.cpu.ProgramLoader;
-import org.pvsim.machine.cpu.Psw;
+import org.pvsim.machine.Lpar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,18 +62,14 @@ final class MachineCommand {
             PrintWriter err = spec.commandLine().getErr();
             long mem = parseSize(memory);
             byte[] image = Files.readAllBytes(file);
-            Machine m = new Machine(new Machine.Options(mem, cpus, deterministic, ultravisor), text -> {
-                out.print(text);
-                out.flush();
-            });
-            if (interpretOnly) {
-                m.setTranslation(false);
-            }
-            Psw psw = ProgramLoader.load(image, file.toString(), m.storage());
+            Lpar m = Lpar.ipl(new Lpar.Options(mem, cpus, deterministic, ultravisor, !interpretOnly), image,
+                    file.toString(), text -> {
+                        out.print(text);
+                        out.flush();
+                    });
             if (traceInsns > 0) {
                 m.trace(traceInsns, err::println);
             }
-            m.ipl(psw);
             if (maxInsns <= 0) {
                 throw new IllegalArgumentException("--max-insns: must be positive: " + maxInsns);
             }
@@ -83,8 +77,7 @@ final class MachineCommand {
                 throw new IllegalArgumentException("--max-seconds: must be a non-negative number: " + maxSeconds);
             }
             long maxNanos = maxSeconds == 0 ? Long.MAX_VALUE : (long) Math.min(maxSeconds * 1e9, Long.MAX_VALUE - 1.0);
-            Machine.Result r = m.run(maxInsns, maxNanos);
-            m.sclp().flush();
+            Lpar.Outcome r = m.run(maxInsns, maxNanos);
             out.flush();
             switch (r.ending()) {
                 case TIME_LIMIT -> err.println("pvsim: " + r.detail() + " (the guest did not stop; raise --max-seconds?)");
@@ -93,7 +86,7 @@ final class MachineCommand {
                 case ENABLED_WAIT_FOREVER -> err.println("pvsim: " + r.detail() + ", wait PSW " + r.waitPsws().get(0));
                 case STOPPED -> err.println("pvsim: every CPU is stopped (no wait PSW)");
                 case DISABLED_WAIT -> {
-                    for (Psw p : r.waitPsws()) {
+                    for (String p : r.waitPsws()) {
                         err.println("pvsim: disabled wait, PSW " + p);
                     }
                 }

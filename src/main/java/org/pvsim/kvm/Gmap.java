@@ -2,7 +2,7 @@ package org.pvsim.kvm;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 
 /**
  * The guest's address space as the machine sees it (arch/s390/mm/gmap.c): z/Architecture DAT tables in
@@ -19,12 +19,12 @@ final class Gmap {
     /** Guest addresses a region-third table translates: 4 TiB. */
     static final long LIMIT = 1L << 42;
     private static final int CRST_PAGES = 4; // 2048 entries of 8 bytes
-    private static final int CRST_BYTES = CRST_PAGES * Storage.PAGE_SIZE;
+    private static final int CRST_BYTES = CRST_PAGES * HostStorage.PAGE_SIZE;
     private static final byte[] EMPTY_REGION3 = pattern(CRST_BYTES, ENTRY_INVALID | ASCE_TYPE_REGION3);
     private static final byte[] EMPTY_SEGMENT = pattern(CRST_BYTES, ENTRY_INVALID);
     private static final byte[] EMPTY_PAGE_TABLE = pattern(2048, PAGE_INVALID);
 
-    private final Storage storage;
+    private final HostStorage storage;
     private final HostFrameAllocator allocator;
     private final KvmStats.Counters stats;
     private long region3;
@@ -32,7 +32,7 @@ final class Gmap {
     private final Map<Long, Long> pageTables = new HashMap<>(); // segment number -> table
     private final Map<Long, Long> mapped = new HashMap<>(); // guest page address -> host frame
 
-    Gmap(Storage storage, HostFrameAllocator allocator, KvmStats.Counters stats) {
+    Gmap(HostStorage storage, HostFrameAllocator allocator, KvmStats.Counters stats) {
         this.storage = storage;
         this.allocator = allocator;
         this.stats = stats;
@@ -53,7 +53,7 @@ final class Gmap {
         if (t < 0) {
             throw new KvmException("gmap", Errno.ENOMEM, "no host storage for a DAT table");
         }
-        storage.write(t, empty, 0, empty.length, Storage.HOST);
+        storage.write(t, empty, 0, empty.length);
         return t;
     }
 
@@ -63,7 +63,7 @@ final class Gmap {
 
     /** Maps the guest page at {@code gaddr} to the host frame {@code frame}. */
     synchronized void map(long gaddr, long frame) {
-        long page = gaddr & ~Storage.PAGE_MASK;
+        long page = gaddr & ~HostStorage.PAGE_MASK;
         long seg = page >>> 20;
         Long pt = pageTables.get(seg);
         if (pt == null) {
@@ -72,32 +72,32 @@ final class Gmap {
             if (st == null) {
                 st = crst(EMPTY_SEGMENT);
                 segmentTables.put(r3index, st);
-                storage.writeLong(region3 + r3index * 8, st | ASCE_TYPE_REGION3 | TABLE_LENGTH_FULL, Storage.HOST);
+                storage.writeLong(region3 + r3index * 8, st | ASCE_TYPE_REGION3 | TABLE_LENGTH_FULL);
             }
             pt = allocator.allocate(1, HostFrameAllocator.Use.DAT);
             if (pt < 0) {
                 throw new KvmException("gmap", Errno.ENOMEM, "no host storage for a page table");
             }
-            storage.write(pt, EMPTY_PAGE_TABLE, 0, EMPTY_PAGE_TABLE.length, Storage.HOST);
+            storage.write(pt, EMPTY_PAGE_TABLE, 0, EMPTY_PAGE_TABLE.length);
             pageTables.put(seg, pt);
-            storage.writeLong(st + (seg & 0x7ff) * 8, pt, Storage.HOST);
+            storage.writeLong(st + (seg & 0x7ff) * 8, pt);
         }
-        storage.writeLong(pt + ((page >>> 12) & 0xff) * 8, frame, Storage.HOST);
+        storage.writeLong(pt + ((page >>> 12) & 0xff) * 8, frame);
         mapped.put(page, frame);
     }
 
     /** The host frame mapped at {@code gaddr}, or -1. */
     synchronized long translate(long gaddr) {
-        Long f = mapped.get(gaddr & ~Storage.PAGE_MASK);
+        Long f = mapped.get(gaddr & ~HostStorage.PAGE_MASK);
         return f == null ? -1 : f;
     }
 
     /** Invalidates the mappings of frames in {@code [gaddr, gaddr+len)}. */
     synchronized void unmap(long gaddr, long len) {
-        for (long page = gaddr & ~Storage.PAGE_MASK; page < gaddr + len; page += Storage.PAGE_SIZE) {
+        for (long page = gaddr & ~HostStorage.PAGE_MASK; page < gaddr + len; page += HostStorage.PAGE_SIZE) {
             if (mapped.remove(page) != null) {
                 long pt = pageTables.get(page >>> 20);
-                storage.writeLong(pt + ((page >>> 12) & 0xff) * 8, PAGE_INVALID, Storage.HOST);
+                storage.writeLong(pt + ((page >>> 12) & 0xff) * 8, PAGE_INVALID);
             }
         }
     }
@@ -121,8 +121,8 @@ final class Gmap {
         if (copy < 0) {
             throw new KvmException("gmap", Errno.ENOMEM, "no host storage to replace the ASCE");
         }
-        byte[] table = storage.read(region3, CRST_BYTES, Storage.HOST);
-        storage.write(copy, table, 0, CRST_BYTES, Storage.HOST);
+        byte[] table = storage.read(region3, CRST_BYTES);
+        storage.write(copy, table, 0, CRST_BYTES);
         stats.leaked(KvmStats.LeakReason.ASCE_SET_ASIDE, CRST_BYTES);
         region3 = copy;
     }

@@ -2,7 +2,7 @@ package org.pvsim.kvm;
 
 import java.util.EnumMap;
 import java.util.Map;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 
 /**
  * The host's page allocator over absolute storage: a bitmap of 4 KiB frames with next-fit search and
@@ -22,7 +22,7 @@ public final class HostFrameAllocator {
     }
 
     /** The first frame the allocator manages: 1 MiB, above lowcore and the IPL area. */
-    public static final long FIRST_FRAME = (1L << 20) >>> Storage.PAGE_SHIFT;
+    public static final long FIRST_FRAME = (1L << 20) >>> HostStorage.PAGE_SHIFT;
 
     private final long frames;
     private final long[] used;
@@ -31,7 +31,7 @@ public final class HostFrameAllocator {
     private long cursor = FIRST_FRAME;
 
     public HostFrameAllocator(long storageSize) {
-        this.frames = storageSize >>> Storage.PAGE_SHIFT;
+        this.frames = storageSize >>> HostStorage.PAGE_SHIFT;
         this.used = new long[(int) ((frames + 63) >>> 6)];
         for (long f = 0; f < Math.min(FIRST_FRAME, frames); f++) {
             set(f);
@@ -63,12 +63,12 @@ public final class HostFrameAllocator {
         cursor = start + pages;
         freeFrames -= pages;
         inUse.merge(use, pages, Long::sum);
-        return start << Storage.PAGE_SHIFT;
+        return start << HostStorage.PAGE_SHIFT;
     }
 
     /** Like {@link #allocate(long, long, Use)} but at or above {@code minAddress} (e.g. UV base storage above 2 GiB). */
     public synchronized long allocateAbove(long minAddress, long pages, long alignPages, Use use) {
-        long start = find(Math.max(FIRST_FRAME, minAddress >>> Storage.PAGE_SHIFT), frames, pages, alignPages);
+        long start = find(Math.max(FIRST_FRAME, minAddress >>> HostStorage.PAGE_SHIFT), frames, pages, alignPages);
         if (start < 0) {
             return -1;
         }
@@ -77,7 +77,7 @@ public final class HostFrameAllocator {
         }
         freeFrames -= pages;
         inUse.merge(use, pages, Long::sum);
-        return start << Storage.PAGE_SHIFT;
+        return start << HostStorage.PAGE_SHIFT;
     }
 
     public long allocate(long pages, Use use) {
@@ -108,13 +108,13 @@ public final class HostFrameAllocator {
 
     /** Gives {@code pages} frames at {@code address} back; they must have been allocated for {@code use}. */
     public synchronized void free(long address, long pages, Use use) {
-        long start = address >>> Storage.PAGE_SHIFT;
-        if ((address & Storage.PAGE_MASK) != 0 || start < FIRST_FRAME || start + pages > frames) {
+        long start = address >>> HostStorage.PAGE_SHIFT;
+        if ((address & HostStorage.PAGE_MASK) != 0 || start < FIRST_FRAME || start + pages > frames) {
             throw new IllegalArgumentException(String.format("free of 0x%x (%d pages): not an allocated range", address, pages));
         }
         for (long f = start; f < start + pages; f++) {
             if (!isSet(f)) {
-                throw new IllegalStateException(String.format("double free of frame 0x%x", f << Storage.PAGE_SHIFT));
+                throw new IllegalStateException(String.format("double free of frame 0x%x", f << HostStorage.PAGE_SHIFT));
             }
             used[(int) (f >>> 6)] &= ~(1L << (f & 63));
         }
@@ -123,17 +123,17 @@ public final class HostFrameAllocator {
     }
 
     public synchronized boolean isAllocated(long address) {
-        long f = address >>> Storage.PAGE_SHIFT;
+        long f = address >>> HostStorage.PAGE_SHIFT;
         return f < frames && isSet(f);
     }
 
     public synchronized long freeBytes() {
-        return freeFrames << Storage.PAGE_SHIFT;
+        return freeFrames << HostStorage.PAGE_SHIFT;
     }
 
     /** Bytes in use for {@code use}. */
     public synchronized long bytesInUse(Use use) {
-        return inUse.get(use) << Storage.PAGE_SHIFT;
+        return inUse.get(use) << HostStorage.PAGE_SHIFT;
     }
 
     private boolean isSet(long f) {

@@ -1,7 +1,7 @@
 package org.pvsim.kvm;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.UvCommand;
 import org.pvsim.machine.uv.cb.UvcPort;
@@ -12,7 +12,7 @@ import org.pvsim.machine.uv.cb.UvcPort;
  * memory is {@link #mm()}; every VM created here belongs to it, as a VM belongs to the mm of its creator.
  */
 public final class Kvm {
-    final Storage storage;
+    final HostStorage storage;
     final HostFrameAllocator allocator;
     final UvHost uv;
     final SecurePages pages;
@@ -30,7 +30,7 @@ public final class Kvm {
         }
     }
 
-    private Kvm(Storage storage, UvcPort uvc, Options options) {
+    private Kvm(HostStorage storage, UvcPort uvc, Options options) {
         this.storage = storage;
         this.allocator = new HostFrameAllocator(storage.size());
         this.uv = new UvHost(storage, uvc, allocator);
@@ -41,17 +41,22 @@ public final class Kvm {
     }
 
     /** Boots the host on a machine: queries and initialises the Ultravisor (setup_uv with prot_virt=1). */
-    public static Kvm boot(Storage storage, UvcPort uvc) {
+    public static Kvm boot(HostStorage storage, UvcPort uvc) {
         return new Kvm(storage, uvc, Options.defaults());
     }
 
-    public static Kvm boot(Storage storage, UvcPort uvc, Options options) {
+    public static Kvm boot(HostStorage storage, UvcPort uvc, Options options) {
         return new Kvm(storage, uvc, options);
     }
 
     /** KVM_CREATE_VM. */
     public KvmVm createVm() {
-        return new KvmVm(this);
+        return createVm(ProtectionCheck.UNDER_LOCK);
+    }
+
+    /** KVM_CREATE_VM with another place for ENABLE's and DISABLE's protection check (see {@link ProtectionCheck}). */
+    KvmVm createVm(ProtectionCheck protectionCheck) {
+        return new KvmVm(this, protectionCheck);
     }
 
     /** KVM_CHECK_EXTENSION for the protected-virtualization capabilities (0 for anything else). */
@@ -96,8 +101,8 @@ public final class Kvm {
 
     /** Host storage allocation that reports ENOMEM as the kernel would. */
     long allocate(String command, long bytes, long alignBytes, HostFrameAllocator.Use use) {
-        long pages = (bytes + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT;
-        long a = allocator.allocate(Math.max(pages, 1), Math.max(1, alignBytes >>> Storage.PAGE_SHIFT), use);
+        long pages = (bytes + HostStorage.PAGE_MASK) >>> HostStorage.PAGE_SHIFT;
+        long a = allocator.allocate(Math.max(pages, 1), Math.max(1, alignBytes >>> HostStorage.PAGE_SHIFT), use);
         if (a < 0) {
             throw new KvmException(command, Errno.ENOMEM, "no host storage for " + bytes + " bytes of " + use);
         }
@@ -105,6 +110,6 @@ public final class Kvm {
     }
 
     void free(long address, long bytes, HostFrameAllocator.Use use) {
-        allocator.free(address, Math.max(1, (bytes + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT), use);
+        allocator.free(address, Math.max(1, (bytes + HostStorage.PAGE_MASK) >>> HostStorage.PAGE_SHIFT), use);
     }
 }

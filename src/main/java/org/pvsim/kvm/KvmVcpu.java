@@ -3,7 +3,7 @@ package org.pvsim.kvm;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.CpuSetState;
 import org.pvsim.machine.uv.cb.DumpCpu;
 import org.pvsim.machine.uv.cb.NoData;
@@ -92,7 +92,7 @@ public final class KvmVcpu {
         }
         enter(name);
         try {
-            if (!vm.pv.dumping) {
+            if (!vm.pv.isDumping()) {
                 throw new KvmException(name, Errno.EINVAL, "the VM is not being dumped (KVM_PV_DUMP_INIT first)");
             }
             UserMemory mm = vm.kvm.mm();
@@ -106,7 +106,7 @@ public final class KvmVcpu {
             if (dmp.buffLen() != len) {
                 throw new KvmException(name, Errno.EINVAL, "buff_len " + dmp.buffLen() + " must be the CPU dump length " + len);
             }
-            long buf = vm.kvm.allocate(name, len, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+            long buf = vm.kvm.allocate(name, len, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
             try {
                 UvCaller.Answer<DumpCpu> a = vm.kvm.uv.call(DumpCpu.of(pvHandle, buf));
                 if (a.cc() != 0) {
@@ -151,7 +151,7 @@ public final class KvmVcpu {
     }
 
     private long sidaSize() {
-        return ((sidad & 0xff) + 1) * Storage.PAGE_SIZE;
+        return ((sidad & 0xff) + 1) * HostStorage.PAGE_SIZE;
     }
 
     /** kvm_s390_vcpu_sida_op(): the checks in the kernel's order; "locked against sida going away by the vcpu->mutex". */
@@ -171,7 +171,7 @@ public final class KvmVcpu {
         if (!isProtected()) {
             throw new KvmException(name, Errno.EINVAL, "vCPU " + id + " is not protected: it has no SIDA");
         }
-        long sida = sidad & ~Storage.PAGE_MASK;
+        long sida = sidad & ~HostStorage.PAGE_MASK;
         byte[] b = new byte[(int) size];
         if (mop.op() == KvmUapi.KVM_S390_MEMOP_SIDA_READ) {
             vm.kvm.pages.read(name, sida + off, b, 0, b.length);

@@ -4,14 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import org.pvsim.machine.storage.Storage;
-import org.pvsim.machine.uv.cb.DumpComplete;
-import org.pvsim.machine.uv.cb.DumpStorState;
-import org.pvsim.machine.uv.cb.NoData;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
-import org.pvsim.machine.uv.cb.SetSecConfParams;
-import org.pvsim.machine.uv.cb.Unpack;
-import org.pvsim.machine.uv.cb.UvCaller;
 import org.pvsim.machine.uv.cb.UvCommand;
 
 /**
@@ -24,8 +18,7 @@ public final class KvmVm {
     /** s390 memory slots must start and end on a segment (1 MiB) boundary. */
     private static final long SEGMENT = 1L << 20;
     private static final long ESCA_SIZE = 0x4000;
-    private static final int MAX_SEC_PARMS_LEN = 2 * Storage.PAGE_SIZE;
-    private static final long DUMP_BUFF_LEN = 1L << 20;
+    private static final int MAX_SEC_PARMS_LEN = 2 * HostStorage.PAGE_SIZE;
     private static final int MEMOP_F_CHECK_ONLY = 1;
     private static final int MEMOP_F_SKEY_PROTECTION = 4;
 
@@ -44,16 +37,12 @@ public final class KvmVm {
     /** Service interrupts masked from ENABLE until the guest's first SCLP notification. */
     volatile boolean serviceIrqMasked;
     private volatile boolean closed;
-    /**
-     * Test-only: behave like the reviewed first version (v2 09/42, Feb 2020), which checked whether the VM
-     * is protected before taking kvm->lock in ENABLE and DISABLE. Exists so that the concurrency test can
-     * prove it catches that race; never set outside tests.
-     */
-    boolean checkProtectionBeforeLock;
+    private final ProtectionCheck protectionCheck;
     private final UserMemory.UnmapListener unmapListener = this::userUnmapped;
 
-    KvmVm(Kvm kvm) {
+    KvmVm(Kvm kvm, ProtectionCheck protectionCheck) {
         this.kvm = kvm;
+        this.protectionCheck = protectionCheck;
         this.sca = kvm.allocate("KVM_CREATE_VM", ESCA_SIZE, ESCA_SIZE, HostFrameAllocator.Use.KERNEL);
         Gmap g;
         try {
@@ -112,14 +101,13 @@ public final class KvmVm {
                     throw new KvmException(name, Errno.EEXIST, "vCPU " + id + " exists");
                 }
             }
-            long sie = kvm.allocate(name, Storage.PAGE_SIZE, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+            long sie = kvm.allocate(name, HostStorage.PAGE_SIZE, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
             KvmVcpu vcpu = new KvmVcpu(this, id, sie);
             if (pv.isProtected()) {
-                Pv.RcRrc r = new Pv.RcRrc();
-                Errno e = pv.createCpu(name, vcpu, r);
-                if (e != null) {
-                    kvm.free(sie, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
-                    throw new KvmException(name, e, r.rc, r.rrc, "vCPU " + id + " could not be made secure");
+                PvResult r = pv.createCpu(name, vcpu); // no vCPU lock: no one else can see the vCPU yet
+                if (!r.ok()) {
+                    kvm.free(sie, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+                    throw fail(name, r, "vCPU " + id + " could not be made secure");
                 }
             }
             vcpus.add(vcpu);
@@ -145,7 +133,7 @@ public final class KvmVm {
             if (pv.isProtected()) {
                 throw new KvmException(name, Errno.EINVAL, "memory slots cannot change while the VM is protected");
             }
-            if ((r.guestPhysAddr() & Storage.PAGE_MASK) != 0 || (r.memorySize() & Storage.PAGE_MASK) != 0
+            if ((r.guestPhysAddr() & HostStorage.PAGE_MASK) != 0 || (r.memorySize() & HostStorage.PAGE_MASK) != 0
                     || r.memorySize() < 0 || r.guestPhysAddr() < 0) {
                 throw new KvmException(name, Errno.EINVAL, "guest address and size must be page aligned");
             }
@@ -186,7 +174,7 @@ public final class KvmVm {
 
     /** gmap_fault(): maps the guest page at {@code gaddr} to its user page's frame; -1 if no slot covers it. */
     long gmapFault(String name, long gaddr) {
-        long uaddr = slots.toUser(gaddr & ~Storage.PAGE_MASK);
+        long uaddr = slots.toUser(gaddr & ~HostStorage.PAGE_MASK);
         if (uaddr < 0) {
             return -1;
         }
@@ -224,39 +212,30 @@ public final class KvmVm {
         if (cmd.cmd() == KvmUapi.KVM_PV_ASYNC_CLEANUP_PERFORM) {
             return asyncCleanupPerform(name, cmd);
         }
-        Boolean checkedEarly = checkProtectionBeforeLock ? checkTooEarly() : null; // the reviewed race
+        Boolean checkedEarly = protectionCheck.beforeLock(this);
         enter(name);
         try {
-            Pv.RcRrc r = new Pv.RcRrc();
-            switch (cmd.cmd()) {
-                case KvmUapi.KVM_PV_ENABLE -> enable(name, r, checkedEarly);
-                case KvmUapi.KVM_PV_DISABLE -> disable(name, r, checkedEarly);
-                case KvmUapi.KVM_PV_SET_SEC_PARMS -> setSecParms(name, cmd, r);
-                case KvmUapi.KVM_PV_UNPACK -> unpack(name, cmd, r);
-                case KvmUapi.KVM_PV_VERIFY -> noData(name, UvCommand.VERIFY_IMG, r);
-                case KvmUapi.KVM_PV_PREP_RESET -> noData(name, UvCommand.PREPARE_RESET, r);
-                case KvmUapi.KVM_PV_UNSHARE_ALL -> noData(name, UvCommand.SET_UNSHARE_ALL, r);
+            PvResult r = switch (cmd.cmd()) {
+                case KvmUapi.KVM_PV_ENABLE -> enable(name, checkedEarly);
+                case KvmUapi.KVM_PV_DISABLE -> disable(name, checkedEarly);
+                case KvmUapi.KVM_PV_SET_SEC_PARMS -> setSecParms(name, cmd);
+                case KvmUapi.KVM_PV_UNPACK -> unpack(name, cmd);
+                case KvmUapi.KVM_PV_VERIFY -> noData(name, UvCommand.VERIFY_IMG);
+                case KvmUapi.KVM_PV_PREP_RESET -> noData(name, UvCommand.PREPARE_RESET);
+                case KvmUapi.KVM_PV_UNSHARE_ALL -> noData(name, UvCommand.SET_UNSHARE_ALL);
                 case KvmUapi.KVM_PV_INFO -> info(name, cmd);
-                case KvmUapi.KVM_PV_DUMP -> dump(name, cmd, r);
-                case KvmUapi.KVM_PV_ASYNC_CLEANUP_PREPARE -> asyncCleanupPrepare(name, r);
+                case KvmUapi.KVM_PV_DUMP -> dump(name, cmd);
+                case KvmUapi.KVM_PV_ASYNC_CLEANUP_PREPARE -> asyncCleanupPrepare(name);
                 default -> throw new KvmException(name, Errno.ENOTTY, "unknown PV command " + Integer.toUnsignedString(cmd.cmd()));
-            }
-            return cmd.withResult(r.rc, r.rrc);
+            };
+            return cmd.withResult(r.rc(), r.rrc());
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * The first version's unlocked check: the thread may be preempted between it and taking the lock, as in
-     * the kernel, and the model-checking test explores exactly that preemption.
-     */
-    private boolean checkTooEarly() {
-        return pv.handle != 0;
-    }
-
-    private static KvmException fail(String name, Errno e, Pv.RcRrc r, String detail) {
-        return new KvmException(name, e, r.rc, r.rrc, detail);
+    private static KvmException fail(String name, PvResult r, String detail) {
+        return new KvmException(name, r.errno(), r.rc(), r.rrc(), detail);
     }
 
     private void requireProtected(String name) {
@@ -265,38 +244,40 @@ public final class KvmVm {
         }
     }
 
-    private void enable(String name, Pv.RcRrc r, Boolean checkedEarly) {
+    private PvResult enable(String name, Boolean checkedEarly) {
         if (checkedEarly != null ? checkedEarly : pv.isProtected()) {
             throw new KvmException(name, Errno.EINVAL, "the VM is already protected (or a failed destroy left its handle)");
         }
-        Errno e = pv.initVm(name, r);
-        if (e != null) {
-            throw fail(name, e, r, e == Errno.ENOMEM ? "no host storage to donate" : "CREATE_SEC_CONF failed");
+        PvResult r = pv.initVm(name);
+        if (!r.ok()) {
+            throw fail(name, r, r.errno() == Errno.ENOMEM ? "no host storage to donate" : "CREATE_SEC_CONF failed");
         }
-        e = pv.cpusToPv(name, r);
+        r = r.then(pv.cpusToPv(name));
         serviceIrqMasked = true;
-        if (e != null) {
-            pv.deinitVm(new Pv.RcRrc());
-            throw fail(name, e, r, "a vCPU could not be made secure; the VM was made non-protected again");
+        if (!r.ok()) {
+            pv.deinitVm(); // its rc/rrc are not reported: the failed vCPU's are
+            throw fail(name, r, "a vCPU could not be made secure; the VM was made non-protected again");
         }
+        return r;
     }
 
-    private void disable(String name, Pv.RcRrc r, Boolean checkedEarly) {
+    private PvResult disable(String name, Boolean checkedEarly) {
         if (!(checkedEarly != null ? checkedEarly : pv.isProtected())) {
             throw new KvmException(name, Errno.EINVAL, "the VM is not protected");
         }
-        Errno e = pv.cpusFromPv(r);
-        if (e != null) {
-            throw fail(name, e, r, "DESTROY_SEC_CPU failed; the configuration stays");
+        PvResult r = pv.cpusFromPv();
+        if (!r.ok()) {
+            throw fail(name, r, "DESTROY_SEC_CPU failed; the configuration stays");
         }
-        e = pv.deinitCleanupAll(r);
+        r = r.then(pv.deinitCleanupAll());
         serviceIrqMasked = false;
-        if (e != null) {
-            throw fail(name, e, r, "DESTROY_SEC_CONF failed; its storage is leaked on purpose");
+        if (!r.ok()) {
+            throw fail(name, r, "DESTROY_SEC_CONF failed; its storage is leaked on purpose");
         }
+        return r;
     }
 
-    private void setSecParms(String name, KvmPvCmd cmd, Pv.RcRrc r) {
+    private PvResult setSecParms(String name, KvmPvCmd cmd) {
         requireProtected(name);
         byte[] raw = new byte[KvmS390PvSecParm.SIZE];
         kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
@@ -309,53 +290,55 @@ public final class KvmVm {
             throw new KvmException(name, Errno.ENOMEM, "header length 0: no buffer to allocate");
         }
         int len = (int) parm.length();
-        long buf = kvm.allocate(name, len, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+        long buf = kvm.allocate(name, len, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
         try {
             byte[] hdr = new byte[len];
             kvm.mm().read(name, parm.origin(), hdr, 0, len);
             kvm.pages.write(name, buf, hdr, 0, len);
-            UvCaller.Answer<SetSecConfParams> a = kvm.uv.call(SetSecConfParams.of(pv.handle, buf, len));
-            r.set(a);
-            if (a.cc() != 0) {
-                throw fail(name, Errno.EINVAL, r, "SET_SEC_CONF_PARAMS refused the SE header");
+            PvResult r = pv.setSecParms(buf, len);
+            if (!r.ok()) {
+                throw fail(name, r, "SET_SEC_CONF_PARAMS refused the SE header");
             }
+            return r;
         } finally {
             kvm.free(buf, len, HostFrameAllocator.Use.KERNEL);
         }
     }
 
-    private void unpack(String name, KvmPvCmd cmd, Pv.RcRrc r) {
+    private PvResult unpack(String name, KvmPvCmd cmd) {
         if (!pv.isProtected() || kvm.protectedCount.get() == 0) {
             throw new KvmException(name, Errno.EINVAL, "the VM is not protected");
         }
         byte[] raw = new byte[KvmS390PvUnp.SIZE];
         kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
         KvmS390PvUnp unp = KvmS390PvUnp.decode(raw);
-        if ((unp.addr() & Storage.PAGE_MASK) != 0 || unp.size() == 0 || (unp.size() & Storage.PAGE_MASK) != 0) {
+        if ((unp.addr() & HostStorage.PAGE_MASK) != 0 || unp.size() == 0 || (unp.size() & HostStorage.PAGE_MASK) != 0) {
             throw new KvmException(name, Errno.EINVAL, String.format(
                     "addr 0x%x and size 0x%x must be page aligned and the size non-zero", unp.addr(), unp.size()));
         }
-        for (long off = 0; Long.compareUnsigned(off, unp.size()) < 0; off += Storage.PAGE_SIZE) {
+        PvResult r = PvResult.NO_CALL;
+        for (long off = 0; Long.compareUnsigned(off, unp.size()) < 0; off += HostStorage.PAGE_SIZE) {
             long gaddr = unp.addr() + off;
-            Errno e = pv.makeSecureRetrying(name, Unpack.of(pv.handle, gaddr, unp.tweak(), off), gaddr, r);
-            if (e != null) {
-                throw fail(name, e, r, String.format("unpacking the page at guest 0x%x failed", gaddr));
+            r = r.then(pv.unpackPage(name, gaddr, unp.tweak(), off));
+            if (!r.ok()) {
+                throw fail(name, r, String.format("unpacking the page at guest 0x%x failed", gaddr));
             }
         }
+        return r;
     }
 
     /** uv_cmd_nodata(): any failure is -EINVAL. */
-    private void noData(String name, UvCommand command, Pv.RcRrc r) {
+    private PvResult noData(String name, UvCommand command) {
         requireProtected(name);
-        UvCaller.Answer<NoData> a = kvm.uv.call(NoData.of(command, pv.handle));
-        r.set(a);
-        if (a.cc() != 0) {
-            throw fail(name, Errno.EINVAL, r, command + " failed");
+        PvResult r = pv.noData(command);
+        if (!r.ok()) {
+            throw fail(name, r, command + " failed");
         }
+        return r;
     }
 
     /** KVM_PV_INFO works on non-protected VMs too ("user space wants to query some of the data"). */
-    private void info(String name, KvmPvCmd cmd) {
+    private PvResult info(String name, KvmPvCmd cmd) {
         byte[] raw = new byte[KvmS390PvInfo.Header.SIZE];
         kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
         KvmS390PvInfo.Header h = KvmS390PvInfo.Header.decode(raw);
@@ -380,42 +363,43 @@ public final class KvmVm {
         System.arraycopy(new KvmS390PvInfo.Header(h.id(), h.lenMax(), written).encode(), 0, out, 0, KvmS390PvInfo.Header.SIZE);
         System.arraycopy(body, 0, out, KvmS390PvInfo.Header.SIZE, body.length);
         kvm.mm().write(name, cmd.data(), out, 0, written);
+        return PvResult.NO_CALL;
     }
 
-    private void dump(String name, KvmPvCmd cmd, Pv.RcRrc r) {
+    private PvResult dump(String name, KvmPvCmd cmd) {
         requireProtected(name);
         byte[] raw = new byte[KvmS390PvDmp.SIZE];
         kvm.mm().read(name, cmd.data(), raw, 0, raw.length);
         KvmS390PvDmp dmp = KvmS390PvDmp.decode(raw);
         QueryUvInfo q = kvm.uvInfo();
         KvmS390PvDmp result;
+        PvResult r;
         if (dmp.subcmd() == KvmUapi.KVM_PV_DUMP_INIT) {
-            if (pv.dumping) {
+            if (pv.isDumping()) {
                 throw new KvmException(name, Errno.EINVAL, "a dump is already in progress");
             }
-            blocked = true; // no SIE entry: concurrent dump UVCs could lead to validities
-            UvCaller.Answer<NoData> a = kvm.uv.call(NoData.of(UvCommand.DUMP_INIT, pv.handle));
-            r.set(a);
-            if (a.cc() != 0) {
-                blocked = false;
-                throw fail(name, Errno.EINVAL, r, "DUMP_INIT failed");
+            r = pv.dumpInit();
+            if (!r.ok()) {
+                throw fail(name, r, "DUMP_INIT failed");
             }
-            pv.dumping = true;
             result = dmp;
         } else if (dmp.subcmd() == KvmUapi.KVM_PV_DUMP_CONFIG_STOR_STATE) {
-            result = dumpStorageState(name, dmp, q, r);
+            Pv.DumpProgress p = dumpStorageState(name, dmp, q);
+            r = p.result();
+            result = dmp.withGaddr(p.gaddr());
         } else if (dmp.subcmd() == KvmUapi.KVM_PV_DUMP_COMPLETE) {
-            dumpComplete(name, dmp, q, r);
+            r = dumpComplete(name, dmp, q);
             result = dmp;
         } else {
             throw new KvmException(name, Errno.ENOTTY, "unknown dump subcommand " + Long.toUnsignedString(dmp.subcmd()));
         }
         kvm.mm().write(name, cmd.data(), result.encode(), 0, KvmS390PvDmp.SIZE);
+        return r;
     }
 
-    /** "All or nothing": one UVC per 1 MiB of guest storage, the state copied out when the bounce buffer is full. */
-    private KvmS390PvDmp dumpStorageState(String name, KvmS390PvDmp dmp, QueryUvInfo q, Pv.RcRrc r) {
-        if (!pv.dumping) {
+    /** The checks of kvm_s390_pv_dmp() and kvm_s390_pv_dump_stor_state(), in the kernel's order, then the dump. */
+    private Pv.DumpProgress dumpStorageState(String name, KvmS390PvDmp dmp, QueryUvInfo q) {
+        if (!pv.isDumping()) {
             throw new KvmException(name, Errno.EINVAL, "no dump in progress");
         }
         long per = q.confDumpStorageStateLen();
@@ -426,38 +410,15 @@ public final class KvmVm {
             throw new KvmException(name, Errno.EINVAL, "buff_len " + Long.toUnsignedString(dmp.buffLen())
                     + " must be a non-zero multiple of " + per);
         }
-        long bufLen = Math.min(dmp.buffLen(), DUMP_BUFF_LEN);
-        long buf = kvm.allocate(name, bufLen, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
-        long gaddr = dmp.gaddr();
-        long user = dmp.buffAddr();
-        try {
-            long remaining = dmp.buffLen();
-            long inBuf = 0;
-            while (remaining > 0) {
-                UvCaller.Answer<DumpStorState> a = kvm.uv.call(DumpStorState.of(pv.handle, buf + inBuf, gaddr));
-                r.set(a);
-                if (a.cc() != 0) {
-                    throw fail(name, Errno.EINVAL, r, String.format("DUMP_CONF_STOR_STATE at guest 0x%x failed", gaddr));
-                }
-                gaddr += Pv.MIB;
-                inBuf += per;
-                remaining -= per;
-                if (inBuf == bufLen || remaining == 0) {
-                    byte[] out = new byte[(int) inBuf];
-                    kvm.pages.read(name, buf, out, 0, out.length);
-                    kvm.mm().write(name, user, out, 0, out.length);
-                    user += inBuf;
-                    inBuf = 0;
-                }
-            }
-        } finally {
-            kvm.free(buf, bufLen, HostFrameAllocator.Use.KERNEL);
+        Pv.DumpProgress p = pv.dumpStorageState(name, dmp.gaddr(), dmp.buffAddr(), dmp.buffLen(), per);
+        if (!p.result().ok()) {
+            throw fail(name, p.result(), String.format("DUMP_CONF_STOR_STATE at guest 0x%x failed", p.gaddr()));
         }
-        return dmp.withGaddr(gaddr);
+        return p;
     }
 
-    private void dumpComplete(String name, KvmS390PvDmp dmp, QueryUvInfo q, Pv.RcRrc r) {
-        if (!pv.dumping) {
+    private PvResult dumpComplete(String name, KvmS390PvDmp dmp, QueryUvInfo q) {
+        if (!pv.isDumping()) {
             throw new KvmException(name, Errno.EINVAL, "no dump in progress");
         }
         long len = q.confDumpFinalizeLen();
@@ -465,37 +426,28 @@ public final class KvmVm {
             throw new KvmException(name, Errno.EINVAL, "buff_len " + Long.toUnsignedString(dmp.buffLen())
                     + " is shorter than the completion data (" + len + ")");
         }
-        long buf = kvm.allocate(name, len, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
-        try {
-            UvCaller.Answer<DumpComplete> a = kvm.uv.call(DumpComplete.of(pv.handle, buf));
-            r.set(a);
-            if (a.cc() != 0) {
-                throw fail(name, Errno.EINVAL, r, "DUMP_COMPLETE failed");
-            }
-            pv.dumping = false;
-            blocked = false;
-            byte[] out = new byte[(int) len];
-            kvm.pages.read(name, buf, out, 0, out.length);
-            kvm.mm().write(name, dmp.buffAddr(), out, 0, out.length);
-        } finally {
-            kvm.free(buf, len, HostFrameAllocator.Use.KERNEL);
+        PvResult r = pv.dumpComplete(name, dmp.buffAddr(), len);
+        if (!r.ok()) {
+            throw fail(name, r, "DUMP_COMPLETE failed");
         }
+        return r;
     }
 
-    private void asyncCleanupPrepare(String name, Pv.RcRrc r) {
+    private PvResult asyncCleanupPrepare(String name) {
         if (!pv.isProtected() || !kvm.asyncDestroy()) {
             throw new KvmException(name, Errno.EINVAL, kvm.asyncDestroy() ? "the VM is not protected"
                     : "asynchronous teardown is disabled (kvm.async_destroy=0)");
         }
-        Errno e = pv.cpusFromPv(r);
-        if (e != null) {
-            throw fail(name, e, r, "DESTROY_SEC_CPU failed; the configuration stays");
+        PvResult r = pv.cpusFromPv();
+        if (!r.ok()) {
+            throw fail(name, r, "DESTROY_SEC_CPU failed; the configuration stays");
         }
-        e = pv.setAsideVm(name, r);
-        if (e != null) {
-            throw fail(name, e, r, e == Errno.EINVAL ? "a configuration is already set aside" : "DESTROY_SEC_CONF_FAST failed");
+        r = r.then(pv.setAsideVm(name));
+        if (!r.ok()) {
+            throw fail(name, r, r.errno() == Errno.EINVAL ? "a configuration is already set aside" : "DESTROY_SEC_CONF_FAST failed");
         }
         serviceIrqMasked = false;
+        return r;
     }
 
     /**
@@ -512,22 +464,19 @@ public final class KvmVm {
         Pv.Leftover l;
         enter(name);
         try {
-            l = pv.setAside;
-            pv.setAside = null;
+            l = pv.takeSetAside();
         } finally {
             lock.unlock();
         }
         if (l == null) {
             throw new KvmException(name, Errno.EINVAL, "no configuration has been set aside");
         }
-        Pv.RcRrc r = new Pv.RcRrc();
-        r.set(1, Pv.RRC_ASYNC);
         pv.destroyRange(gmap.mappedFrames());
-        Errno e = pv.disposeLeftover(l, r);
-        if (e != null) {
-            throw fail(name, e, r, "DESTROY_SEC_CONF of the set-aside configuration failed; its storage is leaked");
+        PvResult r = PvResult.ok(1, Pv.RRC_ASYNC).then(pv.disposeLeftover(l));
+        if (!r.ok()) {
+            throw fail(name, r, "DESTROY_SEC_CONF of the set-aside configuration failed; its storage is leaked");
         }
-        return cmd.withResult(r.rc, r.rrc);
+        return cmd.withResult(r.rc(), r.rrc());
     }
 
     // ---- KVM_S390_MEM_OP (VM) -------------------------------------------------------------------
@@ -550,11 +499,11 @@ public final class KvmVm {
         }
         enter(name);
         try {
-            if (pv.handle != 0) {
+            if (pv.isProtected()) {
                 throw new KvmException(name, Errno.EINVAL, "absolute access to a protected VM's memory");
             }
             int size = mop.size();
-            for (long g = mop.gaddr() & ~Storage.PAGE_MASK; g < mop.gaddr() + size; g += Storage.PAGE_SIZE) {
+            for (long g = mop.gaddr() & ~HostStorage.PAGE_MASK; g < mop.gaddr() + size; g += HostStorage.PAGE_SIZE) {
                 if (slots.toUser(g) < 0) {
                     return 5; // PGM_ADDRESSING
                 }
@@ -569,7 +518,7 @@ public final class KvmVm {
             int done = 0;
             while (done < size) {
                 long g = mop.gaddr() + done;
-                int n = (int) Math.min(size - done, Storage.PAGE_SIZE - (g & Storage.PAGE_MASK));
+                int n = (int) Math.min(size - done, HostStorage.PAGE_SIZE - (g & HostStorage.PAGE_MASK));
                 long uaddr = slots.toUser(g);
                 if (mop.op() == KvmUapi.KVM_S390_MEMOP_ABSOLUTE_READ) {
                     kvm.mm().read(name, uaddr, b, done, n);
@@ -596,10 +545,9 @@ public final class KvmVm {
         enter(name);
         try {
             requireProtected(name);
-            Pv.RcRrc r = new Pv.RcRrc();
-            Errno e = pv.convertToSecure(name, gaddr, r);
-            if (e != null) {
-                throw fail(name, e, r, String.format("import of guest page 0x%x failed", gaddr));
+            PvResult r = pv.convertToSecure(name, gaddr);
+            if (!r.ok()) {
+                throw fail(name, r, String.format("import of guest page 0x%x failed", gaddr));
             }
         } finally {
             lock.unlock();
@@ -616,18 +564,17 @@ public final class KvmVm {
         String name = "KVM_DESTROY_VM";
         enter(name);
         try {
-            Pv.RcRrc r = new Pv.RcRrc();
             for (KvmVcpu v : vcpus) {
                 v.lock.lock();
                 try {
-                    pv.destroyCpu(v, new Pv.RcRrc());
+                    pv.destroyCpu(v); // a failure is an intended memory leak, counted; the fd closes anyway
                 } finally {
                     v.lock.unlock();
                 }
             }
-            pv.deinitCleanupAll(r);
+            pv.deinitCleanupAll(); // likewise
             for (KvmVcpu v : vcpus) {
-                kvm.free(v.sieBlock, Storage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
+                kvm.free(v.sieBlock, HostStorage.PAGE_SIZE, HostFrameAllocator.Use.KERNEL);
             }
             vcpus.clear();
             kvm.mm().removeUnmapListener(unmapListener);

@@ -2,7 +2,7 @@ package org.pvsim.kvm;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.pvsim.machine.ProgramInterruption;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.ConvertFromSecure;
 import org.pvsim.machine.uv.cb.UvCaller;
 import org.pvsim.machine.uv.cb.UvCommand;
@@ -19,11 +19,11 @@ final class SecurePages {
     private static final int RRC_NOT_SECURE = 0x000d;
     private static final int MAX_FAULTS = 4;
 
-    private final Storage storage;
+    private final HostStorage storage;
     private final UvHost uv;
     private final AtomicLongArray mightBeSecure;
 
-    SecurePages(Storage storage, UvHost uv) {
+    SecurePages(HostStorage storage, UvHost uv) {
         this.storage = storage;
         this.uv = uv;
         this.mightBeSecure = new AtomicLongArray((int) ((storage.frameCount() + 63) >>> 6));
@@ -31,7 +31,7 @@ final class SecurePages {
 
     /** PG_arch_1 is set before every import-like UV call (it may over-indicate). */
     void markMightBeSecure(long frameAddress) {
-        long f = frameAddress >>> Storage.PAGE_SHIFT;
+        long f = frameAddress >>> HostStorage.PAGE_SHIFT;
         long bit = 1L << (f & 63);
         int i = (int) (f >>> 6);
         long old;
@@ -41,12 +41,12 @@ final class SecurePages {
     }
 
     boolean mightBeSecure(long frameAddress) {
-        long f = frameAddress >>> Storage.PAGE_SHIFT;
+        long f = frameAddress >>> HostStorage.PAGE_SHIFT;
         return (mightBeSecure.get((int) (f >>> 6)) & (1L << (f & 63))) != 0;
     }
 
     private void clearHint(long frameAddress) {
-        long f = frameAddress >>> Storage.PAGE_SHIFT;
+        long f = frameAddress >>> HostStorage.PAGE_SHIFT;
         long bit = 1L << (f & 63);
         int i = (int) (f >>> 6);
         long old;
@@ -63,7 +63,7 @@ final class SecurePages {
         if (!mightBeSecure(frameAddress)) {
             return false;
         }
-        long paddr = frameAddress & ~Storage.PAGE_MASK;
+        long paddr = frameAddress & ~HostStorage.PAGE_MASK;
         if (uv.call(ConvertFromSecure.of(UvCommand.PIN_PAGE_SHARED, paddr)).ok()
                 || uv.call(ConvertFromSecure.of(UvCommand.CONV_FROM_SEC_STOR, paddr)).ok()) {
             clearHint(frameAddress);
@@ -80,7 +80,7 @@ final class SecurePages {
         if (!mightBeSecure(frameAddress)) {
             return true;
         }
-        long paddr = frameAddress & ~Storage.PAGE_MASK;
+        long paddr = frameAddress & ~HostStorage.PAGE_MASK;
         UvCaller.Answer<ConvertFromSecure> a = uv.call(ConvertFromSecure.of(UvCommand.DESTR_SEC_STOR, paddr));
         if (a.ok() || (a.rc() == RC_NOT_SECURE && a.rrc() == RRC_NOT_SECURE)) {
             clearHint(frameAddress);
@@ -102,7 +102,7 @@ final class SecurePages {
         if (!mightBeSecure(frameAddress)) {
             return true;
         }
-        long paddr = frameAddress & ~Storage.PAGE_MASK;
+        long paddr = frameAddress & ~HostStorage.PAGE_MASK;
         UvCaller.Answer<ConvertFromSecure> a = uv.call(ConvertFromSecure.of(UvCommand.CONV_FROM_SEC_STOR, paddr));
         if (a.ok() || a.rc() == RC_NOT_SECURE) {
             clearHint(frameAddress);
@@ -116,11 +116,11 @@ final class SecurePages {
      * the page accessible and retrying, as do_secure_storage_access() does. Throws EFAULT when it cannot.
      */
     void read(String command, long address, byte[] dst, int off, int len) {
-        retryingFaults(command, () -> storage.read(address, dst, off, len, Storage.HOST));
+        retryingFaults(command, () -> storage.read(address, dst, off, len));
     }
 
     void write(String command, long address, byte[] src, int off, int len) {
-        retryingFaults(command, () -> storage.write(address, src, off, len, Storage.HOST));
+        retryingFaults(command, () -> storage.write(address, src, off, len));
     }
 
     private void retryingFaults(String command, Runnable access) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 
 /**
  * The address space of the user process (the VMM) that opened the KVM device: anonymous mappings whose
@@ -15,7 +15,7 @@ import org.pvsim.machine.storage.Storage;
 public final class UserMemory {
     /** User mappings start here, 1 MiB aligned as s390 memory slots require. */
     private static final long USER_BASE = 0x3ff_0000_0000L;
-    private static final byte[] ZERO_PAGE = new byte[Storage.PAGE_SIZE];
+    private static final byte[] ZERO_PAGE = new byte[HostStorage.PAGE_SIZE];
 
     private final HostFrameAllocator allocator;
     private final SecurePages pages;
@@ -37,7 +37,7 @@ public final class UserMemory {
         Mapping(long start, long length) {
             this.start = start;
             this.length = length;
-            this.frames = new long[(int) (length >>> Storage.PAGE_SHIFT)];
+            this.frames = new long[(int) (length >>> HostStorage.PAGE_SHIFT)];
         }
     }
 
@@ -60,7 +60,7 @@ public final class UserMemory {
         if (length <= 0 || length > (1L << 40)) {
             throw new KvmException("mmap", Errno.EINVAL, "length " + length + " out of range");
         }
-        long len = (length + Storage.PAGE_MASK) & ~Storage.PAGE_MASK;
+        long len = (length + HostStorage.PAGE_MASK) & ~HostStorage.PAGE_MASK;
         long start = next;
         next = (start + len + (1L << 20) - 1) & -(1L << 20);
         mappings.put(start, new Mapping(start, len));
@@ -85,7 +85,7 @@ public final class UserMemory {
                 if (pages.release(frame)) {
                     allocator.free(frame, 1, HostFrameAllocator.Use.GUEST);
                 } else {
-                    stats.leaked(KvmStats.LeakReason.SECURE_PAGE, Storage.PAGE_SIZE);
+                    stats.leaked(KvmStats.LeakReason.SECURE_PAGE, HostStorage.PAGE_SIZE);
                 }
             }
         }
@@ -94,14 +94,14 @@ public final class UserMemory {
     /** The host frame behind {@code userAddress}, faulting it in (a zeroed frame); EFAULT if unmapped. */
     synchronized long faultIn(String command, long userAddress) {
         Mapping m = mapping(command, userAddress);
-        int i = (int) ((userAddress - m.start) >>> Storage.PAGE_SHIFT);
+        int i = (int) ((userAddress - m.start) >>> HostStorage.PAGE_SHIFT);
         long frame = m.frames[i];
         if (frame == 0) {
             frame = allocator.allocate(1, HostFrameAllocator.Use.GUEST);
             if (frame < 0) {
                 throw new KvmException(command, Errno.ENOMEM, "no host frame for user memory");
             }
-            pages.write(command, frame, ZERO_PAGE, 0, Storage.PAGE_SIZE);
+            pages.write(command, frame, ZERO_PAGE, 0, HostStorage.PAGE_SIZE);
             m.frames[i] = frame;
         }
         return frame;
@@ -113,7 +113,7 @@ public final class UserMemory {
         if (e == null || userAddress >= e.getValue().start + e.getValue().length) {
             return 0;
         }
-        return e.getValue().frames[(int) ((userAddress - e.getValue().start) >>> Storage.PAGE_SHIFT)];
+        return e.getValue().frames[(int) ((userAddress - e.getValue().start) >>> HostStorage.PAGE_SHIFT)];
     }
 
     /** Whether {@code [address, address+length)} lies inside one mapping. */
@@ -163,8 +163,8 @@ public final class UserMemory {
             throw new KvmException(command, Errno.EFAULT, "bad user buffer length " + len);
         }
         while (len > 0) {
-            int inPage = (int) (userAddress & Storage.PAGE_MASK);
-            int n = Math.min(len, Storage.PAGE_SIZE - inPage);
+            int inPage = (int) (userAddress & HostStorage.PAGE_MASK);
+            int n = Math.min(len, HostStorage.PAGE_SIZE - inPage);
             long frame = faultIn(command, userAddress);
             copy.copy(command, frame + inPage, buffer, off, n);
             userAddress += n;

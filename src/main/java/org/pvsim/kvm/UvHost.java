@@ -1,7 +1,7 @@
 package org.pvsim.kvm;
 
 import java.util.concurrent.ConcurrentLinkedDeque;
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.InitUv;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.UvCaller;
@@ -17,13 +17,13 @@ import org.pvsim.machine.uv.cb.Uvcb;
 final class UvHost {
     static final int MAX_BUSY = 100_000;
 
-    private final Storage storage;
+    private final HostStorage storage;
     private final UvcPort port;
     private final HostFrameAllocator allocator;
     private final ConcurrentLinkedDeque<UvCaller> callers = new ConcurrentLinkedDeque<>();
     private volatile QueryUvInfo info;
 
-    UvHost(Storage storage, UvcPort port, HostFrameAllocator allocator) {
+    UvHost(HostStorage storage, UvcPort port, HostFrameAllocator allocator) {
         this.storage = storage;
         this.port = port;
         this.allocator = allocator;
@@ -40,7 +40,7 @@ final class UvHost {
         }
         info = q.cb();
         long len = info.uvBaseStorLen();
-        long pages = (len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT;
+        long pages = (len + HostStorage.PAGE_MASK) >>> HostStorage.PAGE_SHIFT;
         long origin = allocator.allocateAbove(1L << 31, pages, 256, HostFrameAllocator.Use.UV_DONATION);
         if (origin < 0) {
             return false;

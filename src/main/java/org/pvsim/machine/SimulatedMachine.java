@@ -4,6 +4,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.util.List;
 import org.pvsim.machine.cpu.Cpu;
 import org.pvsim.machine.cpu.Machine;
+import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.storage.Storage;
 import org.pvsim.machine.uv.HostKey;
 import org.pvsim.machine.uv.MachineIdentity;
@@ -13,10 +14,10 @@ import org.pvsim.machine.uv.cb.UvFaultRules;
 import org.pvsim.machine.uv.cb.UvcPort;
 
 /**
- * A machine as host software sees it: storage, the UVC instruction, and the operator's knobs (UV call
- * trace listeners, fault injection). Built from host private keys; nothing of the Ultravisor's state is
- * reachable through it, so host layers (kvm, cli, benchmarks) can create machines without touching UV
- * internals.
+ * A machine as host software sees it: the host's view of storage, the host's UVC instruction, and the
+ * operator's knobs (UV call trace listeners, fault injection). Built from host private keys; nothing of the
+ * Ultravisor's state is reachable through it, nor the firmware's {@link Storage} with its access domains and
+ * frame tags, so host layers (kvm, cli, benchmarks) can create machines without touching either.
  */
 public final class SimulatedMachine {
     private final Storage storage;
@@ -63,11 +64,12 @@ public final class SimulatedMachine {
         uv.machineReset();
     }
 
-    public Storage storage() {
-        return storage;
+    /** Storage as the host may access it (host domain only; secure frames raise 0x3d). */
+    public HostStorage hostStorage() {
+        return storage.hostView();
     }
 
-    /** The UVC instruction (after the CPU's privileged-operation checks). */
+    /** The host's UVC instruction (after the CPU's privileged-operation checks). */
     public UvcPort uvc() {
         return uv;
     }

@@ -35,7 +35,7 @@ final class KvmFixture {
     KvmFixture(long storage, Kvm.Options options) {
         machine = SimulatedMachine.create(storage, List.of(TestImage.hostKey()));
         machine.addUvListener(this::onCall);
-        kvm = Kvm.boot(machine.storage(), machine.uvc(), options);
+        kvm = Kvm.boot(machine.hostStorage(), machine.uvc(), options);
     }
 
     private void onCall(UvCallEvent e) {

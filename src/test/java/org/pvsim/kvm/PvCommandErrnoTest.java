@@ -26,7 +26,7 @@ class PvCommandErrnoTest {
     void hostWithoutUltravisorAnswersEinvalAndNoCapability() {
         SimulatedMachine m = SimulatedMachine.create(4L << 30, List.of(TestImage.hostKey()));
         m.uvFaults().add("INIT_UV rc=0x0103 once");
-        Kvm k = Kvm.boot(m.storage(), m.uvc());
+        Kvm k = Kvm.boot(m.hostStorage(), m.uvc());
         assertThat(k.checkExtension(KVM_CAP_S390_PROTECTED)).isZero();
         assertThat(k.checkExtension(KVM_CAP_S390_PROTECTED_DUMP)).isZero();
         assertThat(k.checkExtension(KVM_CAP_S390_PROTECTED_ASYNC_DISABLE)).isZero();

@@ -162,14 +162,14 @@ class PvStressTest {
             try {
                 boolean p = vm.pv.isProtected();
                 if (p) {
-                    protectedHandles.add(vm.pv.handle);
+                    protectedHandles.add(vm.pv.handle());
                 }
                 for (KvmVcpu v : vm.vcpus) {
                     v.lock.lock();
                     try {
                         if (v.isProtected()) {
                             assertThat(p).as("a secure vCPU in a non-protected VM").isTrue();
-                            assertThat(f.liveCpus).as("vCPU %d is secure in the UV", v.id).containsEntry(v.pvHandle, vm.pv.handle);
+                            assertThat(f.liveCpus).as("vCPU %d is secure in the UV", v.id).containsEntry(v.pvHandle, vm.pv.handle());
                         }
                     } finally {
                         v.lock.unlock();

@@ -52,7 +52,7 @@ final class TinyUltravisor implements UvcPort {
     }
 
     @Override
-    public int call(long uvcb, int domain) {
+    public int call(long uvcb) {
         int cmd = storage.readShort(uvcb + 2, Storage.HOST);
         int rc = switch (UvCommand.byCode(cmd).orElse(UvCommand.RETR_ATTEST)) {
             case QUI -> query(uvcb);

@@ -20,7 +20,7 @@ class SimulatedMachineTest {
     static final InitUv INIT = InitUv.of(1L << 31, 1L << 20);
 
     static UvCaller host(SimulatedMachine m) {
-        return new UvCaller(m.storage(), m.uvc(), 0x10000);
+        return new UvCaller(m.hostStorage(), m.uvc(), 0x10000);
     }
 
     @Test
@@ -43,7 +43,10 @@ class SimulatedMachineTest {
 
     @Test
     void machineResetForgetsConfigurationsAndNeedsANewInitUv() {
-        SimulatedMachine m = SimulatedMachine.create(Storage.DEFAULT_SIZE, KEYS);
+        // built on CPUs of our own (none started), so that the test can look at the frame tags the host cannot
+        Machine cpus = new Machine(new Machine.Options(Storage.DEFAULT_SIZE, 1, true, true), s -> { });
+        Storage storage = cpus.storage();
+        SimulatedMachine m = SimulatedMachine.withCpus(cpus, KEYS);
         UvCaller host = host(m);
         QueryUvInfo q = host.call(QueryUvInfo.request()).cb();
         assertThat(host.call(INIT).rc()).isEqualTo(0x0001);
@@ -51,16 +54,16 @@ class SimulatedMachineTest {
         long var = base + q.confBasePhysStorLen();
         long tables = 0x2000000;
         for (int i = 0; i < 2048; i++) {
-            m.storage().writeLong(tables + 8L * i, 0x20, Storage.HOST); // invalid segment entries
+            m.hostStorage().writeLong(tables + 8L * i, 0x20); // invalid segment entries
         }
         var created = host.call(CreateSecConf.of(0, base, var, 0, 0, 1 << 20, 0x3000000, tables | 0x103));
         assertThat(created.rc()).as("%s", created).isEqualTo(0x0001);
         long handle = created.cb().guestHandle();
-        assertThat(m.storage().tagOf(base >>> 12)).as("base storage donated").isNotZero();
+        assertThat(storage.tagOf(base >>> 12)).as("base storage donated").isNotZero();
 
         m.machineReset();
 
-        assertThat(m.storage().tagOf(base >>> 12)).as("donated storage given back").isZero();
+        assertThat(storage.tagOf(base >>> 12)).as("donated storage given back").isZero();
         assertThat(host.call(NoData.of(UvCommand.DESTROY_SEC_CONF, handle)).rc()).as("uninitialised")
                 .isEqualTo(0x0003);
         assertThat(host.call(INIT).rc()).isEqualTo(0x0001);

@@ -38,6 +38,7 @@ public final class Storage {
     private final long frameCount;
     private final byte[][][] frames;
     private final int[][] tags;
+    private final HostStorage hostView = new HostStorage(this);
 
     /** The default machine size, 4 GiB. */
     public static final long DEFAULT_SIZE = 4L << 30;
@@ -66,6 +67,11 @@ public final class Storage {
 
     public long frameCount() {
         return frameCount;
+    }
+
+    /** The host's view of this storage: host-domain accesses only, the only form host layers are given. */
+    public HostStorage hostView() {
+        return hostView;
     }
 
     // ---- ownership ------------------------------------------------------------------------------

@@ -80,6 +80,12 @@ public final class Ultravisor implements UvcPort {
         listeners.remove(listener);
     }
 
+    /** A UVC issued by host software: the block is at a host absolute address. */
+    @Override
+    public int call(long uvcbAddress) {
+        return call(uvcbAddress, Storage.HOST);
+    }
+
     /**
      * The UVC instruction after the CPU's privileged-operation and i3 checks: executes the UVCB at
      * {@code uvcbAddress} (host absolute for {@code domain} {@link Storage#HOST}, guest absolute for
@@ -87,7 +93,6 @@ public final class Ultravisor implements UvcPort {
      *
      * @throws ProgramInterruption when the UVCB is not accessible
      */
-    @Override
     public synchronized int call(long uvcbAddress, int domain) {
         long t0 = System.nanoTime();
         BlockAccess access = domain == Storage.HOST ? hostAccess : guestAccess(domain);

@@ -61,7 +61,7 @@ class RealUvcCodeTest {
     static UvCaller.Answer<? extends Uvcb> java(Uvcb block, Uvcb... before) {
         Storage s = new Storage(Storage.DEFAULT_SIZE);
         Ultravisor uv = new Ultravisor(s, UvFixture.IDENTITY);
-        UvCaller caller = new UvCaller(s, uv, UVCB);
+        UvCaller caller = new UvCaller(s.hostView(), uv, UVCB);
         for (Uvcb b : before) {
             caller.call(b);
         }

@@ -36,7 +36,7 @@ final class UvFixture {
     UvFixture(Storage storage, MachineIdentity identity) {
         this.storage = storage;
         this.uv = new Ultravisor(storage, identity);
-        this.host = new UvCaller(storage, uv, SCRATCH);
+        this.host = new UvCaller(storage.hostView(), uv, SCRATCH);
         this.qui = host.call(QueryUvInfo.request()).cb();
     }
 

@@ -1,36 +1,29 @@
 package org.pvsim.machine.uv.cb;
 
-import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.storage.HostStorage;
 
 /**
  * The host's convenience path to the Ultravisor, exactly what host code does: write the UVCB to
- * storage at a scratch address, issue UVC, read the block back. Nothing here reaches UV state.
+ * storage at a scratch address, issue UVC, read the block back. Nothing here reaches UV state, and there is
+ * no guest domain: it works on the host's view of storage and the host's UVC only.
  */
 public final class UvCaller {
-    private final Storage storage;
+    private final HostStorage storage;
     private final UvcPort port;
     private final long scratch;
-    private final int domain;
 
     /** A host caller using {@code scratch} (at least 0x188 bytes of host storage) for the blocks. */
-    public UvCaller(Storage storage, UvcPort port, long scratch) {
-        this(storage, port, scratch, Storage.HOST);
-    }
-
-    public UvCaller(Storage storage, UvcPort port, long scratch, int domain) {
+    public UvCaller(HostStorage storage, UvcPort port, long scratch) {
         this.storage = storage;
         this.port = port;
         this.scratch = scratch;
-        this.domain = domain;
     }
 
     /** One UVC: the condition code and the block as the UV left it. Busy (cc 2/3) is returned as is. */
-    @SuppressWarnings("unchecked")
     public <T extends Uvcb> Answer<T> once(T cb) {
-        cb.write(storage, scratch, domain);
-        int cc = port.call(scratch, domain);
-        T back = (T) Uvcb.read(cb.getClass(), storage, scratch, domain);
-        return new Answer<>(cc, back);
+        put(cb);
+        int cc = port.call(scratch);
+        return new Answer<>(cc, back(cb));
     }
 
     /** How often {@link #call} re-executes a busy UVC before it gives up (the kernel would spin forever). */
@@ -40,19 +33,29 @@ public final class UvCaller {
      * Like the kernel's {@code uv_call()}: re-executes while the UV answers cc 2 or 3, but gives up
      * with an exception after {@link #MAX_BUSY_RETRIES} (a fault rule "always busy" must not hang).
      */
-    @SuppressWarnings("unchecked")
     public <T extends Uvcb> Answer<T> call(T cb) {
-        cb.write(storage, scratch, domain);
+        put(cb);
         int cc;
         int tries = 0;
         do {
-            cc = port.call(scratch, domain);
+            cc = port.call(scratch);
             if (cc > 1 && ++tries >= MAX_BUSY_RETRIES) {
                 throw new IllegalStateException(String.format("UVC 0x%04x still busy (cc %d) after %d tries",
                         cb.header().cmd(), cc, tries));
             }
         } while (cc > 1);
-        return new Answer<>(cc, (T) Uvcb.read(cb.getClass(), storage, scratch, domain));
+        return new Answer<>(cc, back(cb));
+    }
+
+    private void put(Uvcb cb) {
+        byte[] b = cb.encode();
+        storage.write(scratch, b, 0, b.length);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends Uvcb> T back(T cb) {
+        Class<T> type = (Class<T>) cb.getClass();
+        return Uvcb.decode(type, storage.read(scratch, Uvcb.sizeOf(type)));
     }
 
     /** The result of a UVC: condition code plus the block read back from storage. */

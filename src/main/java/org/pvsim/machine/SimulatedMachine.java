@@ -5,6 +5,7 @@ import java.util.List;
 import org.pvsim.machine.cpu.Cpu;
 import org.pvsim.machine.cpu.Machine;
 import org.pvsim.machine.storage.HostStorage;
+import org.pvsim.machine.sie.Sie;
 import org.pvsim.machine.storage.Storage;
 import org.pvsim.machine.uv.HostKey;
 import org.pvsim.machine.uv.MachineIdentity;
@@ -22,10 +23,14 @@ import org.pvsim.machine.uv.cb.UvcPort;
 public final class SimulatedMachine {
     private final Storage storage;
     private final Ultravisor uv;
+    private final Sie sie;
 
-    private SimulatedMachine(Storage storage, Ultravisor uv) {
-        this.storage = storage;
+    private SimulatedMachine(Machine cpus, Ultravisor uv) {
+        this.storage = cpus.storage();
         this.uv = uv;
+        this.sie = new Sie(cpus, uv);
+        cpus.setUvcHandler(uv::call);
+        cpus.setSieHandler(sie::execute);
     }
 
     /**
@@ -34,10 +39,10 @@ public final class SimulatedMachine {
      * CPUs (INIT_UV's rc 0x0102) counts just the one that issues the call.
      */
     public static SimulatedMachine create(long storageSize, List<ECPrivateKey> hostKeys) {
-        Storage storage = new Storage(storageSize);
-        Ultravisor uv = new Ultravisor(storage, identity(hostKeys));
+        Machine cpus = new Machine(new Machine.Options(storageSize, 1, false, true), line -> { });
+        Ultravisor uv = new Ultravisor(cpus.storage(), identity(hostKeys));
         uv.setRunningCpuCensus(() -> 1);
-        return new SimulatedMachine(storage, uv);
+        return new SimulatedMachine(cpus, uv);
     }
 
     /**
@@ -47,8 +52,7 @@ public final class SimulatedMachine {
     public static SimulatedMachine withCpus(Machine cpus, List<ECPrivateKey> hostKeys) {
         Ultravisor uv = new Ultravisor(cpus.storage(), identity(hostKeys));
         uv.setRunningCpuCensus(() -> (int) cpus.cpus().stream().filter(c -> c.state() == Cpu.State.OPERATING).count());
-        cpus.setUvcHandler(uv::call);
-        return new SimulatedMachine(cpus.storage(), uv);
+        return new SimulatedMachine(cpus, uv);
     }
 
     private static MachineIdentity identity(List<ECPrivateKey> hostKeys) {
@@ -67,6 +71,16 @@ public final class SimulatedMachine {
     /** Storage as the host may access it (host domain only; secure frames raise 0x3d). */
     public HostStorage hostStorage() {
         return storage.hostView();
+    }
+
+    /** The host's SIE instruction (the Java host kernel's KVM_RUN executes it). */
+    public SieInstruction sie() {
+        return (sd, asce, gr, fpr, ar, budget) -> sie.run(sd, asce, new Sie.HostRegisters(gr, fpr, ar), budget);
+    }
+
+    /** SIE exits so far. */
+    public long sieExits() {
+        return sie.exits();
     }
 
     /** The host's UVC instruction (after the CPU's privileged-operation checks). */

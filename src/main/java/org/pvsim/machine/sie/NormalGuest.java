@@ -1,6 +1,6 @@
 package org.pvsim.machine.sie;
 
-import static org.pvsim.machine.sie.StateDescription.*;
+import static org.pvsim.machine.SieBlock.*;
 
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.cpu.Cpu;
@@ -53,7 +53,7 @@ final class NormalGuest implements GuestMode, InterceptionHook {
             return false;
         }
         cpu.privileged(); // a problem-state guest gets the exception itself, before any interception
-        throw new GuestExit(Interception.instruction(Interception.INSTRUCTION, in.bits));
+        throw new GuestExit(Interception.instruction(ICPT_INSTRUCTION, in.bits));
     }
 
     private boolean intercepted(long bits) {
@@ -77,16 +77,16 @@ final class NormalGuest implements GuestMode, InterceptionHook {
     @Override
     public void programInterruption(Cpu cpu, int code, int ilc) {
         if (code == ProgramInterruption.OPERATION && (ictl & ICTL_OPEREXC) != 0) {
-            throw exit(Interception.OPERATION_EXCEPTION, code, ilc);
+            throw exit(ICPT_OPERATION_EXCEPTION, code, ilc);
         }
         if ((ictl & ICTL_PINT) != 0) {
-            throw exit(Interception.PROGRAM, code, ilc);
+            throw exit(ICPT_PROGRAM, code, ilc);
         }
     }
 
     @Override
     public GuestExit invalidNewPsw(Cpu cpu, String what) {
-        return exit(Interception.PROGRAM, ProgramInterruption.SPECIFICATION, 0);
+        return exit(ICPT_PROGRAM, ProgramInterruption.SPECIFICATION, 0);
     }
 
     /** An intercepted program interruption: its code and ILC in the SD, for the host to present. */

@@ -1,6 +1,6 @@
 package org.pvsim.machine.sie;
 
-import static org.pvsim.machine.sie.StateDescription.*;
+import static org.pvsim.machine.SieBlock.*;
 
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.cpu.Cpu;
@@ -152,7 +152,7 @@ final class SecureGuest implements GuestMode, InterceptionHook {
             int len = Math.min(Math.max(be16(sida, 0), 8), sida.length);
             store(c, s.sccb(), sida, len);
             c.cc = 0;
-            return new Interception(Interception.PV_NOTIFICATION, 0xb220, 0);
+            return new Interception(ICPT_PV_NOTIFICATION, 0xb220, 0);
         } else if (p instanceof Diag d) {
             if (d.code() == 0x500) {
                 c.gr[2] = saved[2];
@@ -227,7 +227,7 @@ final class SecureGuest implements GuestMode, InterceptionHook {
             for (int n : new int[] {in.r1, in.r1 | 1, in.r3, in.b2}) {
                 r[n] = c.gr[n];
             }
-            instruction(new Sigp(in.r1), r, Interception.instruction(Interception.PV_INSTRUCTION, in.bits));
+            instruction(new Sigp(in.r1), r, Interception.instruction(ICPT_PV_INSTRUCTION, in.bits));
         } else if (op == 0xb2 && op2 == 0x20) {
             c.privileged();
             servc(c, in);
@@ -240,13 +240,13 @@ final class SecureGuest implements GuestMode, InterceptionHook {
             prefix = c.load32(a) & 0x7fffe000L;
             guest.setPrefix(prefix);
             writeSida(new byte[] {(byte) (prefix >>> 24), (byte) (prefix >>> 16), (byte) (prefix >>> 8), (byte) prefix});
-            throw new GuestExit(Interception.instruction(Interception.PV_NOTIFICATION, in.bits));
+            throw new GuestExit(Interception.instruction(ICPT_PV_NOTIFICATION, in.bits));
         } else if (op == 0xb2 && op2 == 0x7d) {
             c.privileged();
             long[] r = new long[16];
             r[0] = c.gr[0];
             r[1] = c.gr[1];
-            instruction(new Stsi(c.ea(in.b2, in.d2)), r, Interception.instruction(Interception.PV_INSTRUCTION, in.bits));
+            instruction(new Stsi(c.ea(in.b2, in.d2)), r, Interception.instruction(ICPT_PV_INSTRUCTION, in.bits));
         } else if (op == 0xb2 && op2 == 0x14) {
             throw new ProgramInterruption(ProgramInterruption.OPERATION); // no SIE inside a secure guest
         } else {
@@ -259,8 +259,8 @@ final class SecureGuest implements GuestMode, InterceptionHook {
         int code = (int) (c.ea(in.b2, in.d2) & 0xffff);
         long[] r = new long[16];
         r[5] = code;
-        Interception diag104 = new Interception(Interception.PV_INSTRUCTION, DIAG_IPA, DIAG_IPB);
-        Interception diag108 = new Interception(Interception.PV_NOTIFICATION, DIAG_IPA, DIAG_IPB);
+        Interception diag104 = new Interception(ICPT_PV_INSTRUCTION, DIAG_IPA, DIAG_IPB);
+        Interception diag108 = new Interception(ICPT_PV_NOTIFICATION, DIAG_IPA, DIAG_IPB);
         switch (code) {
             case 0x44 -> notification(r, diag108);
             case 0x9c -> {
@@ -312,7 +312,7 @@ final class SecureGuest implements GuestMode, InterceptionHook {
         writeSida(load(c, sccb, len));
         long[] r = new long[16];
         r[in.r1] = c.gr[in.r1];
-        instruction(new Servc(sccb), r, Interception.instruction(Interception.PV_INSTRUCTION, in.bits));
+        instruction(new Servc(sccb), r, Interception.instruction(ICPT_PV_INSTRUCTION, in.bits));
     }
 
     private void notification(long[] regs, Interception i) {
@@ -334,7 +334,7 @@ final class SecureGuest implements GuestMode, InterceptionHook {
     @Override
     public GuestExit invalidNewPsw(Cpu cpu, String what) {
         sd.put16(IPRCC, ProgramInterruption.SPECIFICATION); // "a loop of specification exceptions"
-        return new GuestExit(Interception.of(Interception.PROGRAM));
+        return new GuestExit(Interception.of(ICPT_PROGRAM));
     }
 
     // ---- the SD page's save area and the SIDA ------------------------------------------------------

@@ -1,6 +1,6 @@
 package org.pvsim.machine.sie;
 
-import static org.pvsim.machine.sie.StateDescription.*;
+import static org.pvsim.machine.SieBlock.*;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -59,9 +59,9 @@ public final class Sie {
     }
 
     /** B214 executed by a host program: the SD at the second-operand address, the host ASCE in CR1. */
-    public Interception execute(Cpu host, long sdAddress) {
+    public void execute(Cpu host, long sdAddress) {
         long sdAbs = host.realToAbsolute(sdAddress);
-        return run(sdAbs, host.cr[1], new HostRegisters(host.gr, host.fpr, host.ar), SLICE);
+        run(sdAbs, host.cr[1], new HostRegisters(host.gr, host.fpr, host.ar), SLICE);
     }
 
     /**
@@ -77,7 +77,7 @@ public final class Sie {
         StateDescription d = new StateDescription(storage, sd);
         Interception result;
         if ((d.u32(CPUFLAGS) & CPUSTAT_STOP_INT) != 0) {
-            result = Interception.of(Interception.STOP);
+            result = Interception.of(ICPT_STOP);
         } else if (d.format4()) {
             result = runSecure(d, hostAsce, regs, budget);
         } else {
@@ -163,7 +163,7 @@ public final class Sie {
             return Interception.validity(v.reason());
         }
         if (entry instanceof SecureEntry.PrefixNotSecure) {
-            return Interception.of(Interception.PV_PREFIX);
+            return Interception.of(ICPT_PV_PREFIX);
         }
         SecureEntry.Run run = (SecureEntry.Run) entry;
         GuestCpu g = s.cpu();
@@ -204,20 +204,20 @@ public final class Sie {
             int flags = d.u32(CPUFLAGS);
             long mask = g.pswMask();
             if ((flags & CPUSTAT_STOP_INT) != 0) {
-                return Interception.of(Interception.STOP);
+                return Interception.of(ICPT_STOP);
             }
             if ((flags & CPUSTAT_EXT_INT) != 0 && (mask & Psw.EXT) != 0) {
-                return Interception.of(Interception.EXTERNAL_REQUEST);
+                return Interception.of(ICPT_EXTERNAL_REQUEST);
             }
             if ((flags & CPUSTAT_IO_INT) != 0 && (mask & Psw.IO) != 0) {
-                return Interception.of(Interception.IO_REQUEST);
+                return Interception.of(ICPT_IO_REQUEST);
             }
             g.deliverPending();
             if (g.waiting()) {
-                return Interception.of(Interception.WAIT);
+                return Interception.of(ICPT_WAIT);
             }
             if (left <= 0) {
-                return Interception.of(Interception.NONE);
+                return Interception.of(ICPT_NONE);
             }
             lock.lock();
             try {
@@ -232,7 +232,7 @@ public final class Sie {
             }
             if (g.checkStop() != null) {
                 d.put16(IPRCC, ProgramInterruption.SPECIFICATION);
-                return Interception.of(Interception.PROGRAM);
+                return Interception.of(ICPT_PROGRAM);
             }
         }
     }

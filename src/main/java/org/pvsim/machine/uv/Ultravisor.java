@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.DestroyFast;
+import org.pvsim.machine.uv.cb.NoData;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.RawUvcb;
 import org.pvsim.machine.uv.cb.UvCallEvent;
@@ -140,8 +142,8 @@ public final class Ultravisor implements UvcPort {
                 }
             }
             cc = rc == Rc.EXECUTED ? 0 : 1;
-            c.header(rc, rrc);
-            writeBack(access, uvcbAddress, c.block, readLen);
+            c.result(rc, rrc);
+            writeBack(access, uvcbAddress, c.bytes(), readLen);
             answered = c;
         }
         emit(header.cmd(), known.orElse(null), domain, uvcbAddress, answered, cc, rc, rrc, t0, injected);
@@ -163,8 +165,8 @@ public final class Ultravisor implements UvcPort {
             case QUI -> hostCalls.query(c);
             case INIT_UV -> hostCalls.init(c);
             case CREATE_SEC_CONF -> hostCalls.createConfig(c);
-            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c.u64(0x18), false);
-            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c.u64(0x18), true);
+            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c.block(NoData.class).handle(), false);
+            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c.block(DestroyFast.class).handle(), true);
             case CREATE_SEC_CPU -> hostCalls.createCpu(c);
             case DESTROY_SEC_CPU -> hostCalls.destroyCpu(c);
             case CPU_RESET, CPU_RESET_INITIAL, CPU_RESET_CLEAR -> hostCalls.resetCpu(c);

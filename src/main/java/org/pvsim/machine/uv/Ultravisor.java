@@ -10,13 +10,13 @@ import org.pvsim.machine.uv.cb.DestroyFast;
 import org.pvsim.machine.uv.cb.NoData;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.RawUvcb;
-import org.pvsim.machine.uv.cb.UvCallEvent;
-import org.pvsim.machine.uv.cb.UvCallListener;
 import org.pvsim.machine.uv.cb.UvCommand;
-import org.pvsim.machine.uv.cb.UvFaultRules;
 import org.pvsim.machine.uv.cb.Uvcb;
 import org.pvsim.machine.uv.cb.UvcbHeader;
 import org.pvsim.machine.uv.cb.UvcPort;
+import org.pvsim.machine.uv.trace.UvCallEvent;
+import org.pvsim.machine.uv.trace.UvCallListener;
+import org.pvsim.machine.uv.trace.UvFaultRules;
 
 /**
  * The Ultravisor: the trusted firmware behind the UVC instruction. Its only entry is

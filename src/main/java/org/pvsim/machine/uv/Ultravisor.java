@@ -46,14 +46,22 @@ public final class Ultravisor implements UvcPort {
     }
 
     public Ultravisor(Storage storage, MachineIdentity identity, UvParameters params, UvFaultRules faults) {
-        this.state = new UvState(storage, params, identity);
+        this(new UvState(storage, params, identity), faults);
+    }
+
+    /**
+     * A UV over {@code state}. The public constructors create a state nothing else holds; this
+     * package's tests pass one they keep, to assert on what the UV knows without a door in the UV.
+     */
+    Ultravisor(UvState state, UvFaultRules faults) {
+        this.state = state;
         this.faults = faults;
         this.hostCalls = new HostCalls(state);
         this.storageCalls = new StorageCalls(state);
         this.imageCalls = new ImageCalls(state, new SeApiSupport(state.keks));
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state);
-        this.hostAccess = new HostBlockAccess(storage);
+        this.hostAccess = new HostBlockAccess(state.storage);
     }
 
     /** The fault-injection rules this UV consults on every call (empty unless a test adds some). */
@@ -288,11 +296,6 @@ public final class Ultravisor implements UvcPort {
         long oneMs = 1000L << 12;
         long outside = ((System.nanoTime() - cpu.exitNanos) / 1000) << 12;
         return cpuTimer <= cpu.cpuTimer && cpu.cpuTimer - cpuTimer <= outside + oneMs;
-    }
-
-    /** The UV's state, for this package's tests only. */
-    UvState stateForTests() {
-        return state;
     }
 
     private BlockAccess guestAccess(int domain) {

@@ -24,7 +24,7 @@ import org.pvsim.kvm.KvmVcpu;
 import org.pvsim.kvm.KvmVm;
 import org.pvsim.kvm.UserMemory;
 import org.pvsim.machine.SimulatedMachine;
-import org.pvsim.machine.uv.cb.UvCallEvent;
+import org.pvsim.machine.uv.trace.UvCallEvent;
 import org.pvsim.se.Ipib;
 import org.pvsim.se.Pem;
 

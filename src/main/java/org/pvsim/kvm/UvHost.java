@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.InitUv;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
+import org.pvsim.machine.uv.cb.UvBusyException;
 import org.pvsim.machine.uv.cb.UvCaller;
 import org.pvsim.machine.uv.cb.UvCommand;
 import org.pvsim.machine.uv.cb.UvcPort;
@@ -15,8 +16,6 @@ import org.pvsim.machine.uv.cb.Uvcb;
  * concurrent caller gets its own scratch frame (as each CPU builds its UVCB on its own stack).
  */
 final class UvHost {
-    static final int MAX_BUSY = 100_000;
-
     private final HostStorage storage;
     private final UvcPort port;
     private final HostFrameAllocator allocator;
@@ -62,21 +61,16 @@ final class UvHost {
     }
 
     /**
-     * Like the kernel's {@code uv_call()}: re-executes while the UV answers busy (cc 2/3). The kernel would
-     * spin forever on a UV that never stops being busy; a simulator must not hang, so after
-     * {@link #MAX_BUSY} re-executions the call fails with EIO naming the command.
+     * The kernel's {@code uv_call()}: re-executes while the UV answers busy (cc 2/3), with the bounded
+     * policy of {@link UvCaller#call}; a UV that stays busy fails the call with EIO naming the command.
      */
     <T extends Uvcb> UvCaller.Answer<T> call(T cb) {
         UvCaller c = acquire();
         try {
-            for (int i = 0; i < MAX_BUSY; i++) {
-                UvCaller.Answer<T> a = c.once(cb);
-                if (a.cc() < 2) {
-                    return a;
-                }
-            }
-            throw new KvmException("UVC " + UvCommand.byCode(cb.header().cmd()).map(Enum::name).orElse("?"),
-                    Errno.EIO, "the Ultravisor stayed busy for " + MAX_BUSY + " re-executions");
+            return c.call(cb);
+        } catch (UvBusyException e) {
+            throw new KvmException("UVC " + e.commandName(), Errno.EIO,
+                    "the Ultravisor stayed busy for " + e.tries() + " re-executions");
         } finally {
             callers.push(c);
         }

@@ -10,9 +10,9 @@ import org.pvsim.machine.storage.Storage;
 import org.pvsim.machine.uv.HostKey;
 import org.pvsim.machine.uv.MachineIdentity;
 import org.pvsim.machine.uv.Ultravisor;
-import org.pvsim.machine.uv.cb.UvCallListener;
-import org.pvsim.machine.uv.cb.UvFaultRules;
 import org.pvsim.machine.uv.cb.UvcPort;
+import org.pvsim.machine.uv.trace.UvCallListener;
+import org.pvsim.machine.uv.trace.UvFaultRules;
 
 /**
  * A machine as host software sees it: the host's view of storage, the host's UVC instruction, and the

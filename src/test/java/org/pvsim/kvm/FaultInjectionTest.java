@@ -12,8 +12,8 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.pvsim.machine.uv.cb.UvCallEvent;
 import org.pvsim.machine.uv.cb.UvCommand;
+import org.pvsim.machine.uv.trace.UvCallEvent;
 
 /**
  * For every UV call each command makes, a run in which exactly that call fails: the command's errno and

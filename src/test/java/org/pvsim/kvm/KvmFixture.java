@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pvsim.machine.SimulatedMachine;
-import org.pvsim.machine.uv.cb.UvCallEvent;
 import org.pvsim.machine.uv.cb.UvCommand;
+import org.pvsim.machine.uv.trace.UvCallEvent;
 import org.pvsim.se.Ipib;
 
 /**

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.pvsim.machine.uv.cb.Attest;
 import org.pvsim.se.AttestationMeasurement;
 
 /**
@@ -38,13 +39,14 @@ final class Attestation {
     }
 
     int retrieve(Call c, SecureConfig config) {
-        long arcbAddr = c.u64(0x18);
-        int userLen = c.u16(0x2e);
-        int measLen = c.u32(0x13c);
-        long measAddr = c.u64(0x140);
-        long addLen = Integer.toUnsignedLong(c.u32(0x15c));
-        long addAddr = c.u64(0x160);
-        if (c.u64(0x20) != 0) {
+        Attest block = c.block(Attest.class);
+        long arcbAddr = block.arcbAddr();
+        int userLen = block.userDataLen();
+        int measLen = block.measLen();
+        long measAddr = block.measAddr();
+        long addLen = Integer.toUnsignedLong(block.addDataLen());
+        long addAddr = block.addDataAddr();
+        if (block.contToken() != 0) {
             throw new UvError(Rc.ATT_CONT_TOKEN);
         }
         if (userLen > AttestationMeasurement.MAX_USER_DATA) {
@@ -107,7 +109,7 @@ final class Attestation {
         if ((paf & PAF_ATTEST_PHKH) != 0) {
             add.put(unsealed.hostKeyHash());
         }
-        byte[] userData = c.bytes(0x30, userLen);
+        byte[] userData = Arrays.copyOf(block.userData(), userLen);
         byte[] measurement = AttestationMeasurement.compute(measKey, image.pld, image.ald, image.tld,
                 image.headerTag, config.cuid, userData, nonce, add.array());
         if (!inGuest(config, measAddr, measLen)) {
@@ -120,8 +122,7 @@ final class Attestation {
         if (neededAdd > 0) {
             guest.write(addAddr, add.array(), neededAdd);
         }
-        c.putBytes(0x148, config.cuid);
-        java.nio.ByteBuffer.wrap(c.block).putInt(0x15c, neededAdd);
+        c.answer(block.withOutputs(config.cuid, neededAdd));
         return Rc.EXECUTED;
     }
 

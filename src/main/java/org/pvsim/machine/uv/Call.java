@@ -1,18 +1,21 @@
 package org.pvsim.machine.uv;
 
-import java.nio.ByteBuffer;
 import org.pvsim.machine.uv.cb.UvCommand;
 import org.pvsim.machine.uv.cb.Uvcb;
+import org.pvsim.machine.uv.cb.UvcbHeader;
 
-/** One UV call in progress: the command and the block's bytes, which the handler reads and fills. */
+/**
+ * One UV call in progress: the command and the block's bytes. Handlers read the block as its
+ * {@code uv.cb} record and answer through the same record, so the firmware and host software share
+ * one definition of every layout (the one UvcbLayoutTest checks against gcc).
+ */
 final class Call {
     final UvCommand command;
-    final byte[] block;
     final int domain;
     /** Where the block is (host absolute for the host), and how many of its bytes the UV touches. */
     final long address;
     final int length;
-    private final ByteBuffer b;
+    private final byte[] block;
 
     Call(UvCommand command, byte[] block, int domain, long address, int length) {
         this.command = command;
@@ -20,7 +23,6 @@ final class Call {
         this.domain = domain;
         this.address = address;
         this.length = length;
-        this.b = ByteBuffer.wrap(block);
     }
 
     /** Whether storage the call would donate holds the block itself (the UV could not answer in it). */
@@ -28,36 +30,28 @@ final class Call {
         return domain == 0 && UvState.overlaps(origin, len, address, length);
     }
 
-    long u64(int off) {
-        return b.getLong(off);
+    /** The block as its command's record; {@code type} is what the handler expects (checked). */
+    <T extends Uvcb> T block(Class<T> type) {
+        if (type != command.blockType()) {
+            throw new IllegalStateException(command + " carries a " + command.blockType().getSimpleName()
+                    + ", not a " + type.getSimpleName());
+        }
+        return Uvcb.decode(type, block);
     }
 
-    int u32(int off) {
-        return b.getInt(off);
+    /** Stores the record's fields as the answer; reserved bytes stay as the caller left them. */
+    void answer(Uvcb answered) {
+        answered.encodeInto(block);
     }
 
-    int u16(int off) {
-        return b.getShort(off) & 0xffff;
+    void result(int rc, int rrc) {
+        byte[] header = UvcbHeader.decode(block).withResult(rc, rrc).encode();
+        System.arraycopy(header, 0, block, 0, UvcbHeader.SIZE);
     }
 
-    int u8(int off) {
-        return b.get(off) & 0xff;
-    }
-
-    byte[] bytes(int off, int len) {
-        return java.util.Arrays.copyOfRange(block, off, off + len);
-    }
-
-    void put64(int off, long v) {
-        b.putLong(off, v);
-    }
-
-    void putBytes(int off, byte[] v) {
-        System.arraycopy(v, 0, block, off, v.length);
-    }
-
-    void header(int rc, int rrc) {
-        b.putShort(4, (short) rc).putShort(6, (short) rrc);
+    /** The block's bytes as they stand (written back to storage, or shown to the host in the SIDA). */
+    byte[] bytes() {
+        return block;
     }
 
     Uvcb decodeBlock() {

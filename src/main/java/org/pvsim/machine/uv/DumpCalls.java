@@ -8,6 +8,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.DumpComplete;
+import org.pvsim.machine.uv.cb.DumpCpu;
+import org.pvsim.machine.uv.cb.DumpStorState;
+import org.pvsim.machine.uv.cb.NoData;
 
 /**
  * Dump of a secure configuration, allowed only when the SE header's PCF bit 34 says so. The host
@@ -37,7 +41,7 @@ final class DumpCalls {
 
     /** DUMP_INIT: handle (0x20), verified and not dumping (0x3), PCF allows dumping (0x102). */
     int init(Call c) {
-        SecureConfig config = state.config(c.u64(0x18));
+        SecureConfig config = state.config(c.block(NoData.class).handle());
         if (config.phase != SecureConfig.Phase.VERIFIED || config.dumping) {
             throw new UvError(Rc.INV_STATE);
         }
@@ -50,9 +54,10 @@ final class DumpCalls {
 
     /** DUMP_CONF_STOR_STATE: handle, dumping (0x3), gaddr 1 MiB aligned in the guest and area in storage (0x103). */
     int storageState(Call c) {
-        SecureConfig config = dumping(c.u64(0x18));
-        long area = c.u64(0x20);
-        long gaddr = c.u64(0x28);
+        DumpStorState block = c.block(DumpStorState.class);
+        SecureConfig config = dumping(block.configHandle());
+        long area = block.dumpAreaOrigin();
+        long gaddr = block.gaddr();
         long len = state.params.confDumpStorageStateLen();
         if ((gaddr & (UvState.MIB - 1)) != 0 || Long.compareUnsigned(gaddr, config.msl) >= 0) {
             throw new UvError(Rc.DUMP_BAD_ADDRESS);
@@ -78,12 +83,13 @@ final class DumpCalls {
 
     /** DUMP_CPU: CPU handle (0x21), its configuration dumping (0x3), area in storage (0x103). */
     int cpu(Call c) {
-        SecureCpu cpu = state.cpu(c.u64(0x18));
+        DumpCpu block = c.block(DumpCpu.class);
+        SecureCpu cpu = state.cpu(block.cpuHandle());
         SecureConfig config = cpu.config;
         if (!config.dumping) {
             throw new UvError(Rc.INV_STATE);
         }
-        long area = c.u64(0x20);
+        long area = block.dumpAreaOrigin();
         int len = (int) state.params.cpuStorLen();
         checkArea(area, len);
         ByteBuffer plain = ByteBuffer.allocate(len - 12 - 16);
@@ -98,8 +104,9 @@ final class DumpCalls {
 
     /** DUMP_COMPLETE: handle (0x20), dumping (0x3), area (0x103); ends the dump. */
     int complete(Call c) {
-        SecureConfig config = dumping(c.u64(0x18));
-        long area = c.u64(0x20);
+        DumpComplete block = c.block(DumpComplete.class);
+        SecureConfig config = dumping(block.configHandle());
+        long area = block.dumpAreaOrigin();
         int len = (int) state.params.confDumpFinalizeLen();
         checkArea(area, len);
         byte[] iv = iv("DFIN");

@@ -2,6 +2,7 @@ package org.pvsim.machine.uv;
 
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.Share;
 
 /** Calls a secure guest issues: share, unshare, attestation. */
 final class GuestCalls {
@@ -24,7 +25,7 @@ final class GuestCalls {
      */
     int share(Call c) {
         SecureConfig config = state.byDomain.get(c.domain);
-        long frame = guestFrame(config, c.u64(0x20));
+        long frame = guestFrame(config, c.block(Share.class).paddr());
         int tag = state.storage.tagOf(frame);
         if (tag == Storage.tag(config.domain, Storage.STATE_SECURE)) {
             state.storage.setTag(frame, Storage.tag(config.domain, Storage.STATE_SHARED));
@@ -35,9 +36,9 @@ final class GuestCalls {
     /** REMOVE_SHARED_ACCESS: a shared page becomes secure again; a pinned one needs the host first. */
     int unshare(Call c) {
         SecureConfig config = state.byDomain.get(c.domain);
-        long frame = guestFrame(config, c.u64(0x20));
+        long frame = guestFrame(config, c.block(Share.class).paddr());
         if (config.pinned.contains(frame)) {
-            throw new UvInterception(c.block);
+            throw new UvInterception(c.bytes());
         }
         state.storage.setTag(frame, Storage.tag(config.domain, Storage.STATE_SECURE));
         return Rc.EXECUTED;

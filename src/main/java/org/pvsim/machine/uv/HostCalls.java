@@ -2,8 +2,14 @@ package org.pvsim.machine.uv;
 
 import java.util.function.IntSupplier;
 import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.CpuSetState;
+import org.pvsim.machine.uv.cb.CreateSecConf;
+import org.pvsim.machine.uv.cb.CreateSecCpu;
+import org.pvsim.machine.uv.cb.InitUv;
+import org.pvsim.machine.uv.cb.NoData;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.UvCommand;
+import org.pvsim.machine.uv.cb.UvcbHeader;
 
 /** Query, initialisation, configurations and CPUs. */
 final class HostCalls {
@@ -41,33 +47,21 @@ final class HostCalls {
                 calls[cmd.bit() / 64] |= 1L << (63 - cmd.bit() % 64);
             }
         }
-        for (int i = 0; i < 4; i++) {
-            c.put64(0x10 + 8 * i, calls[i]);
-        }
         UvParameters p = state.params;
-        c.put64(0x40, p.uvBaseStorLen());
-        c.put64(0x50, p.confBasePhysStorLen());
-        c.put64(0x58, p.confBaseVirtStorLen());
-        c.put64(0x60, p.confVirtVarStorLen());
-        c.put64(0x68, p.cpuStorLen());
-        java.nio.ByteBuffer.wrap(c.block).putInt(0x7c, p.maxNumSecConf()).putShort(0x9e, (short) p.maxGuestCpuId());
-        c.put64(0x80, p.maxGuestStorAddr());
-        c.put64(0xa0, FEATURES);
-        c.put64(0xb0, HDR_VERSIONS);
-        c.put64(0xb8, SUPPORTED_PCF);
-        c.put64(0xc8, p.confDumpStorageStateLen());
-        c.put64(0xd0, p.confDumpFinalizeLen());
-        c.put64(0xe0, ATT_VERSIONS);
-        c.put64(0xe8, GuestCalls.SUPPORTED_PAF);
-        int len = c.u16(0);
-        return len < QueryUvInfo.SIZE ? Rc.MORE_DATA : Rc.EXECUTED;
+        UvcbHeader header = c.block(QueryUvInfo.class).header();
+        c.answer(new QueryUvInfo(header, calls, p.uvBaseStorLen(), p.confBasePhysStorLen(),
+                p.confBaseVirtStorLen(), p.confVirtVarStorLen(), p.cpuStorLen(), p.maxNumSecConf(),
+                p.maxGuestStorAddr(), p.maxGuestCpuId(), FEATURES, HDR_VERSIONS, SUPPORTED_PCF,
+                p.confDumpStorageStateLen(), p.confDumpFinalizeLen(), ATT_VERSIONS, GuestCalls.SUPPORTED_PAF));
+        return header.len() < QueryUvInfo.SIZE ? Rc.MORE_DATA : Rc.EXECUTED;
     }
 
     // ---- INIT_UV -----------------------------------------------------------------------------
 
     int init(Call c) {
-        long origin = c.u64(0x18);
-        long len = c.u64(0x20);
+        InitUv block = c.block(InitUv.class);
+        long origin = block.storOrigin();
+        long len = block.storLen();
         if (state.initialized) {
             throw new UvError(Rc.INIT_DOUBLE);
         }
@@ -102,12 +96,13 @@ final class HostCalls {
     // ---- CREATE_SEC_CONF ---------------------------------------------------------------------
 
     int createConfig(Call c) {
-        long baseOrigin = c.u64(0x20);
-        long varOrigin = c.u64(0x28);
-        long mso = c.u64(0x38);
-        long msl = c.u64(0x40);
-        long sca = c.u64(0x48);
-        long asce = c.u64(0x50);
+        CreateSecConf block = c.block(CreateSecConf.class);
+        long baseOrigin = block.confBaseStorOrigin();
+        long varOrigin = block.confVirtStorOrigin();
+        long mso = block.guestStorOrigin();
+        long msl = block.guestStorLen();
+        long sca = block.guestSca();
+        long asce = block.guestAsce();
         UvParameters p = state.params;
         long max = p.maxGuestStorAddr();
         if (Long.compareUnsigned(mso, max) > 0) {
@@ -170,7 +165,7 @@ final class HostCalls {
         state.donate(varOrigin, varLen, domain);
         state.configs.put(handle, config);
         state.byDomain.put(domain, config);
-        c.put64(0x18, handle);
+        c.answer(block.withGuestHandle(handle));
         return Rc.EXECUTED;
     }
 
@@ -195,10 +190,11 @@ final class HostCalls {
     // ---- CREATE_SEC_CPU / DESTROY_SEC_CPU ----------------------------------------------------
 
     int createCpu(Call c) {
-        SecureConfig config = state.config(c.u64(0x20));
-        long storOrigin = c.u64(0x28);
-        int num = c.u16(0x36);
-        long stateOrigin = c.u64(0x38);
+        CreateSecCpu block = c.block(CreateSecCpu.class);
+        SecureConfig config = state.config(block.guestHandle());
+        long storOrigin = block.storOrigin();
+        int num = block.num();
+        long stateOrigin = block.stateOrigin();
         long storLen = state.params.cpuStorLen();
         if (num > state.params.maxGuestCpuId()) {
             throw new UvError(Rc.CSC_NUM);
@@ -226,12 +222,12 @@ final class HostCalls {
         state.donate(storOrigin, storLen, config.domain);
         state.cpus.put(handle, cpu);
         config.cpus.add(handle);
-        c.put64(0x18, handle);
+        c.answer(block.withCpuHandle(handle));
         return Rc.EXECUTED;
     }
 
     int destroyCpu(Call c) {
-        SecureCpu cpu = state.cpu(c.u64(0x18));
+        SecureCpu cpu = state.cpu(c.block(NoData.class).handle());
         state.reclaim(cpu.storOrigin, cpu.storLen);
         cpu.config.cpus.remove(cpu.handle);
         state.cpus.remove(cpu.handle);
@@ -241,7 +237,7 @@ final class HostCalls {
     // ---- resets and CPU state ----------------------------------------------------------------
 
     int resetCpu(Call c) {
-        SecureCpu cpu = state.cpu(c.u64(0x18));
+        SecureCpu cpu = state.cpu(c.block(NoData.class).handle());
         cpu.resets++;
         if (c.command != UvCommand.CPU_RESET) { // initial and clear reset also stop the CPU
             cpu.resetDone = true;
@@ -251,7 +247,7 @@ final class HostCalls {
     }
 
     int prepareReset(Call c) {
-        SecureConfig config = state.config(c.u64(0x18));
+        SecureConfig config = state.config(c.block(NoData.class).handle());
         config.resetPrepared = true;
         for (long h : config.cpus) {
             state.cpus.get(h).resetDone = false;
@@ -261,8 +257,9 @@ final class HostCalls {
     }
 
     int setCpuState(Call c) {
-        SecureCpu cpu = state.cpu(c.u64(0x18));
-        switch (c.u8(0x27)) {
+        CpuSetState block = c.block(CpuSetState.class);
+        SecureCpu cpu = state.cpu(block.cpuHandle());
+        switch (block.state()) {
             case 1 -> cpu.state = SecureCpu.State.OPERATING;
             case 2 -> cpu.state = SecureCpu.State.STOPPED;
             case 3 -> cpu.state = SecureCpu.State.CHECK_STOP;

@@ -3,6 +3,9 @@ package org.pvsim.machine.uv;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.NoData;
+import org.pvsim.machine.uv.cb.SetSecConfParams;
+import org.pvsim.machine.uv.cb.Unpack;
 
 /** SET_SEC_CONF_PARAMS, UNPACK_IMG, VERIFY_IMG: how an encrypted SE image becomes a secure guest. */
 final class ImageCalls {
@@ -19,12 +22,13 @@ final class ImageCalls {
      * (0x10a/0x31), header readable host storage (0x103), then the header checks of {@link SeSupport#open} in the order stage3a.c's codes list.
      */
     int setParams(Call c) {
-        SecureConfig config = state.config(c.u64(0x18));
+        SetSecConfParams block = c.block(SetSecConfParams.class);
+        SecureConfig config = state.config(block.guestHandle());
         if (config.phase != SecureConfig.Phase.CREATED) {
             throw new UvError(Rc.INV_STATE);
         }
-        long origin = c.u64(0x20);
-        long len = Integer.toUnsignedLong(c.u32(0x28));
+        long origin = block.secHeaderOrigin();
+        long len = Integer.toUnsignedLong(block.secHeaderLen());
         if (len < org.pvsim.se.SeHeader.HEAD_SIZE || len > org.pvsim.se.SeHeader.MAX_SIZE) {
             throw new UvError(Rc.SSC_HDR_CORRUPT, Rc.SSC_HDR_LEN_MISMATCH_RRC);
         }
@@ -43,11 +47,12 @@ final class ImageCalls {
      * (0x3), gaddr within the guest (0x101), mapped (0x10a), page not secure yet (0x107 / 0x108).
      */
     int unpack(Call c) {
-        SecureConfig config = state.config(c.u64(0x18));
+        Unpack block = c.block(Unpack.class);
+        SecureConfig config = state.config(block.guestHandle());
         if (config.phase != SecureConfig.Phase.PARAMS_SET) {
             throw new UvError(Rc.INV_STATE);
         }
-        long gaddr = c.u64(0x20) & ~Storage.PAGE_MASK;
+        long gaddr = block.gaddr() & ~Storage.PAGE_MASK;
         long frame = state.frameOf(config, gaddr);
         if (config.gaddrToFrame.containsKey(gaddr)) {
             throw new UvError(Rc.UNPACK_PAGE_SECURE);
@@ -55,7 +60,7 @@ final class ImageCalls {
         if (state.storage.tagOf(frame) != 0) {
             throw new UvError(Rc.PAGE_OWNED_ELSEWHERE);
         }
-        byte[] tweak = ByteBuffer.allocate(16).putLong(c.u64(0x28)).putLong(c.u64(0x30)).array();
+        byte[] tweak = ByteBuffer.allocate(16).putLong(block.tweak0()).putLong(block.tweak1()).array();
         ImageState image = config.image;
         byte[] page = state.storage.rawFrameForWrite(frame);
         image.pldPipeline.submit(page, 0);
@@ -72,7 +77,7 @@ final class ImageCalls {
      * (0x1b), TLD (0x1c), all with rc 0x102. Success lets CPUs be loaded.
      */
     int verify(Call c) {
-        SecureConfig config = state.config(c.u64(0x18));
+        SecureConfig config = state.config(c.block(NoData.class).handle());
         if (config.phase != SecureConfig.Phase.PARAMS_SET) {
             throw new UvError(Rc.INV_STATE);
         }

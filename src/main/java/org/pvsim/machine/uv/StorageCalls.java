@@ -1,6 +1,9 @@
 package org.pvsim.machine.uv;
 
 import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.ConvertFromSecure;
+import org.pvsim.machine.uv.cb.ConvertToSecure;
+import org.pvsim.machine.uv.cb.NoData;
 
 /** Import, export, destroy, pin and unpin of pages, and unshare-all (reference kernel-pv §4). */
 final class StorageCalls {
@@ -17,8 +20,9 @@ final class StorageCalls {
      * integrity (0x104).
      */
     int importPage(Call c) {
-        SecureConfig config = state.config(c.u64(0x18));
-        long gaddr = c.u64(0x20) & ~Storage.PAGE_MASK;
+        ConvertToSecure block = c.block(ConvertToSecure.class);
+        SecureConfig config = state.config(block.guestHandle());
+        long gaddr = block.gaddr() & ~Storage.PAGE_MASK;
         long frame = state.frameOf(config, gaddr);
         int tag = state.storage.tagOf(frame);
         Long current = config.gaddrToFrame.get(gaddr);
@@ -52,7 +56,7 @@ final class StorageCalls {
      * UV keeps IV and tag. Checks: paddr in storage (0x101), not donated (0x108), secure (0x107).
      */
     int exportPage(Call c) {
-        long frame = secureFrame(c.u64(0x18), false);
+        long frame = secureFrame(c.block(ConvertFromSecure.class).paddr(), false);
         int tag = state.storage.tagOf(frame);
         SecureConfig config = state.byDomain.get(tag >>> 2);
         long gaddr = config.frameToGaddr.get(frame);
@@ -65,7 +69,7 @@ final class StorageCalls {
 
     /** DESTR_SEC_STOR: clears a secure page and gives it to the host without encryption. */
     int destroyPage(Call c) {
-        long frame = secureFrame(c.u64(0x18), true);
+        long frame = secureFrame(c.block(ConvertFromSecure.class).paddr(), true);
         SecureConfig config = state.byDomain.get(state.storage.tagOf(frame) >>> 2);
         state.storage.rawClearFrame(frame);
         state.disown(config, frame);
@@ -74,7 +78,7 @@ final class StorageCalls {
 
     /** PIN_PAGE_SHARED: the host may keep doing I/O on a page the guest shared. */
     int pinShared(Call c) {
-        long frame = secureFrame(c.u64(0x18), false);
+        long frame = secureFrame(c.block(ConvertFromSecure.class).paddr(), false);
         int tag = state.storage.tagOf(frame);
         if ((tag & 3) != Storage.STATE_SHARED) {
             throw new UvError(Rc.PAGE_NOT_SHARED);
@@ -88,8 +92,9 @@ final class StorageCalls {
      * secure again (its content stays), so the guest's re-executed REMOVE_SHARED_ACCESS succeeds.
      */
     int unpinShared(Call c) {
-        SecureConfig config = state.config(c.u64(0x18));
-        long gaddr = c.u64(0x20) & ~Storage.PAGE_MASK;
+        ConvertToSecure block = c.block(ConvertToSecure.class);
+        SecureConfig config = state.config(block.guestHandle());
+        long gaddr = block.gaddr() & ~Storage.PAGE_MASK;
         long frame = state.frameOf(config, gaddr);
         if (state.storage.tagOf(frame) != Storage.tag(config.domain, Storage.STATE_SHARED)) {
             throw new UvError(Rc.PAGE_NOT_SHARED);
@@ -101,7 +106,7 @@ final class StorageCalls {
 
     /** SET_UNSHARE_ALL: every shared page of the configuration becomes secure (before a reboot). */
     int unshareAll(Call c) {
-        SecureConfig config = state.config(c.u64(0x18));
+        SecureConfig config = state.config(c.block(NoData.class).handle());
         for (long frame : config.frameToGaddr.keySet()) {
             state.storage.setTag(frame, Storage.tag(config.domain, Storage.STATE_SECURE));
         }

@@ -6,15 +6,17 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
+import org.pvsim.machine.uv.cb.DestroyFast;
+import org.pvsim.machine.uv.cb.NoData;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.RawUvcb;
-import org.pvsim.machine.uv.cb.UvCallEvent;
-import org.pvsim.machine.uv.cb.UvCallListener;
 import org.pvsim.machine.uv.cb.UvCommand;
-import org.pvsim.machine.uv.cb.UvFaultRules;
 import org.pvsim.machine.uv.cb.Uvcb;
 import org.pvsim.machine.uv.cb.UvcbHeader;
 import org.pvsim.machine.uv.cb.UvcPort;
+import org.pvsim.machine.uv.trace.UvCallEvent;
+import org.pvsim.machine.uv.trace.UvCallListener;
+import org.pvsim.machine.uv.trace.UvFaultRules;
 
 /**
  * The Ultravisor: the trusted firmware behind the UVC instruction. Its only entry is
@@ -44,14 +46,22 @@ public final class Ultravisor implements UvcPort {
     }
 
     public Ultravisor(Storage storage, MachineIdentity identity, UvParameters params, UvFaultRules faults) {
-        this.state = new UvState(storage, params, identity);
+        this(new UvState(storage, params, identity), faults);
+    }
+
+    /**
+     * A UV over {@code state}. The public constructors create a state nothing else holds; this
+     * package's tests pass one they keep, to assert on what the UV knows without a door in the UV.
+     */
+    Ultravisor(UvState state, UvFaultRules faults) {
+        this.state = state;
         this.faults = faults;
         this.hostCalls = new HostCalls(state);
         this.storageCalls = new StorageCalls(state);
         this.imageCalls = new ImageCalls(state, new SeApiSupport(state.keks));
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state);
-        this.hostAccess = new HostBlockAccess(storage);
+        this.hostAccess = new HostBlockAccess(state.storage);
     }
 
     /** The fault-injection rules this UV consults on every call (empty unless a test adds some). */
@@ -145,8 +155,8 @@ public final class Ultravisor implements UvcPort {
                 }
             }
             cc = rc == Rc.EXECUTED ? 0 : 1;
-            c.header(rc, rrc);
-            writeBack(access, uvcbAddress, c.block, readLen);
+            c.result(rc, rrc);
+            writeBack(access, uvcbAddress, c.bytes(), readLen);
             answered = c;
         }
         emit(header.cmd(), known.orElse(null), domain, uvcbAddress, answered, cc, rc, rrc, t0, injected);
@@ -168,8 +178,8 @@ public final class Ultravisor implements UvcPort {
             case QUI -> hostCalls.query(c);
             case INIT_UV -> hostCalls.init(c);
             case CREATE_SEC_CONF -> hostCalls.createConfig(c);
-            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c.u64(0x18), false);
-            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c.u64(0x18), true);
+            case DESTROY_SEC_CONF -> hostCalls.destroyConfig(c.block(NoData.class).handle(), false);
+            case DESTROY_SEC_CONF_FAST -> hostCalls.destroyConfig(c.block(DestroyFast.class).handle(), true);
             case CREATE_SEC_CPU -> hostCalls.createCpu(c);
             case DESTROY_SEC_CPU -> hostCalls.destroyCpu(c);
             case CPU_RESET, CPU_RESET_INITIAL, CPU_RESET_CLEAR -> hostCalls.resetCpu(c);
@@ -300,11 +310,6 @@ public final class Ultravisor implements UvcPort {
         long oneMs = 1000L << 12;
         long outside = ((System.nanoTime() - cpu.exitNanos) / 1000) << 12;
         return cpuTimer <= cpu.cpuTimer && cpu.cpuTimer - cpuTimer <= outside + oneMs;
-    }
-
-    /** The UV's state, for this package's tests only. */
-    UvState stateForTests() {
-        return state;
     }
 
     private BlockAccess guestAccess(int domain) {

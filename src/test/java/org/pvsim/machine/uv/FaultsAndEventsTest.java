@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.pvsim.machine.storage.Storage;
 import org.pvsim.machine.uv.cb.ConvertToSecure;
 import org.pvsim.machine.uv.cb.CreateSecConf;
-import org.pvsim.machine.uv.cb.UvCallEvent;
-import org.pvsim.machine.uv.cb.UvFaultRules;
+import org.pvsim.machine.uv.trace.UvCallEvent;
+import org.pvsim.machine.uv.trace.UvFaultRules;
 
 class FaultsAndEventsTest {
     @Test

@@ -296,7 +296,7 @@ class ImageCallsConformanceTest {
             expect(m.setState(cpu, 5), 0x0003); // not verified yet
             expect(m.nodata(VERIFY_IMG, g.handle()), 1);
             expect(m.setState(cpu, 5), 1);
-            SecureCpu sc = m.uv.stateForTests().cpus.get(cpu);
+            SecureCpu sc = m.state.cpus.get(cpu);
             assertThat(sc.state).isEqualTo(SecureCpu.State.OPERATING_LOADED);
             assertThat(sc.pswMask).isEqualTo(TestImages.PSW_MASK);
             assertThat(sc.pswAddress).isEqualTo(image.components().get(2).gaddr());

@@ -46,7 +46,7 @@ class ResetAndRebootTest {
         expect(m.setState(vg.cpu, 5), 0x0003); // a normal reset is not enough
         expect(m.nodata(CPU_RESET_CLEAR, vg.cpu), 1);
         expect(m.setState(vg.cpu, 5), 1);
-        SecureCpu cpu = m.uv.stateForTests().cpus.get(vg.cpu);
+        SecureCpu cpu = m.state.cpus.get(vg.cpu);
         assertThat(cpu.pswMask).isEqualTo(0x0000000180000000L);
         assertThat(cpu.pswAddress).isEqualTo(done);
         assertThat(cpu.state).isEqualTo(SecureCpu.State.OPERATING_LOADED);

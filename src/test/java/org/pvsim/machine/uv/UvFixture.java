@@ -12,11 +12,13 @@ import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.UvCaller;
 import org.pvsim.machine.uv.cb.UvCommand;
 import org.pvsim.machine.uv.cb.Uvcb;
+import org.pvsim.machine.uv.trace.UvFaultRules;
 
 /**
- * A machine for UV tests, used only through storage and UV calls, as a host kernel would: 4 GiB of
+ * A machine for UV tests, used through storage and UV calls, as a host kernel would: 4 GiB of
  * sparse storage, a host allocator below 2 GiB, INIT storage at 2 GiB, guest memory mapped with real
- * DAT tables (segment-table ASCE, 4 KiB page tables).
+ * DAT tables (segment-table ASCE, 4 KiB page tables). The fixture creates the UV's state itself and
+ * keeps it ({@link #state}), so tests can check what the UV knows; the UV has no door to it.
  */
 final class UvFixture {
     static final long SCRATCH = 0x10000;
@@ -24,6 +26,7 @@ final class UvFixture {
     static final MachineIdentity IDENTITY = MachineIdentity.generate(2);
 
     final Storage storage;
+    final UvState state;
     final Ultravisor uv;
     final UvCaller host;
     final QueryUvInfo qui;
@@ -35,7 +38,8 @@ final class UvFixture {
 
     UvFixture(Storage storage, MachineIdentity identity) {
         this.storage = storage;
-        this.uv = new Ultravisor(storage, identity);
+        this.state = new UvState(storage, UvParameters.defaults(), identity);
+        this.uv = new Ultravisor(state, new UvFaultRules());
         this.host = new UvCaller(storage.hostView(), uv, SCRATCH);
         this.qui = host.call(QueryUvInfo.request()).cb();
     }

@@ -172,7 +172,7 @@ class UvProperties {
                 expected += cpus.get(i).size() * (m.qui.cpuStorLen() >>> 12);
             }
             assertThat(uvFrames).as("donated frames").isEqualTo(expected);
-            assertThat(m.uv.stateForTests().donatedBytes() - m.qui.uvBaseStorLen()).isEqualTo(expected << 12);
+            assertThat(m.state.donatedBytes() - m.qui.uvBaseStorLen()).isEqualTo(expected << 12);
         }
 
         /** The invariants that hold whatever random blocks did (the test's bookkeeping may be stale). */
@@ -181,7 +181,7 @@ class UvProperties {
             for (long f = 0x100000 >>> 12; f < m.allocatedEnd() >>> 12; f++) {
                 int owner = s.tagOf(f) >>> 2;
                 if (owner != 0) {
-                    assertThat(m.uv.stateForTests().byDomain).as("owner of frame 0x%x", f).containsKey(owner);
+                    assertThat(m.state.byDomain).as("owner of frame 0x%x", f).containsKey(owner);
                 }
             }
         }

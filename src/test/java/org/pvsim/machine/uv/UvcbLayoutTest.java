@@ -139,6 +139,37 @@ class UvcbLayoutTest {
         }
     }
 
+    /** The firmware answers through the records: only rc/rrc and the command's outputs change in storage. */
+    @Test
+    void anAnswerChangesOnlyTheOutputsAndLeavesReservedBytesAsTheCallerLeftThem() {
+        UvFixture m = new UvFixture();
+        m.init();
+        UvFixture.Guest g = m.createGuest(1L << 20);
+        byte[] in = m.cscBlock(g.handle(), 3).encode();
+        for (int off : new int[] {0x08, 0x10, 0x30, 0x40, 0x48, 0x50, 0x58}) {
+            in[off] = (byte) 0xa5; // reserved: the UV must not clear them
+        }
+        long at = m.alloc(4096, 4096);
+        m.storage.write(at, in, 0, in.length, Storage.HOST);
+        assertThat(m.uv.call(at, Storage.HOST)).isZero();
+        byte[] out = m.storage.read(at, in.length, Storage.HOST);
+        for (int i = 0; i < in.length; i++) {
+            boolean output = (i >= 4 && i < 8) || (i >= 0x18 && i < 0x20); // rc/rrc, cpu_handle
+            if (!output) {
+                assertThat(out[i]).as("byte 0x%x", i).isEqualTo(in[i]);
+            }
+        }
+        assertThat(CreateSecCpu.decode(out).cpuHandle()).isNotZero();
+
+        byte[] qui = QueryUvInfo.request().encode();
+        qui[0x30] = qui[0x48] = qui[0x70] = qui[0xf8] = 0x5a;
+        m.storage.write(at, qui, 0, qui.length, Storage.HOST);
+        assertThat(m.uv.call(at, Storage.HOST)).isZero();
+        byte[] answered = m.storage.read(at, qui.length, Storage.HOST);
+        assertThat(new byte[] {answered[0x30], answered[0x48], answered[0x70], answered[0xf8]}).containsOnly(0x5a);
+        assertThat(QueryUvInfo.decode(answered).encode()).as("every output as before").isEqualTo(m.qui.encode());
+    }
+
     @Test
     void aGccBuiltBlockInStorageGetsTheSameAnswerAsAJavaBuiltOne() {
         UvFixture m = new UvFixture();

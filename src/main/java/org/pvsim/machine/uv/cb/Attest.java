@@ -36,9 +36,14 @@ public record Attest(UvcbHeader header, long arcbAddr, long contToken, int userD
         return new Attest(newHeader, arcbAddr, contToken, userDataLen, userData, measLen, measAddr, configUid, addDataLen, addDataAddr);
     }
 
+    /** The block as the UV answers it: the configuration's UID and how much additional data it stored. */
+    public Attest withOutputs(byte[] newConfigUid, int newAddDataLen) {
+        return new Attest(header, arcbAddr, contToken, userDataLen, userData, measLen, measAddr, newConfigUid, newAddDataLen, addDataAddr);
+    }
+
     @Override
-    public byte[] encode() {
-        ByteBuffer b = Uvcb.buffer(SIZE, header);
+    public void encodeInto(byte[] block) {
+        ByteBuffer b = Uvcb.over(block, SIZE, header, "Attest");
         b.putLong(0x18, arcbAddr);
         b.putLong(0x20, contToken);
         b.putShort(0x2e, (short) userDataLen);
@@ -48,7 +53,6 @@ public record Attest(UvcbHeader header, long arcbAddr, long contToken, int userD
         b.put(0x148, configUid, 0, 16);
         b.putInt(0x15c, addDataLen);
         b.putLong(0x160, addDataAddr);
-        return b.array();
     }
 
     public static Attest decode(byte[] bytes) {

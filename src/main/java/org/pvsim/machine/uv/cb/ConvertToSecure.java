@@ -15,8 +15,8 @@ public record ConvertToSecure(UvcbHeader header, long guestHandle, long gaddr) i
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, guestHandle, gaddr);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, guestHandle, gaddr);
     }
 
     public static ConvertToSecure decode(byte[] bytes) {

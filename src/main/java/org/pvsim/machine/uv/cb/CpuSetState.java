@@ -15,8 +15,8 @@ public record CpuSetState(UvcbHeader header, long cpuHandle, int state) implemen
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, cpuHandle, state);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, cpuHandle, state);
     }
 
     public static CpuSetState decode(byte[] bytes) {

@@ -15,9 +15,14 @@ public record CreateSecConf(UvcbHeader header, long guestHandle, long confBaseSt
         return new CreateSecConf(newHeader, guestHandle, confBaseStorOrigin, confVirtStorOrigin, flags, guestStorOrigin, guestStorLen, guestSca, guestAsce);
     }
 
+    /** The block as the UV answers it: with the handle of the configuration it created. */
+    public CreateSecConf withGuestHandle(long newGuestHandle) {
+        return new CreateSecConf(header, newGuestHandle, confBaseStorOrigin, confVirtStorOrigin, flags, guestStorOrigin, guestStorLen, guestSca, guestAsce);
+    }
+
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, guestHandle, confBaseStorOrigin, confVirtStorOrigin, flags, guestStorOrigin,
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, guestHandle, confBaseStorOrigin, confVirtStorOrigin, flags, guestStorOrigin,
                 guestStorLen, guestSca, guestAsce);
     }
 

@@ -15,9 +15,14 @@ public record CreateSecCpu(UvcbHeader header, long cpuHandle, long guestHandle, 
         return new CreateSecCpu(newHeader, cpuHandle, guestHandle, storOrigin, num, stateOrigin);
     }
 
+    /** The block as the UV answers it: with the handle of the CPU it created. */
+    public CreateSecCpu withCpuHandle(long newCpuHandle) {
+        return new CreateSecCpu(header, newCpuHandle, guestHandle, storOrigin, num, stateOrigin);
+    }
+
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, cpuHandle, guestHandle, storOrigin, num, stateOrigin);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, cpuHandle, guestHandle, storOrigin, num, stateOrigin);
     }
 
     public static CreateSecCpu decode(byte[] bytes) {

@@ -15,8 +15,8 @@ public record DestroyFast(UvcbHeader header, long handle) implements Uvcb {
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, handle);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, handle);
     }
 
     public static DestroyFast decode(byte[] bytes) {

@@ -15,8 +15,8 @@ public record DumpComplete(UvcbHeader header, long configHandle, long dumpAreaOr
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, configHandle, dumpAreaOrigin);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, configHandle, dumpAreaOrigin);
     }
 
     public static DumpComplete decode(byte[] bytes) {

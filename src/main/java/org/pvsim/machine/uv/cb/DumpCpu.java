@@ -15,8 +15,8 @@ public record DumpCpu(UvcbHeader header, long cpuHandle, long dumpAreaOrigin) im
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, cpuHandle, dumpAreaOrigin);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, cpuHandle, dumpAreaOrigin);
     }
 
     public static DumpCpu decode(byte[] bytes) {

@@ -15,8 +15,8 @@ public record DumpStorState(UvcbHeader header, long configHandle, long dumpAreaO
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, configHandle, dumpAreaOrigin, gaddr);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, configHandle, dumpAreaOrigin, gaddr);
     }
 
     public static DumpStorState decode(byte[] bytes) {

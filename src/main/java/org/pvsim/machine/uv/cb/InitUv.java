@@ -15,8 +15,8 @@ public record InitUv(UvcbHeader header, long storOrigin, long storLen) implement
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, storOrigin, storLen);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, storOrigin, storLen);
     }
 
     public static InitUv decode(byte[] bytes) {

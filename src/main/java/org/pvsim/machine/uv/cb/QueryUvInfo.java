@@ -62,8 +62,8 @@ public record QueryUvInfo(UvcbHeader header, long[] instCalls, long uvBaseStorLe
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, instCalls[0], instCalls[1], instCalls[2], instCalls[3], uvBaseStorLen,
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, instCalls[0], instCalls[1], instCalls[2], instCalls[3], uvBaseStorLen,
                 confBasePhysStorLen, confBaseVirtStorLen, confVirtVarStorLen, cpuStorLen, maxNumSecConf,
                 maxGuestStorAddr, maxGuestCpuId, featureIndications, suppSeHdrVersions, suppSeHdrPcf,
                 confDumpStorageStateLen, confDumpFinalizeLen, suppAttReqHdrVer, suppAttPflags);

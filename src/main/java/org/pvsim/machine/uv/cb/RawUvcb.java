@@ -12,8 +12,8 @@ public record RawUvcb(UvcbHeader header) implements Uvcb {
     }
 
     @Override
-    public byte[] encode() {
-        return Uvcb.buffer(UvcbHeader.SIZE, header).array();
+    public void encodeInto(byte[] block) {
+        Uvcb.over(block, UvcbHeader.SIZE, header, "raw");
     }
 
     public static RawUvcb decode(byte[] bytes) {

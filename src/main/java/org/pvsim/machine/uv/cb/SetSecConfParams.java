@@ -15,8 +15,8 @@ public record SetSecConfParams(UvcbHeader header, long guestHandle, long secHead
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, guestHandle, secHeaderOrigin, secHeaderLen);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, guestHandle, secHeaderOrigin, secHeaderLen);
     }
 
     public static SetSecConfParams decode(byte[] bytes) {

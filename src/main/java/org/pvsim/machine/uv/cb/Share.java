@@ -15,8 +15,8 @@ public record Share(UvcbHeader header, long paddr) implements Uvcb {
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, paddr);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, paddr);
     }
 
     public static Share decode(byte[] bytes) {

@@ -15,8 +15,8 @@ public record Unpack(UvcbHeader header, long guestHandle, long gaddr, long tweak
     }
 
     @Override
-    public byte[] encode() {
-        return LAYOUT.encode(header, guestHandle, gaddr, tweak0, tweak1);
+    public void encodeInto(byte[] block) {
+        LAYOUT.encodeInto(block, header, guestHandle, gaddr, tweak0, tweak1);
     }
 
     public static Unpack decode(byte[] bytes) {

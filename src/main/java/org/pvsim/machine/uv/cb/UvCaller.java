@@ -26,12 +26,15 @@ public final class UvCaller {
         return new Answer<>(cc, back(cb));
     }
 
-    /** How often {@link #call} re-executes a busy UVC before it gives up (the kernel would spin forever). */
+    /** How often {@link #call} executes a UVC that stays busy before it gives up (the kernel would spin forever). */
     public static final int MAX_BUSY_RETRIES = 100_000;
 
     /**
-     * Like the kernel's {@code uv_call()}: re-executes while the UV answers cc 2 or 3, but gives up
-     * with an exception after {@link #MAX_BUSY_RETRIES} (a fault rule "always busy" must not hang).
+     * The one busy policy of every UV caller, like the kernel's {@code uv_call()}: the block is written
+     * once and the UVC re-executed on it while the UV answers cc 2 or 3 (the block stays as the UV
+     * left it, as a partial answer needs). Unlike the kernel it is bounded: after
+     * {@link #MAX_BUSY_RETRIES} busy answers it throws {@link UvBusyException}, so a stuck UV is an
+     * error, not a hang.
      */
     public <T extends Uvcb> Answer<T> call(T cb) {
         put(cb);
@@ -40,8 +43,7 @@ public final class UvCaller {
         do {
             cc = port.call(scratch);
             if (cc > 1 && ++tries >= MAX_BUSY_RETRIES) {
-                throw new IllegalStateException(String.format("UVC 0x%04x still busy (cc %d) after %d tries",
-                        cb.header().cmd(), cc, tries));
+                throw new UvBusyException(cb.header().cmd(), cc, tries);
             }
         } while (cc > 1);
         return new Answer<>(cc, back(cb));

@@ -20,7 +20,17 @@ public sealed interface Uvcb permits QueryUvInfo, InitUv, CreateSecConf, CreateS
     }
 
     /** The bytes of this control block (big-endian, reserved fields zero). */
-    byte[] encode();
+    default byte[] encode() {
+        byte[] block = new byte[size()];
+        encodeInto(block);
+        return block;
+    }
+
+    /**
+     * Stores the header and every field of this control block into {@code block} (at least
+     * {@link #size()} bytes); reserved bytes keep what they held.
+     */
+    void encodeInto(byte[] block);
 
     /** Writes the control block at {@code address}, as an access of {@code domain}. */
     default void write(Storage storage, long address, int domain) {
@@ -41,9 +51,9 @@ public sealed interface Uvcb permits QueryUvInfo, InitUv, CreateSecConf, CreateS
         return type.cast(UvcbCodecs.of(type).decoder().apply(b));
     }
 
-    /** A zeroed buffer of {@code size} bytes with the header in place. */
-    static ByteBuffer buffer(int size, UvcbHeader header) {
-        ByteBuffer b = ByteBuffer.allocate(size);
+    /** {@code block} (at least {@code size} bytes) to store fields into, with the header in place. */
+    static ByteBuffer over(byte[] block, int size, UvcbHeader header, String what) {
+        ByteBuffer b = wrap(block, size, what);
         header.put(b);
         return b;
     }

@@ -60,10 +60,20 @@ final class UvcbLayout {
 
     /** The block's bytes: the header, then each value (in field order, truncated to its width). */
     byte[] encode(UvcbHeader header, long... values) {
+        byte[] block = new byte[size];
+        encodeInto(block, header, values);
+        return block;
+    }
+
+    /**
+     * Stores the header and each value into {@code block}; every other byte stays as it was. The UV
+     * answers this way: it changes its outputs, not the reserved fields the caller left.
+     */
+    void encodeInto(byte[] block, UvcbHeader header, long... values) {
         if (values.length != offsets.length) {
             throw new IllegalArgumentException(name + ": " + offsets.length + " fields, " + values.length + " values");
         }
-        ByteBuffer b = Uvcb.buffer(size, header);
+        ByteBuffer b = Uvcb.over(block, size, header, name);
         for (int i = 0; i < offsets.length; i++) {
             long v = values[i];
             switch (widths[i]) {
@@ -73,7 +83,6 @@ final class UvcbLayout {
                 default -> b.putLong(offsets[i], v);
             }
         }
-        return b.array();
     }
 
     /** The header and the field values (zero-extended) of a block; throws when {@code bytes} is too short. */

@@ -24,6 +24,18 @@ class UvcbLayoutCodecTest {
     }
 
     @Test
+    void encodingIntoABlockStoresTheHeaderAndFieldsOnly() {
+        byte[] b = new byte[0x20];
+        java.util.Arrays.fill(b, (byte) 0x77);
+        LAYOUT.encodeInto(b, new UvcbHeader(0x20, 0x1234, 1, 2), 0x0102030405060708L, 0, 0, 0xff);
+        assertThat(b).startsWith(0x00, 0x20, 0x12, 0x34, 0, 1, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(java.util.Arrays.copyOfRange(b, 0x10, 0x20))
+                .containsExactly(0, 0, 0, 0, 0x77, 0x77, 0, 0, 0x77, 0x77, 0x77, 0x77, 0x77, 0x77, 0x77, 0xff);
+        assertThatThrownBy(() -> LAYOUT.encodeInto(new byte[0x1f], new UvcbHeader(0x20, 1, 0, 0), 1, 2, 3, 4))
+                .hasMessage("Test UVCB needs 32 bytes, got 31");
+    }
+
+    @Test
     void rejectsFieldsOutsideTheBlockOrMisalignedAndShortBlocks() {
         assertThatThrownBy(() -> UvcbLayout.of("X", 0x20).u64(0x20)).hasMessageContaining("X: field at 0x20");
         assertThatThrownBy(() -> UvcbLayout.of("X", 0x20).u64(0x04)).hasMessageContaining("0x4");

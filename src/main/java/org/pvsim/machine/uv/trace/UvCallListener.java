@@ -1,4 +1,4 @@
-package org.pvsim.machine.uv.cb;
+package org.pvsim.machine.uv.trace;
 
 /** Receives an event for every UV call, after the UV answered it. */
 @FunctionalInterface

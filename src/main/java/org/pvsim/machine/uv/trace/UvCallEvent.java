@@ -1,4 +1,18 @@
-package org.pvsim.machine.uv.cb;
+package org.pvsim.machine.uv.trace;
+
+import org.pvsim.machine.uv.cb.ConvertToSecure;
+import org.pvsim.machine.uv.cb.CpuSetState;
+import org.pvsim.machine.uv.cb.CreateSecConf;
+import org.pvsim.machine.uv.cb.CreateSecCpu;
+import org.pvsim.machine.uv.cb.DestroyFast;
+import org.pvsim.machine.uv.cb.DumpComplete;
+import org.pvsim.machine.uv.cb.DumpCpu;
+import org.pvsim.machine.uv.cb.DumpStorState;
+import org.pvsim.machine.uv.cb.NoData;
+import org.pvsim.machine.uv.cb.SetSecConfParams;
+import org.pvsim.machine.uv.cb.Unpack;
+import org.pvsim.machine.uv.cb.UvCommand;
+import org.pvsim.machine.uv.cb.Uvcb;
 
 /**
  * One UV call as the UV saw it: who issued it, the block as it was left in storage (inputs and

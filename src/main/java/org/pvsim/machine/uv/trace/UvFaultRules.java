@@ -1,8 +1,9 @@
-package org.pvsim.machine.uv.cb;
+package org.pvsim.machine.uv.trace;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.pvsim.machine.uv.cb.UvCommand;
 
 /**
  * Failures to inject into UV calls, for tests and for the command line. One rule per line (or

@@ -1,6 +1,8 @@
 package org.pvsim.kvm;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.pvsim.machine.SieInstruction;
+import org.pvsim.machine.SimulatedMachine;
 import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
 import org.pvsim.machine.uv.cb.UvCommand;
@@ -30,8 +32,12 @@ public final class Kvm {
         }
     }
 
-    private Kvm(HostStorage storage, UvcPort uvc, Options options) {
+    /** The machine's SIE instruction, or null on a host booted without one (KVM_RUN: ENOSYS). */
+    final SieInstruction sie;
+
+    private Kvm(HostStorage storage, UvcPort uvc, SieInstruction sie, Options options) {
         this.storage = storage;
+        this.sie = sie;
         this.allocator = new HostFrameAllocator(storage.size());
         this.uv = new UvHost(storage, uvc, allocator);
         this.pages = new SecurePages(storage, uv);
@@ -42,11 +48,16 @@ public final class Kvm {
 
     /** Boots the host on a machine: queries and initialises the Ultravisor (setup_uv with prot_virt=1). */
     public static Kvm boot(HostStorage storage, UvcPort uvc) {
-        return new Kvm(storage, uvc, Options.defaults());
+        return new Kvm(storage, uvc, null, Options.defaults());
     }
 
     public static Kvm boot(HostStorage storage, UvcPort uvc, Options options) {
-        return new Kvm(storage, uvc, options);
+        return new Kvm(storage, uvc, null, options);
+    }
+
+    /** Boots the host on a whole machine: its storage, UVC and SIE, so that vCPUs can run. */
+    public static Kvm boot(SimulatedMachine machine, Options options) {
+        return new Kvm(machine.hostStorage(), machine.uvc(), machine.sie(), options);
     }
 
     /** KVM_CREATE_VM. */

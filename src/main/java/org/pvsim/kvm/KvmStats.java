@@ -8,7 +8,7 @@ import java.util.Map;
  * given back, and what was leaked on purpose (by reason) because the UV did not give it back.
  */
 public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donatedBytes, long reclaimedBytes,
-        Map<LeakReason, Long> leakedBytes) {
+        Map<LeakReason, Long> leakedBytes, Map<String, Long> vcpuEvents) {
 
     /** Why storage was leaked on purpose (reference kernel-pv §3.6, §6.2). */
     public enum LeakReason {
@@ -25,6 +25,15 @@ public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donate
     public KvmStats {
         bytesInUse = Map.copyOf(bytesInUse);
         leakedBytes = Map.copyOf(leakedBytes);
+        vcpuEvents = Map.copyOf(vcpuEvents);
+    }
+
+    /**
+     * A vCPU event counter as the kernel's vcpu stats name them ({@code exit_0x1c}, {@code diagnose_0x308},
+     * {@code sigp_0x03}); 0 if it never happened.
+     */
+    public long event(String name) {
+        return vcpuEvents.getOrDefault(name, 0L);
     }
 
     /** Donated storage the UV still holds and the host still expects back (donated - reclaimed - leaked). */
@@ -63,12 +72,26 @@ public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donate
             leaked.merge(reason, bytes, Long::sum);
         }
 
+        private final Map<String, Long> events = new java.util.TreeMap<>();
+
+        synchronized void exit(int icptcode) {
+            events.merge(String.format("exit_0x%02x", icptcode), 1L, Long::sum);
+        }
+
+        synchronized void diagnose(int code) {
+            events.merge(String.format("diagnose_0x%03x", code), 1L, Long::sum);
+        }
+
+        synchronized void sigp(int order) {
+            events.merge(String.format("sigp_0x%02x", order), 1L, Long::sum);
+        }
+
         synchronized KvmStats snapshot(HostFrameAllocator allocator) {
             Map<HostFrameAllocator.Use, Long> use = new EnumMap<>(HostFrameAllocator.Use.class);
             for (HostFrameAllocator.Use u : HostFrameAllocator.Use.values()) {
                 use.put(u, allocator.bytesInUse(u));
             }
-            return new KvmStats(use, donated, reclaimed, leaked);
+            return new KvmStats(use, donated, reclaimed, leaked, events);
         }
     }
 }

@@ -50,6 +50,13 @@ public final class KvmUapi {
 
     /** KVM_USER_MEM_SLOTS on s390. */
     public static final int KVM_USER_MEM_SLOTS = 32;
+
+    /** KVM_S390_INTERRUPT types (struct kvm_s390_interrupt.type). */
+    public static final int KVM_S390_PROGRAM_INT = 0xfffe0001;
+    public static final int KVM_S390_RESTART = 0xfffe0003;
+    public static final int KVM_S390_INT_EMERGENCY = 0xffff1201;
+    public static final int KVM_S390_INT_EXTERNAL_CALL = 0xffff1202;
+    public static final int KVM_S390_INT_SERVICE = 0xffff2401;
     /** KVM_MAX_VCPUS on s390 (ESCA: 248 CPUs). */
     public static final int KVM_MAX_VCPUS = 248;
 

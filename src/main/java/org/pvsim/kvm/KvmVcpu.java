@@ -1,8 +1,12 @@
 package org.pvsim.kvm;
 
+import static org.pvsim.machine.SieBlock.*;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.pvsim.machine.ProgramInterruption;
+import org.pvsim.machine.SieInstruction;
 import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.CpuSetState;
 import org.pvsim.machine.uv.cb.DumpCpu;
@@ -35,13 +39,43 @@ public final class KvmVcpu {
     long pvStorBase;
     /** SIDA designation, or gbea's value when not protected: low byte = SIDA size in pages - 1. */
     long sidad = GBEA_RESET;
-    private boolean stopped = true;
+    private volatile boolean stopped = true;
+    /** A kick is pending: the next look at the run loop ends KVM_RUN with EINTR. */
+    private volatile boolean kicked;
+    /** The SIE control block (vcpu->arch.sie_block). */
+    final SieControlBlock sd;
+    final Interrupts interrupts = new Interrupts();
+    /** The guest's FPRs, which SIE exchanges with the host's (vcpu->arch.guest_fpregs). */
+    private final long[] fprs = new long[16];
     private final Map<Long, byte[]> oneRegs = new HashMap<>();
 
     KvmVcpu(KvmVm vm, int id, long sieBlock) {
         this.vm = vm;
         this.id = id;
         this.sieBlock = sieBlock;
+        this.sd = new SieControlBlock(vm.kvm.storage, sieBlock);
+        setupSieBlock();
+    }
+
+    /**
+     * kvm_arch_vcpu_create/setup: a zeroed block, z/Architecture mode, stopped, storage-key instructions
+     * intercepted until first used, and the CRs' initial-reset values.
+     */
+    private void setupSieBlock() {
+        vm.kvm.storage.write(sieBlock, new byte[HostStorage.PAGE_SIZE], 0, HostStorage.PAGE_SIZE);
+        sd.put32(CPUFLAGS, CPUSTAT_ZARCH | CPUSTAT_STOPPED);
+        sd.put32(ICTL, ICTL_ISKE | ICTL_SSKE | ICTL_RRBE);
+        sd.put64(GCR, 0xe0L);
+        sd.put64(GCR + 14 * 8, 0xc2000000L);
+        sd.put64(SIDAD, GBEA_RESET);
+    }
+
+    /** The SIE block becomes format 4 (kvm_s390_pv_create_cpu) or format 2 again (destroy). Context: vcpu->mutex. */
+    void sieBlockSecure(long cpuHandle, long configHandle, long sidaDesignation) {
+        sd.put64(PV_HANDLE_CPU, cpuHandle);
+        sd.put64(PV_HANDLE_CONFIG, configHandle);
+        sd.put8(SDF, cpuHandle != 0 ? SDF_FORMAT4 : 0);
+        sd.put64(SIDAD, sidaDesignation);
     }
 
     public int id() {
@@ -76,9 +110,224 @@ public final class KvmVcpu {
 
     // ---- KVM_RUN ----------------------------------------------------------------------------
 
-    /** KVM_RUN needs SIE, which is not built yet: an explicit error, not a pretend run. */
-    public void run() {
-        throw new KvmException("KVM_RUN", Errno.ENOSYS, "running a vCPU needs the SIE instruction, which is not implemented yet in pvsim");
+    /** Guest instructions per SIE entry before the run loop looks at signals and kicks again. */
+    static final long SIE_BUDGET = 1_000_000;
+    /** How long an enabled-wait vCPU sleeps before SIE looks at its timers again. */
+    private static final long WAIT_POLL_NANOS = 1_000_000;
+
+    /**
+     * KVM_RUN (kvm_arch_vcpu_ioctl_run, __vcpu_run): syncs the registers from {@code run}, then enters SIE
+     * until an interception needs user space, and stores the registers back. The PV save area carries a
+     * protected vCPU's GRs both ways; from user space only the condition code of its PSW is taken.
+     * Errors: ENOSYS on a host without SIE, EINVAL for a stopped vCPU under user CPU state control or a
+     * validity interception, EINTR (exit reason KVM_EXIT_INTR) for an immediate exit or a kick, EFAULT when
+     * a guest page cannot be made available.
+     */
+    public void run(KvmRun run) {
+        String name = "KVM_RUN";
+        SieInstruction sieInsn = vm.kvm.sie;
+        if (sieInsn == null) {
+            throw new KvmException(name, Errno.ENOSYS, "this host was booted without the machine's SIE instruction");
+        }
+        enter(name);
+        try {
+            if (vm.userCpuStateControl && stopped) {
+                throw new KvmException(name, Errno.EINVAL, "can't run stopped vcpu " + id);
+            }
+            boolean secure = isProtected();
+            syncRegs(run, secure);
+            run.exitReason = KvmRun.KVM_EXIT_UNKNOWN;
+            try {
+                while (true) {
+                    if (run.immediateExit || kicked) {
+                        kicked = false;
+                        run.exitReason = KvmRun.KVM_EXIT_INTR;
+                        throw new KvmException(name, Errno.EINTR, "vCPU " + id + " was asked to leave KVM_RUN");
+                    }
+                    interrupts.deliver(this, sd, secure);
+                    if (secure) {
+                        sd.setPvGrregs(run.gprs);
+                    }
+                    try {
+                        sieInsn.execute(sd.origin, vm.gmap.asce(), run.gprs, fprs, run.acrs, SIE_BUDGET);
+                    } catch (ProgramInterruption fault) {
+                        hostFault(name, fault, secure);
+                        continue;
+                    } finally {
+                        if (secure) {
+                            System.arraycopy(sd.pvGrregs(), 0, run.gprs, 0, 16);
+                        }
+                    }
+                    if (Intercept.handle(this, sd, run, secure) == Intercept.Next.TO_USER) {
+                        if (run.exitReason == KvmRun.KVM_EXIT_UNKNOWN) {
+                            run.exitReason = KvmRun.KVM_EXIT_S390_SIEIC;
+                            run.icptcode = sd.u8(ICPTCODE);
+                            run.ipa = sd.u16(IPA);
+                            run.ipb = sd.u32(IPB);
+                        }
+                        return;
+                    }
+                }
+            } finally {
+                storeRegs(run, secure);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** sync_regs(): the PSW (a protected vCPU's condition code only) and, for a normal one, GRs 14-15. */
+    private void syncRegs(KvmRun run, boolean secure) {
+        if (secure) {
+            sd.put64(GPSW, sd.u64(GPSW) & ~(3L << 44) | run.pswMask & 3L << 44);
+        } else {
+            sd.put64(GPSW, run.pswMask);
+            sd.put64(GPSW + 8, run.pswAddr);
+            sd.put64(GG14, run.gprs[14]);
+            sd.put64(GG15, run.gprs[15]);
+        }
+    }
+
+    /** store_regs(): what user space may see of the vCPU after KVM_RUN. */
+    private void storeRegs(KvmRun run, boolean secure) {
+        run.pswMask = sd.u64(GPSW);
+        run.pswAddr = sd.u64(GPSW + 8);
+        run.prefix = sd.prefix();
+        if (!secure) {
+            run.gprs[14] = sd.u64(GG14);
+            run.gprs[15] = sd.u64(GG15);
+            for (int i = 0; i < 16; i++) {
+                run.crs[i] = sd.u64(GCR + 8 * i);
+            }
+        }
+    }
+
+    /**
+     * SIE ended with a fault in the host (vcpu_post_run_handle_fault): a guest page not yet mapped is
+     * faulted in (a normal guest touching storage no slot backs gets an addressing exception); 0x3e
+     * imports the page for a protected guest; 0x3d/0x3f on a page left secure by an earlier guest destroy
+     * it (gmap_destroy_page).
+     */
+    private void hostFault(String name, ProgramInterruption fault, boolean secure) {
+        long gaddr = fault.address();
+        switch (fault.code()) {
+            case ProgramInterruption.NON_SECURE_STORAGE_ACCESS -> {
+                if (!secure) {
+                    throw new KvmException(name, Errno.EFAULT, String.format("0x3e at 0x%x in a normal guest", gaddr));
+                }
+                PvResult r = vm.pv.importForVcpu(name, this, gaddr);
+                if (!r.ok() && r.errno() != Errno.EAGAIN) {
+                    throw new KvmException(name, r.errno(), r.rc(), r.rrc(), String.format("import of guest page 0x%x failed", gaddr));
+                }
+            }
+            case ProgramInterruption.SECURE_STORAGE_ACCESS, 0x3f -> {
+                long frame = vm.gmap.translate(gaddr);
+                if (frame < 0 || !vm.kvm.pages.destroy(frame << HostStorage.PAGE_SHIFT)) {
+                    throw new KvmException(name, Errno.EFAULT, String.format("secure page at guest 0x%x cannot be destroyed", gaddr));
+                }
+            }
+            default -> {
+                if (vm.gmapFault(name, gaddr) < 0) {
+                    if (secure) {
+                        throw new KvmException(name, Errno.EFAULT, String.format("no memory slot backs guest 0x%x", gaddr));
+                    }
+                    injectProgram(ProgramInterruption.ADDRESSING, 0); // nullified: the PSW is at the instruction
+                }
+            }
+        }
+    }
+
+    /**
+     * ICPT_WAIT: a disabled wait goes to user space (it decides between shutdown and panic); an enabled
+     * wait resumes when something is pending, else sleeps a little (or until kicked) so that SIE can look at
+     * the guest's timers again.
+     */
+    Intercept.Next handleWait(SieControlBlock block) {
+        if (!Interrupts.enabled(block.u64(GPSW))) {
+            return Intercept.Next.TO_USER;
+        }
+        if (!interrupts.pending(vm) && !kicked) {
+            java.util.concurrent.locks.LockSupport.parkNanos(WAIT_POLL_NANOS);
+        }
+        return Intercept.Next.REENTER;
+    }
+
+    /** kvm_s390_inject_program_int(): delivered before the next SIE entry. Context: vcpu->mutex held. */
+    void injectProgram(int code, int ilc) {
+        interrupts.programCode = code;
+        interrupts.programIlc = ilc;
+    }
+
+    /** ICPT_PV_PREF: both prefix pages imported (handle_pv_prefix). Context: vcpu->mutex held. */
+    void importPrefixPages(long prefix) {
+        for (long p = prefix; p < prefix + 2 * HostStorage.PAGE_SIZE; p += HostStorage.PAGE_SIZE) {
+            PvResult r = vm.pv.importForVcpu("ICPT_PV_PREF", this, p);
+            if (!r.ok() && r.errno() != Errno.EAGAIN) {
+                throw new KvmException("KVM_RUN", r.errno(), r.rc(), r.rrc(), String.format("prefix page 0x%x cannot be imported", p));
+            }
+        }
+    }
+
+    /** The first word of the SIDA (the new prefix of a PV SPX notification). */
+    long sidaWord() {
+        byte[] b = new byte[4];
+        vm.kvm.pages.read("handle_pv_spx", sidad & ~HostStorage.PAGE_MASK, b, 0, 4);
+        return java.nio.ByteBuffer.wrap(b).getInt() & 0xffffffffL;
+    }
+
+    /** handle_pv_uvc(): the guest unshares a page the host pinned: UNPIN_PAGE_SHARED, import-like. */
+    void unpinShared() {
+        byte[] uvcb = new byte[0x30];
+        vm.kvm.pages.read("handle_pv_uvc", sidad & ~HostStorage.PAGE_MASK, uvcb, 0, uvcb.length);
+        long gaddr = java.nio.ByteBuffer.wrap(uvcb).getLong(0x20);
+        vm.pv.unpinForVcpu("handle_pv_uvc", this, gaddr); // EINVAL ignored: the guest exits again and we retry
+    }
+
+    /** A diag 308 reset: the kernel stops the vCPU before user space resets it. Context: vcpu->mutex held. */
+    void stopByKernel() {
+        stopped = true;
+    }
+
+    /** Whether the vCPU is stopped, read without its lock (SIGP SENSE from another vCPU, as the kernel does). */
+    boolean isStoppedRacy() {
+        return stopped;
+    }
+
+    /** SIGP emergency signal / external call from {@code from}: pending here, and the vCPU kicked. */
+    void postEmergency(int from) {
+        interrupts.emergencyFrom |= 1L << (from & 63);
+        kick();
+    }
+
+    /**
+     * kvm_s390_vcpu_kick() / exit_sie(): makes a running KVM_RUN return (EINTR) soon; callable from any
+     * thread without the vCPU lock. The stop-intervention request in the SIE block ends the guest's slice.
+     */
+    public void kick() {
+        kicked = true;
+        sd.orFlags(CPUSTAT_STOP_INT);
+    }
+
+    /** KVM_S390_INTERRUPT on the vCPU: a program interruption, restart or emergency signal. */
+    public void inject(int type, int parm) {
+        switch (type) {
+            case KvmUapi.KVM_S390_PROGRAM_INT -> {
+                enter("KVM_S390_INTERRUPT");
+                try {
+                    if (isProtected() && parm != 0x06 && parm != 0x15) {
+                        throw new KvmException("KVM_S390_INTERRUPT", Errno.EINVAL,
+                                String.format("program interruption 0x%02x cannot be injected into a protected vCPU", parm));
+                    }
+                    injectProgram(parm, 4);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            case KvmUapi.KVM_S390_RESTART -> interrupts.restart = true;
+            case KvmUapi.KVM_S390_INT_EMERGENCY -> interrupts.emergencyFrom |= 1L << (parm & 63);
+            default -> throw new KvmException("KVM_S390_INTERRUPT", Errno.EINVAL,
+                    "interrupt type 0x" + Integer.toHexString(type) + " is not a vCPU interrupt");
+        }
     }
 
     // ---- KVM_S390_PV_CPU_COMMAND ------------------------------------------------------------

@@ -78,6 +78,31 @@ public final class KvmVm {
         }
     }
 
+    /** The VM's floating interruptions. */
+    final Interrupts.Floating floating = new Interrupts.Floating();
+
+    /** The vCPU with this id, or null. */
+    KvmVcpu vcpuById(int id) {
+        for (KvmVcpu v : vcpus) {
+            if (v.id == id) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * KVM_S390_INTERRUPT on the VM: a floating interruption (the service signal with its parameter, as
+     * user space's SCLP raises it). Every vCPU is kicked so that one that is enabled takes it.
+     */
+    public void injectFloating(int type, long parm) {
+        if (type != KvmUapi.KVM_S390_INT_SERVICE) {
+            throw new KvmException("KVM_S390_INTERRUPT", Errno.EINVAL,
+                    "interrupt type 0x" + Integer.toHexString(type) + " is not a floating interrupt pvsim models");
+        }
+        floating.serviceSignal = parm & 0xffffffffL;
+    }
+
     /** The vCPUs, in creation order. */
     public List<KvmVcpu> vcpus() {
         return List.copyOf(vcpus);

@@ -253,6 +253,7 @@ final class Pv {
         vcpu.pvHandle = a.cb().cpuHandle();
         vcpu.pvStorBase = stor;
         vcpu.sidad = sida; // one page: size field 0
+        vcpu.sieBlockSecure(vcpu.pvHandle, handle, sida);
         return PvResult.of(a, Errno.EIO);
     }
 
@@ -278,6 +279,7 @@ final class Pv {
         vcpu.pvHandle = 0;
         vcpu.pvStorBase = 0;
         vcpu.sidad = KvmVcpu.GBEA_RESET; // do not leave the freed SIDA's address behind
+        vcpu.sieBlockSecure(0, 0, KvmVcpu.GBEA_RESET);
         return PvResult.of(a, Errno.EIO);
     }
 
@@ -501,6 +503,46 @@ final class Pv {
         requireLock();
         return makeSecureRetrying(name, ConvertToSecure.of(UvCommand.CONV_TO_SEC_STOR, handle, gaddr & ~HostStorage.PAGE_MASK),
                 gaddr);
+    }
+
+    /** kvm->arch.pv.import_lock: serialises the vCPUs' imports without kvm->lock. */
+    private final java.util.concurrent.locks.ReentrantLock importLock = new java.util.concurrent.locks.ReentrantLock();
+
+    /**
+     * gmap_convert_to_secure() from a running vCPU (0x3e, a non-secure prefix page): import the page.
+     * Context: the protected vCPU's vcpu->mutex held, kvm->lock NOT held (ENABLE and DISABLE take every
+     * vCPU's mutex, so the configuration handle cannot change meanwhile); takes the import lock.
+     * Return: as {@link #makeSecureRetrying}: ok, or EFAULT, EAGAIN or EINVAL.
+     */
+    PvResult importForVcpu(String name, KvmVcpu vcpu, long gaddr) {
+        return asVcpu(vcpu, () -> makeSecureRetrying(name,
+                ConvertToSecure.of(UvCommand.CONV_TO_SEC_STOR, configHandleOf(vcpu), gaddr & ~HostStorage.PAGE_MASK), gaddr));
+    }
+
+    /**
+     * The unpin half of handle_pv_uvc(): UNPIN_PAGE_SHARED of the page the guest unshares.
+     * Context: as {@link #importForVcpu}. Return: as {@link #makeSecureRetrying}.
+     */
+    PvResult unpinForVcpu(String name, KvmVcpu vcpu, long gaddr) {
+        return asVcpu(vcpu, () -> makeSecureRetrying(name,
+                ConvertToSecure.of(UvCommand.UNPIN_PAGE_SHARED, configHandleOf(vcpu), gaddr & ~HostStorage.PAGE_MASK), gaddr));
+    }
+
+    private PvResult asVcpu(KvmVcpu vcpu, java.util.function.Supplier<PvResult> call) {
+        if (!vcpu.lock.isHeldByCurrentThread() || vcpu.pvHandle == 0) {
+            throw new IllegalStateException("vCPU import without holding the protected vCPU's mutex");
+        }
+        importLock.lock();
+        try {
+            return call.get();
+        } finally {
+            importLock.unlock();
+        }
+    }
+
+    /** The configuration handle as the vCPU's SIE block names it (stable while its mutex is held). */
+    private static long configHandleOf(KvmVcpu vcpu) {
+        return vcpu.sd.u64(org.pvsim.machine.SieBlock.PV_HANDLE_CONFIG);
     }
 
     // ---- commands on the configuration ----------------------------------------------------------

@@ -1,0 +1,132 @@
+package org.pvsim.kvm;
+
+import static org.pvsim.machine.SieBlock.*;
+
+/**
+ * Interruption injection (arch/s390/kvm/interrupt.c): the conditions pending for a vCPU and for the whole
+ * VM (floating: the service signal), delivered before each SIE entry. A normal guest gets them the way its
+ * CPU would take them, through its lowcore (old PSW stored, new PSW loaded into the SIE block); a protected
+ * guest only through the interrupt injection controls, one at a time, and only the program exceptions an
+ * emulated instruction may end with (specification, operand). A condition the guest is disabled for stays
+ * pending and asks SIE for an exit once the guest enables it (CPUSTAT_EXT_INT).
+ */
+final class Interrupts {
+    private static final long PSW_EXT = 1L << 56;
+    private static final long PSW_IO = 1L << 57;
+    private static final long PSW_MCHK = 1L << 50;
+    private static final int LC_EXT_PARAM = 0x80;
+    private static final int LC_EXT_CPU_ADDR = 0x84;
+    private static final int LC_EXT_CODE = 0x86;
+    private static final int LC_PGM_ILC = 0x8c;
+    private static final int LC_PGM_CODE = 0x8e;
+    private static final int LC_RESTART_OLD = 0x120;
+    private static final int LC_EXT_OLD = 0x130;
+    private static final int LC_PGM_OLD = 0x150;
+    private static final int LC_RESTART_NEW = 0x1a0;
+    private static final int LC_EXT_NEW = 0x1b0;
+    private static final int LC_PGM_NEW = 0x1d0;
+
+    /** The VM's floating interruptions (kvm->arch.float_int). */
+    static final class Floating {
+        /** The pending service signal's parameter (the SCCB address), or -1. */
+        volatile long serviceSignal = -1;
+    }
+
+    /** One vCPU's local interruptions (vcpu->arch.local_int); guarded by the vCPU lock or volatile. */
+    int programCode = -1;
+    int programIlc;
+    volatile boolean restart;
+    /** Emergency-signal senders, one bit per CPU address below 64. */
+    volatile long emergencyFrom;
+
+    /** Whether any condition is pending for the vCPU (a waiting guest then is not idle). */
+    boolean pending(KvmVm vm) {
+        return programCode >= 0 || restart || emergencyFrom != 0
+                || vm.floating.serviceSignal >= 0 && !vm.serviceIrqMasked;
+    }
+
+    /** Delivers what can be delivered now. Context: vcpu->mutex held, before SIE entry. */
+    void deliver(KvmVcpu vcpu, SieControlBlock sd, boolean secure) {
+        KvmVm vm = vcpu.vm;
+        if (programCode >= 0) {
+            int code = programCode;
+            programCode = -1;
+            if (secure) {
+                sd.put8(IICTL, code == 0x06 ? IICTL_SPECIFICATION : IICTL_OPERAND);
+            } else {
+                store(vcpu, sd, LC_PGM_ILC, programIlc, 2);
+                store(vcpu, sd, LC_PGM_CODE, code, 2);
+                swap(vcpu, sd, LC_PGM_OLD, LC_PGM_NEW);
+            }
+            return;
+        }
+        if (secure && sd.u8(IICTL) != IICTL_NONE) {
+            return; // one injection at a time
+        }
+        if (restart) {
+            restart = false;
+            if (secure) {
+                sd.put8(IICTL, IICTL_RESTART);
+            } else {
+                swap(vcpu, sd, LC_RESTART_OLD, LC_RESTART_NEW);
+            }
+            return;
+        }
+        long from = emergencyFrom;
+        if (from != 0) {
+            int cpu = Long.numberOfTrailingZeros(from);
+            if (external(vcpu, sd, secure, 0x1201, cpu, 0, 1L << 14)) {
+                emergencyFrom &= ~(1L << cpu);
+            }
+            return;
+        }
+        long service = vm.floating.serviceSignal;
+        if (service >= 0 && !(secure && vm.serviceIrqMasked)) {
+            if (external(vcpu, sd, secure, 0x2401, 0, service, 1L << 9)) {
+                vm.floating.serviceSignal = -1;
+            }
+        }
+    }
+
+    /** An external interruption, if the guest is enabled for it (else SIE is asked for an exit). */
+    private boolean external(KvmVcpu vcpu, SieControlBlock sd, boolean secure, int code, int cpu, long param,
+            long subclass) {
+        long mask = sd.u64(GPSW);
+        boolean enabled = (mask & PSW_EXT) != 0 && (secure || (sd.u64(GCR) & subclass) != 0);
+        if (!enabled) {
+            sd.orFlags(CPUSTAT_EXT_INT);
+            return false;
+        }
+        sd.clearFlags(CPUSTAT_EXT_INT);
+        if (secure) {
+            sd.put8(IICTL, IICTL_EXT);
+            sd.put16(EIC, code);
+            sd.put16(EXTCPUADDR, cpu);
+            sd.put32(EIPARAMS, (int) param);
+        } else {
+            store(vcpu, sd, LC_EXT_CODE, code, 2);
+            store(vcpu, sd, LC_EXT_CPU_ADDR, cpu, 2);
+            store(vcpu, sd, LC_EXT_PARAM, param, 4);
+            swap(vcpu, sd, LC_EXT_OLD, LC_EXT_NEW);
+        }
+        return true;
+    }
+
+    /** Whether the guest PSW is enabled for any interruption (else a wait is a disabled wait). */
+    static boolean enabled(long pswMask) {
+        return (pswMask & (PSW_EXT | PSW_IO | PSW_MCHK)) != 0;
+    }
+
+    private static void store(KvmVcpu vcpu, SieControlBlock sd, int lowcore, long value, int len) {
+        Gaccess.writeUnsigned(vcpu.vm, "interrupt", sd.prefix() + lowcore, value, len);
+    }
+
+    /** Old PSW to the lowcore, new PSW from it into the SIE block's guest PSW. */
+    private static void swap(KvmVcpu vcpu, SieControlBlock sd, int oldOff, int newOff) {
+        long prefix = sd.prefix();
+        Gaccess.writeUnsigned(vcpu.vm, "interrupt", prefix + oldOff, sd.u64(GPSW), 8);
+        Gaccess.writeUnsigned(vcpu.vm, "interrupt", prefix + oldOff + 8, sd.u64(GPSW + 8), 8);
+        sd.put64(GPSW, Gaccess.readLong(vcpu.vm, "interrupt", prefix + newOff));
+        sd.put64(GPSW + 8, Gaccess.readLong(vcpu.vm, "interrupt", prefix + newOff + 8));
+    }
+}

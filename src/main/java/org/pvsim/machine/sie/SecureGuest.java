@@ -65,6 +65,8 @@ final class SecureGuest implements GuestMode, InterceptionHook {
     long generation = -1;
     private long prefix;
     private Pending pending;
+    /** The SCCB of the guest's last SERVC: a service signal's parameter names it, whatever the host says. */
+    private long lastSccb;
     private boolean reboot;
     private StateDescription sd;
     private Storage storage;
@@ -189,7 +191,11 @@ final class SecureGuest implements GuestMode, InterceptionHook {
                 if ((guest.pswMask() & Psw.EXT) == 0 || (c.cr[0] & subclass(code)) == 0) {
                     return Interception.validity(VIR_NOT_ENABLED); // the architecture's rule, s390-pv.rst
                 }
-                guest.external(code, sd.u16(EXTCPUADDR), sd.u32(EIPARAMS) & 0xffffffffL);
+                long param = sd.u32(EIPARAMS) & 0xffffffffL;
+                if (code == 0x2401) { // "UV will then use its saved copy of the SCCB value"
+                    param = lastSccb | param & 7;
+                }
+                guest.external(code, sd.u16(EXTCPUADDR), param);
             }
             case IICTL_RESTART -> guest.restart();
             default -> {
@@ -310,6 +316,7 @@ final class SecureGuest implements GuestMode, InterceptionHook {
         }
         int len = Math.min(Math.max(c.load16(sccb), 8), Storage.PAGE_SIZE - (int) (sccb & Storage.PAGE_MASK));
         writeSida(load(c, sccb, len));
+        lastSccb = sccb;
         long[] r = new long[16];
         r[in.r1] = c.gr[in.r1];
         instruction(new Servc(sccb), r, Interception.instruction(ICPT_PV_INSTRUCTION, in.bits));

@@ -172,14 +172,15 @@ public final class Sie {
         s.bind(d, storage, hostAsce);
         g.enter(s, run.domain(), s);
         boolean reboot = false;
+        Interception result = null;
         try {
             Interception pending = s.complete(); // finish the instruction the host emulated, or inject
             if (pending != null) {
                 return pending;
             }
-            Interception i = runLoop(g, d, budget);
+            result = runLoop(g, d, budget);
             reboot = s.rebootRequested();
-            return i;
+            return result;
         } catch (UvInterception u) { // a guest UVC that needs the host: nullified, re-executed on entry
             g.cpu().ia = (g.cpu().ia - 4) & g.cpu().addressMask();
             s.sida(u.sida());
@@ -187,9 +188,12 @@ public final class Sie {
         } finally {
             Psw psw = g.cpu().psw();
             uv.leaveSecure(cpuHandle, psw.mask(), psw.address(), g.cpuTimer(), reboot);
-            // the host sees the PSW's mask (interruption enablement) and the CPU timer, never the address
+            // the host sees the PSW's mask (interruption enablement) and the CPU timer; the address only of
+            // a disabled wait, which ends the guest (pvsim's choice: user space tells shutdown from panic)
+            boolean disabledWait = result != null && result.code() == ICPT_WAIT
+                    && (psw.mask() & (Psw.EXT | Psw.IO | Psw.MCHK)) == 0;
             d.put64(GPSW, psw.mask());
-            d.put64(GPSW + 8, 0);
+            d.put64(GPSW + 8, disabledWait ? psw.address() : 0);
             d.put64(CPUTM, g.cpuTimer());
             d.setPrefix(s.prefix());
             java.util.Arrays.fill(regs.gr(), 0, 14, 0L);

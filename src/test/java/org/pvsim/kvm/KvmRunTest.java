@@ -68,6 +68,46 @@ class KvmRunTest {
     }
 
     @Test
+    @Timeout(60)
+    void theSameImageRunsAsANormalGuestUntilStage3aAsksForProtectedModeWithDiag308() throws Exception {
+        SimulatedMachine machine = SimulatedMachine.create(4L << 30, List.of(TestImage.hostKey()));
+        Kvm kvm = Kvm.boot(machine, Kvm.Options.defaults());
+        SeImage image = demoImage("normal");
+        KvmVm vm = kvm.createVm();
+        long mem = kvm.mm().mmap(16L << 20);
+        vm.setUserMemoryRegion(new KvmUserspaceMemoryRegion(0, 0, 0, 16L << 20, mem));
+        KvmVcpu vcpu = vm.createVcpu(0);
+        kvm.mm().write(mem, imageBytes);
+        KvmRun run = new KvmRun();
+        long shortPsw = ByteBuffer.wrap(imageBytes).getLong(0); // QEMU's load_normal
+        run.pswMask = shortPsw & 0xfff7ffff80000000L;
+        run.pswAddr = shortPsw & 0x7fffffffL;
+        vcpu.setMpState(KvmUapi.KVM_MP_STATE_OPERATING);
+
+        vcpu.run(run);
+        assertThat(run.exitReason).isEqualTo(KvmRun.KVM_EXIT_S390_SIEIC);
+        assertThat(run.icptcode).as("instruction interception").isEqualTo(SieBlock.ICPT_INSTRUCTION);
+        assertThat(run.ipa).as("diag %r2,%r4").isEqualTo(0x8324);
+        assertThat(run.ipb).as("function 0x308").isEqualTo(0x03080000);
+        assertThat(run.gprs[4]).as("subcode 8, set PV IPL parameters").isEqualTo(8);
+        long ipib = run.gprs[2];
+        assertThat(ipib).isEqualTo(image.ipibAddress());
+        byte[] hdrAddr = new byte[8];
+        long buf = kvm.mm().mmap(1L << 20);
+        vm.memOp(new KvmS390MemOp(ipib + 120, 0, 8, KvmUapi.KVM_S390_MEMOP_ABSOLUTE_READ, buf, 0, 0, 0));
+        System.arraycopy(kvm.mm().read(buf, 8), 0, hdrAddr, 0, 8);
+        assertThat(ByteBuffer.wrap(hdrAddr).getLong()).as("stage3a set the IPIB's header address")
+                .isEqualTo(image.headerAddress());
+
+        run.gprs[3] = 1; // DIAG_308_RC_OK
+        vcpu.run(run);
+        assertThat(run.ipa).isEqualTo(0x8324);
+        assertThat(run.gprs[4]).as("subcode 10, start protected").isEqualTo(10);
+        assertThat(kvm.stats().event("diagnose_0x308")).isEqualTo(2);
+        assertThat(vcpu.isProtectedNow()).isFalse();
+    }
+
+    @Test
     void kvmRunOnAStoppedVcpuUnderUserCpuStateControlIsEinval() {
         SimulatedMachine machine = SimulatedMachine.create(1L << 31, List.of(TestImage.hostKey()));
         KvmVm vm = Kvm.boot(machine, Kvm.Options.defaults()).createVm();

@@ -78,6 +78,14 @@ public final class SimulatedMachine {
         return (sd, asce, gr, fpr, ar, budget) -> sie.run(sd, asce, new Sie.HostRegisters(gr, fpr, ar), budget);
     }
 
+    public void addSieListener(SieExitListener l) {
+        sie.addListener(l);
+    }
+
+    public void removeSieListener(SieExitListener l) {
+        sie.removeListener(l);
+    }
+
     /** SIE exits so far. */
     public long sieExits() {
         return sie.exits();

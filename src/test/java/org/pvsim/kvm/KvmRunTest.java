@@ -39,6 +39,11 @@ class KvmRunTest {
     void aProtectedGuestUnpackedByKvmPrintsThroughSclpOverTheSidaAndEndsInACleanDisabledWait() throws Exception {
         SimulatedMachine machine = SimulatedMachine.create(4L << 30, List.of(TestImage.hostKey()));
         Kvm kvm = Kvm.boot(machine, Kvm.Options.defaults());
+        java.util.Set<Integer> exitCodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        machine.addSieListener(e -> {
+            assertThat(e.secure()).isTrue();
+            exitCodes.add(e.icptcode());
+        });
         SeImage image = demoImage("pvsim-run-test");
         KvmVm vm = kvm.createVm();
         long mem = kvm.mm().mmap(16L << 20);
@@ -65,6 +70,8 @@ class KvmRunTest {
         assertThat(run.pswAddr & 0xfff).as("the demo kernel's clean-shutdown code").isEqualTo(0xfff);
         assertThat(kvm.stats().event("exit_0x70")).as("the prefix pages were imported").isPositive();
         assertThat(machine.sieExits()).isGreaterThan(3);
+        assertThat(exitCodes).as("prefix import, SERVC, its completion notification, wait").contains(
+                SieBlock.ICPT_PV_PREFIX, SieBlock.ICPT_PV_INSTRUCTION, SieBlock.ICPT_PV_NOTIFICATION, SieBlock.ICPT_WAIT);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pvsim.machine.ProgramInterruption;
+import org.pvsim.machine.SieExitListener;
 import org.pvsim.machine.cpu.Cpu;
 import org.pvsim.machine.cpu.GuestCpu;
 import org.pvsim.machine.cpu.GuestExit;
@@ -43,6 +44,7 @@ public final class Sie {
     private final Map<Long, GuestCpu> normalGuests = new HashMap<>();
     private final Map<Long, SecureGuest> secureGuests = new HashMap<>();
     private long exits;
+    private final java.util.List<SieExitListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** SIE of {@code machine}; {@code uv} may be null on a machine without Ultravisor (no secure guests). */
     public Sie(Machine machine, Ultravisor uv) {
@@ -74,18 +76,35 @@ public final class Sie {
         if ((sd & 0x1ff) != 0 || sd < 0 || sd + PAGE_BYTES > storage.size()) {
             throw new ProgramInterruption(ProgramInterruption.SPECIFICATION, sd);
         }
+        long t0 = System.nanoTime();
         StateDescription d = new StateDescription(storage, sd);
+        boolean secure = d.format4();
         Interception result;
         if ((d.u32(CPUFLAGS) & CPUSTAT_STOP_INT) != 0) {
             result = Interception.of(ICPT_STOP);
-        } else if (d.format4()) {
+        } else if (secure) {
             result = runSecure(d, hostAsce, regs, budget);
         } else {
             result = runNormal(d, hostAsce, regs, budget);
         }
         d.interception(result);
         exits++;
+        if (!listeners.isEmpty()) {
+            SieExitListener.SieExit e = new SieExitListener.SieExit(sd, secure, result.code(), result.ipa(), result.ipb(),
+                    System.nanoTime() - t0);
+            for (SieExitListener l : listeners) {
+                l.onExit(e);
+            }
+        }
         return result;
+    }
+
+    public void addListener(SieExitListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(SieExitListener l) {
+        listeners.remove(l);
     }
 
     /** SIE exits so far (for statistics and benchmarks). */

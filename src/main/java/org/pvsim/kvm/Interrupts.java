@@ -38,10 +38,12 @@ final class Interrupts {
     volatile boolean restart;
     /** Emergency-signal senders, one bit per CPU address below 64. */
     volatile long emergencyFrom;
+    /** The sender of the pending external call, or -1 (only one can be pending: SIGP answers busy). */
+    volatile int externalCallFrom = -1;
 
     /** Whether any condition is pending for the vCPU (a waiting guest then is not idle). */
     boolean pending(KvmVm vm) {
-        return programCode >= 0 || restart || emergencyFrom != 0
+        return programCode >= 0 || restart || emergencyFrom != 0 || externalCallFrom >= 0
                 || vm.floating.serviceSignal >= 0 && !vm.serviceIrqMasked;
     }
 
@@ -77,6 +79,13 @@ final class Interrupts {
             int cpu = Long.numberOfTrailingZeros(from);
             if (external(vcpu, sd, secure, 0x1201, cpu, 0, 1L << 14)) {
                 emergencyFrom &= ~(1L << cpu);
+            }
+            return;
+        }
+        int caller = externalCallFrom;
+        if (caller >= 0) {
+            if (external(vcpu, sd, secure, 0x1202, caller, 0, 1L << 13)) {
+                externalCallFrom = -1;
             }
             return;
         }

@@ -296,7 +296,22 @@ public final class KvmVcpu {
     /** SIGP emergency signal / external call from {@code from}: pending here, and the vCPU kicked. */
     void postEmergency(int from) {
         interrupts.emergencyFrom |= 1L << (from & 63);
-        kick();
+        exitSie();
+    }
+
+    /** exit_sie(): the guest leaves SIE soon (a stop-intervention request) and KVM delivers what is pending. */
+    private void exitSie() {
+        sd.orFlags(CPUSTAT_STOP_INT);
+    }
+
+    /** SIGP external call from {@code from}; false if one is pending already. */
+    synchronized boolean postExternalCall(int from) {
+        if (interrupts.externalCallFrom >= 0) {
+            return false;
+        }
+        interrupts.externalCallFrom = from;
+        exitSie();
+        return true;
     }
 
     /**
@@ -305,7 +320,7 @@ public final class KvmVcpu {
      */
     public void kick() {
         kicked = true;
-        sd.orFlags(CPUSTAT_STOP_INT);
+        exitSie();
     }
 
     /** KVM_S390_INTERRUPT on the vCPU: a program interruption, restart or emergency signal. */

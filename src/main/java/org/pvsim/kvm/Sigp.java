@@ -15,6 +15,7 @@ final class Sigp {
     static final int COND_EMERGENCY_SIGNAL = 0x13;
     static final int SENSE_RUNNING = 0x15;
     private static final long STATUS_STOPPED = 0x40;
+    private static final long STATUS_EXT_CALL_PENDING = 0x80;
     private static final long STATUS_NOT_RUNNING = 0x400;
 
     private Sigp() {
@@ -52,7 +53,15 @@ final class Sigp {
                 gr[r1] = gr[r1] & ~0xffffffffL | STATUS_NOT_RUNNING;
                 Intercept.setCc(sd, 1);
             }
-            default -> { // the signals: pending at the target, which is kicked out of SIE to take it
+            case EXTERNAL_CALL -> { // one pending at a time: a second is "external call pending", cc 1
+                if (!dest.postExternalCall(vcpu.id)) {
+                    gr[r1] = gr[r1] & ~0xffffffffL | STATUS_EXT_CALL_PENDING;
+                    Intercept.setCc(sd, 1);
+                } else {
+                    Intercept.setCc(sd, 0);
+                }
+            }
+            default -> { // emergency signals: pending at the target, which is kicked out of SIE to take it
                 dest.postEmergency(vcpu.id);
                 Intercept.setCc(sd, 0);
             }

@@ -115,6 +115,40 @@ class KvmRunTest {
     }
 
     @Test
+    @Timeout(30)
+    void aGuestThatLoopsForEverIsKickedOutOfKvmRunByAnotherThreadWithEintr() throws Exception {
+        SimulatedMachine machine = SimulatedMachine.create(1L << 31, List.of(TestImage.hostKey()));
+        Kvm kvm = Kvm.boot(machine, Kvm.Options.defaults());
+        KvmVm vm = kvm.createVm();
+        long mem = kvm.mm().mmap(1L << 20);
+        vm.setUserMemoryRegion(new KvmUserspaceMemoryRegion(0, 0, 0, 1L << 20, mem));
+        KvmVcpu vcpu = vm.createVcpu(0);
+        byte[] loop = new byte[0x10004];
+        loop[0x10000] = (byte) 0xa7; // j . (brc 15,0)
+        loop[0x10001] = (byte) 0xf4;
+        kvm.mm().write(mem, loop);
+        vcpu.setMpState(KvmUapi.KVM_MP_STATE_OPERATING);
+        KvmRun run = new KvmRun();
+        run.pswMask = 0x0000000180000000L;
+        run.pswAddr = 0x10000;
+        Thread kicker = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            vcpu.kick();
+        });
+        kicker.start();
+        assertThatThrownBy(() -> vcpu.run(run)).isInstanceOfSatisfying(KvmException.class,
+                e -> assertThat(e.errno()).isEqualTo(Errno.EINTR));
+        kicker.join();
+        assertThat(run.exitReason).isEqualTo(KvmRun.KVM_EXIT_INTR);
+        assertThat(run.pswAddr).as("still in its loop").isEqualTo(0x10000);
+        assertThat(machine.sieExits()).isPositive();
+    }
+
+    @Test
     void kvmRunOnAStoppedVcpuUnderUserCpuStateControlIsEinval() {
         SimulatedMachine machine = SimulatedMachine.create(1L << 31, List.of(TestImage.hostKey()));
         KvmVm vm = Kvm.boot(machine, Kvm.Options.defaults()).createVm();

@@ -666,114 +666,98 @@ final class FixedPoint {
         d.add(0x4c00, "mh", RX, (c, i) -> set32(c, i.r1, (int) c.gr[i.r1] * (short) c.load16(c.ea(i))));
         d.add(0xc201, "msfi", RIL, (c, i) -> set32(c, i.r1, (int) c.gr[i.r1] * (int) i.i2));
         // 128-bit product into the even/odd pair
-        mlg(d, 0xb986, "mlgr", RRE, R2);
-        mlg(d, 0xe386, "mlg", RXY, M64);
-        ml(d, 0xb996, "mlr", RRE, R2_32U);
-        ml(d, 0xe396, "ml", RXY, M32U);
-        m(d, 0x1c00, "mr", RR, R2_32);
-        m(d, 0x5c00, "m", RX, M32);
-        m(d, 0xe35c, "mfy", RXY, M32);
-        dsg(d, 0xb90d, "dsgr", RRE, R2);
-        dsg(d, 0xb91d, "dsgfr", RRE, R2_32);
-        dsg(d, 0xe30d, "dsg", RXY, M64);
-        dsg(d, 0xe31d, "dsgf", RXY, M32);
-        dlg(d, 0xb987, "dlgr", RRE, R2);
-        dlg(d, 0xe387, "dlg", RXY, M64);
-        dl(d, 0xb997, "dlr", RRE, R2_32U);
-        dl(d, 0xe397, "dl", RXY, M32U);
-        dr(d, 0x1d00, "dr", RR, R2_32);
-        dr(d, 0x5d00, "d", RX, M32);
+        evenPair(d, 0xb986, "mlgr", RRE, R2, FixedPoint::mlg);
+        evenPair(d, 0xe386, "mlg", RXY, M64, FixedPoint::mlg);
+        evenPair(d, 0xb996, "mlr", RRE, R2_32U, FixedPoint::ml);
+        evenPair(d, 0xe396, "ml", RXY, M32U, FixedPoint::ml);
+        evenPair(d, 0x1c00, "mr", RR, R2_32, FixedPoint::m);
+        evenPair(d, 0x5c00, "m", RX, M32, FixedPoint::m);
+        evenPair(d, 0xe35c, "mfy", RXY, M32, FixedPoint::m);
+        evenPair(d, 0xb90d, "dsgr", RRE, R2, FixedPoint::dsg);
+        evenPair(d, 0xb91d, "dsgfr", RRE, R2_32, FixedPoint::dsg);
+        evenPair(d, 0xe30d, "dsg", RXY, M64, FixedPoint::dsg);
+        evenPair(d, 0xe31d, "dsgf", RXY, M32, FixedPoint::dsg);
+        evenPair(d, 0xb987, "dlgr", RRE, R2, FixedPoint::dlg);
+        evenPair(d, 0xe387, "dlg", RXY, M64, FixedPoint::dlg);
+        evenPair(d, 0xb997, "dlr", RRE, R2_32U, FixedPoint::dl);
+        evenPair(d, 0xe397, "dl", RXY, M32U, FixedPoint::dl);
+        evenPair(d, 0x1d00, "dr", RR, R2_32, FixedPoint::dr);
+        evenPair(d, 0x5d00, "d", RX, M32, FixedPoint::dr);
+    }
+
+    /** An operation on the even/odd pair R1:R1+1 (a specification exception for an odd R1) and an operand. */
+    private interface PairOp {
+        void apply(Cpu c, Insn i, long operand);
+    }
+
+    private static void evenPair(Decoder d, int key, String name, Format f, Src s, PairOp op) {
+        d.add(key, name, f, (c, i) -> {
+            even(i.r1);
+            op.apply(c, i, s.get(c, i));
+        });
     }
 
     /** 128-bit product of R1+1 and the operand into the even/odd pair R1:R1+1. */
-    private static void mlg(Decoder d, int key, String name, Format f, Src s) {
-        d.add(key, name, f, (c, i) -> {
-            even(i.r1);
-            long b = s.get(c, i);
-            long a = c.gr[i.r1 + 1];
-            c.gr[i.r1] = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
-            c.gr[i.r1 + 1] = a * b;
-        });
+    private static void mlg(Cpu c, Insn i, long b) {
+        long a = c.gr[i.r1 + 1];
+        c.gr[i.r1] = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
+        c.gr[i.r1 + 1] = a * b;
     }
 
-    private static void ml(Decoder d, int key, String name, Format f, Src s) {
-        d.add(key, name, f, (c, i) -> {
-            even(i.r1);
-            long b = s.get(c, i);
-            long p = (c.gr[i.r1 + 1] & 0xffffffffL) * b;
-            set32(c, i.r1, p >>> 32);
-            set32(c, i.r1 + 1, p);
-        });
+    private static void ml(Cpu c, Insn i, long b) {
+        long p = (c.gr[i.r1 + 1] & 0xffffffffL) * b;
+        set32(c, i.r1, p >>> 32);
+        set32(c, i.r1 + 1, p);
     }
 
-    private static void m(Decoder d, int key, String name, Format f, Src s) {
-        d.add(key, name, f, (c, i) -> {
-            even(i.r1);
-            long b = s.get(c, i);
-            long p = (long) (int) c.gr[i.r1 + 1] * b;
-            set32(c, i.r1, p >>> 32);
-            set32(c, i.r1 + 1, p);
-        });
+    private static void m(Cpu c, Insn i, long b) {
+        long p = (long) (int) c.gr[i.r1 + 1] * b;
+        set32(c, i.r1, p >>> 32);
+        set32(c, i.r1 + 1, p);
     }
 
     /** Signed divide, 64-bit dividend in R1+1: remainder to R1, quotient to R1+1. */
-    private static void dsg(Decoder d, int key, String name, Format f, Src s) {
-        d.add(key, name, f, (c, i) -> {
-            even(i.r1);
-            long b = s.get(c, i);
-            long a = c.gr[i.r1 + 1];
-            if (b == 0 || (a == Long.MIN_VALUE && b == -1)) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            c.gr[i.r1] = a % b;
-            c.gr[i.r1 + 1] = a / b;
-        });
+    private static void dsg(Cpu c, Insn i, long b) {
+        long a = c.gr[i.r1 + 1];
+        if (b == 0 || (a == Long.MIN_VALUE && b == -1)) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        c.gr[i.r1] = a % b;
+        c.gr[i.r1 + 1] = a / b;
     }
 
     /** Logical divide of the 128-bit R1:R1+1 by a 64-bit divisor. */
-    private static void dlg(Decoder d, int key, String name, Format f, Src s) {
-        d.add(key, name, f, (c, i) -> {
-            even(i.r1);
-            long b = s.get(c, i);
-            long hi = c.gr[i.r1];
-            long lo = c.gr[i.r1 + 1];
-            if (b == 0 || Long.compareUnsigned(hi, b) >= 0) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            long[] qr = divideUnsigned128(hi, lo, b);
-            c.gr[i.r1] = qr[1];
-            c.gr[i.r1 + 1] = qr[0];
-        });
+    private static void dlg(Cpu c, Insn i, long b) {
+        long hi = c.gr[i.r1];
+        long lo = c.gr[i.r1 + 1];
+        if (b == 0 || Long.compareUnsigned(hi, b) >= 0) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        long[] qr = divideUnsigned128(hi, lo, b);
+        c.gr[i.r1] = qr[1];
+        c.gr[i.r1 + 1] = qr[0];
     }
 
-    private static void dl(Decoder d, int key, String name, Format f, Src s) {
-        d.add(key, name, f, (c, i) -> {
-            even(i.r1);
-            long b = s.get(c, i);
-            long a = (c.gr[i.r1] << 32) | (c.gr[i.r1 + 1] & 0xffffffffL);
-            if (b == 0 || Long.compareUnsigned(Long.divideUnsigned(a, b), 0xffffffffL) > 0) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            set32(c, i.r1, Long.remainderUnsigned(a, b));
-            set32(c, i.r1 + 1, Long.divideUnsigned(a, b));
-        });
+    private static void dl(Cpu c, Insn i, long b) {
+        long a = (c.gr[i.r1] << 32) | (c.gr[i.r1 + 1] & 0xffffffffL);
+        if (b == 0 || Long.compareUnsigned(Long.divideUnsigned(a, b), 0xffffffffL) > 0) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        set32(c, i.r1, Long.remainderUnsigned(a, b));
+        set32(c, i.r1 + 1, Long.divideUnsigned(a, b));
     }
 
-    private static void dr(Decoder d, int key, String name, Format f, Src s) {
-        d.add(key, name, f, (c, i) -> {
-            even(i.r1);
-            long b = s.get(c, i);
-            long a = (c.gr[i.r1] << 32) | (c.gr[i.r1 + 1] & 0xffffffffL);
-            if (b == 0) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            long q = a / b;
-            if (q != (int) q) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            set32(c, i.r1, a % b);
-            set32(c, i.r1 + 1, q);
-        });
+    private static void dr(Cpu c, Insn i, long b) {
+        long a = (c.gr[i.r1] << 32) | (c.gr[i.r1 + 1] & 0xffffffffL);
+        if (b == 0) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        long q = a / b;
+        if (q != (int) q) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        set32(c, i.r1, a % b);
+        set32(c, i.r1 + 1, q);
     }
 
     /** (hi:lo) / d for hi < d (unsigned): returns {quotient, remainder}. */

@@ -1,5 +1,6 @@
 package org.pvsim.machine.cpu;
 
+import static org.pvsim.machine.cpu.Attribute.PRIVILEGED;
 import static org.pvsim.machine.cpu.Format.*;
 
 import org.pvsim.machine.ProgramInterruption;
@@ -15,7 +16,6 @@ final class Control {
 
     static void register(Decoder d) {
         d.addControl(0xb2b2, "lpswe", S, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -26,9 +26,8 @@ final class Control {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             c.setPsw(mask, addr);
-        });
+        }, PRIVILEGED);
         d.addControl(0x8200, "lpsw", S, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -38,17 +37,15 @@ final class Control {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             c.setPsw(p.mask(), p.address());
-        });
+        }, PRIVILEGED);
         d.addControl(0x8000, "ssm", S, (c, i) -> {
-            c.privileged();
             int sm = c.load8(c.ea(i.b2, i.d2));
             if ((sm & 0xb8) != 0) { // bits 0 and 2-4 must be zero
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             c.setSystemMask(sm);
-        });
+        }, PRIVILEGED);
         d.addControl(0xad00, "stosm", SI, (c, i) -> {
-            c.privileged();
             int old = (int) (c.pswMask >>> 56) & 0xff;
             c.store8(c.ea(i.b1, i.d1), old);
             int sm = old | ((int) i.i2 & 0xff);
@@ -56,13 +53,12 @@ final class Control {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             c.setSystemMask(sm);
-        });
+        }, PRIVILEGED);
         d.addControl(0xac00, "stnsm", SI, (c, i) -> {
-            c.privileged();
             int old = (int) (c.pswMask >>> 56) & 0xff;
             c.store8(c.ea(i.b1, i.d1), old);
             c.setSystemMask(old & (int) i.i2);
-        });
+        }, PRIVILEGED);
         d.addControl(0xb222, "ipm", RRE, (c, i) -> c.gr[i.r1] = (c.gr[i.r1] & 0xffffffff00ffffffL)
                 | ((long) (c.cc << 4 | (int) (c.pswMask >>> 40) & 0xf) << 24));
         d.addControl(0x0400, "spm", RR, (c, i) -> {
@@ -83,7 +79,6 @@ final class Control {
         d.addControl(0x010b, "tam", E, (c, i) -> c.cc = c.amask == -1L ? 3 : c.amask == 0x7fffffffL ? 1 : 0);
         // control registers
         d.addControl(0xeb2f, "lctlg", RSY, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -94,9 +89,8 @@ final class Control {
                 c.cr[(i.r1 + k) & 15] = c.load64((a + 8L * k) & c.amask);
             }
             c.endSlice();
-        });
+        }, PRIVILEGED);
         d.addControl(0xb700, "lctl", RS, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -108,9 +102,8 @@ final class Control {
                 c.cr[r] = (c.cr[r] & 0xffffffff00000000L) | (c.load32((a + 4L * k) & c.amask) & 0xffffffffL);
             }
             c.endSlice();
-        });
+        }, PRIVILEGED);
         d.addControl(0xeb25, "stctg", RSY, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -120,9 +113,8 @@ final class Control {
             for (int k = 0; k < n; k++) {
                 c.store64((a + 8L * k) & c.amask, c.cr[(i.r1 + k) & 15]);
             }
-        });
+        }, PRIVILEGED);
         d.addControl(0xb600, "stctl", RS, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -132,10 +124,9 @@ final class Control {
             for (int k = 0; k < n; k++) {
                 c.store32((a + 4L * k) & c.amask, (int) c.cr[(i.r1 + k) & 15]);
             }
-        });
+        }, PRIVILEGED);
         // prefix and identification
         d.addControl(0xb210, "spx", S, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
@@ -146,36 +137,32 @@ final class Control {
             }
             c.prefix = p;
             c.flushTlb();
-        });
+        }, PRIVILEGED);
         d.addControl(0xb211, "stpx", S, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 3) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             c.store32(a, (int) c.prefix);
-        });
+        }, PRIVILEGED);
         d.addControl(0xb212, "stap", S, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 1) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             c.store16(a, c.cpuAddress);
-        });
+        }, PRIVILEGED);
         d.addControl(0xb202, "stidp", S, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             // version 0, CPU identification 0x0c0000 + address, machine type 0x3931, format-1 bit
             c.store64(a, (0x0c0000L + c.cpuAddress) << 32 | 0x3931L << 16 | 0x8000L);
-        });
+        }, PRIVILEGED);
         d.addControl(0xb2b1, "stfl", S, (c, i) -> {
-            c.privileged();
             c.absStore(c.prefix + Lowcore.STFL, c.machine.facilities().word(0) >>> 32, 4);
-        });
+        }, PRIVILEGED);
         d.addControl(0xb2b0, "stfle", S, (c, i) -> {
             long a = c.ea(i.b2, i.d2);
             if ((a & 7) != 0) {
@@ -232,33 +219,27 @@ final class Control {
             c.cc = 0;
         });
         d.addControl(0xb204, "sck", S, (c, i) -> {
-            c.privileged();
             c.machine.clocks().set(c.load64(aligned8(c, i)));
             c.cc = 0;
-        });
+        }, PRIVILEGED);
         d.addControl(0xb208, "spt", S, (c, i) -> {
-            c.privileged();
             c.machine.clocks().setCpuTimer(c.timers, c.load64(aligned8(c, i)));
             c.endSlice();
-        });
+        }, PRIVILEGED);
         d.addControl(0xb209, "stpt", S, (c, i) -> {
-            c.privileged();
             c.store64(aligned8(c, i), c.machine.clocks().cpuTimer(c.timers));
-        });
+        }, PRIVILEGED);
         d.addControl(0xb206, "sckc", S, (c, i) -> {
-            c.privileged();
             c.timers.clockComparator = c.load64(aligned8(c, i));
             c.endSlice();
-        });
+        }, PRIVILEGED);
         d.addControl(0xb207, "stckc", S, (c, i) -> {
-            c.privileged();
             c.store64(aligned8(c, i), c.timers.clockComparator);
-        });
+        }, PRIVILEGED);
     }
 
     private static void registerServices(Decoder d) {
         d.addControl(0x8300, "diag", RS, (c, i) -> {
-            c.privileged();
             int function = (int) c.ea(i.b2, i.d2) & 0xffff;
             DiagnoseHandler h = c.machine.diagnoseHandler();
             if (h != null && h.diagnose(c, function, i.r1, i.r3)) {
@@ -269,10 +250,9 @@ final class Control {
                 case 0x44, 0x9c -> c.endSlice(); // yield: let the other CPUs run
                 default -> throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
-        });
-        d.addControl(0xb27d, "stsi", S, SystemInformation::stsi);
+        }, PRIVILEGED);
+        d.addControl(0xb27d, "stsi", S, SystemInformation::stsi, PRIVILEGED);
         d.addControl(0xb220, "servc", RRE, (c, i) -> {
-            c.privileged();
             long sccb = c.gr[i.r2] & 0xffffffffL;
             int command = (int) c.gr[i.r1];
             if ((sccb & 7) != 0) {
@@ -289,18 +269,16 @@ final class Control {
             }
             c.cc = c.machine.sclp().serviceCall(command, abs);
             c.endSlice();
-        });
+        }, PRIVILEGED);
         d.addControl(0xb214, "sie", S, (c, i) -> {
-            c.privileged();
             SieHandler h = c.machine.sieHandler();
             if (h == null) {
                 throw new ProgramInterruption(ProgramInterruption.OPERATION);
             }
             h.sie(c, c.ea(i.b2, i.d2));
-        });
+        }, PRIVILEGED);
         d.addControl(0xb9a4, "uvc", RRF, (c, i) -> {
             // RRF-c: R1, R2 and I3 (in the M field position 16-19 = r3)
-            c.privileged();
             UvcHandler h = c.machine.uvcHandler();
             if (h == null || !c.machine.facilities().has(Facilities.ULTRAVISOR_CALL)) {
                 throw new ProgramInterruption(ProgramInterruption.OPERATION);
@@ -312,6 +290,6 @@ final class Control {
             c.cc = h.call(c.realToAbsolute(uvcb), c.domain);
             c.flushTlb(); // the UV changes frame ownership and clears frames
             c.machine.framesReplaced();
-        });
+        }, PRIVILEGED);
     }
 }

@@ -250,130 +250,9 @@ public final class Cpu {
         }
     }
 
-    /** The hot instructions, inline (see {@link FastPath}); same semantics as their handlers. */
+    /** The instructions declared {@link Inline}, in the fast path generated from their declarations. */
     private void fast(Insn in) {
-        final long[] g = gr;
-        switch (in.fast) {
-            case FastPath.LG -> g[in.r1] = load64(ea(in));
-            case FastPath.STG -> store64(ea(in), g[in.r1]);
-            case FastPath.LGR -> g[in.r1] = g[in.r2];
-            case FastPath.LGHI -> g[in.r1] = in.i2;
-            case FastPath.AGHI -> {
-                g[in.r1] = FixedPoint.add64(this, g[in.r1], in.i2);
-                FixedPoint.finish(this);
-            }
-            case FastPath.AGR -> {
-                g[in.r1] = FixedPoint.add64(this, g[in.r1], g[in.r2]);
-                FixedPoint.finish(this);
-            }
-            case FastPath.AGHIK -> {
-                g[in.r1] = FixedPoint.add64(this, g[in.r3], in.i2);
-                FixedPoint.finish(this);
-            }
-            case FastPath.AHI -> {
-                FixedPoint.set32(this, in.r1, FixedPoint.add32(this, (int) g[in.r1], (int) in.i2));
-                FixedPoint.finish(this);
-            }
-            case FastPath.AHIK -> {
-                FixedPoint.set32(this, in.r1, FixedPoint.add32(this, (int) g[in.r3], (int) in.i2));
-                FixedPoint.finish(this);
-            }
-            case FastPath.LA, FastPath.LAY -> FixedPoint.setAddress(this, in.r1, ea(in));
-            case FastPath.LARL -> FixedPoint.setAddress(this, in.r1, FixedPoint.relative(this, in));
-            case FastPath.BRC, FastPath.BRCL -> {
-                if ((in.r1 & (8 >>> cc)) != 0) {
-                    ia = (ia - in.length + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.BRCTG -> {
-                if (--g[in.r1] != 0) {
-                    ia = (ia - 4 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.BRCT -> {
-                int v = (int) g[in.r1] - 1;
-                FixedPoint.set32(this, in.r1, v);
-                if (v != 0) {
-                    ia = (ia - 4 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.BRASL -> {
-                long t = (ia - 6 + 2 * in.i2) & amask;
-                Branch.link(this, in.r1);
-                ia = t;
-            }
-            case FastPath.BCR -> {
-                if (in.r2 != 0 && (in.r1 & (8 >>> cc)) != 0) {
-                    branchTo(g[in.r2]);
-                }
-            }
-            case FastPath.CGIJ -> {
-                if ((in.r2 & (8 >>> FixedPoint.ccCompare(g[in.r1], (byte) in.i5))) != 0) {
-                    ia = (ia - 6 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.CIJ -> {
-                if ((in.r2 & (8 >>> FixedPoint.ccCompare((int) g[in.r1], (byte) in.i5))) != 0) {
-                    ia = (ia - 6 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.CLGIJ -> {
-                if ((in.r2 & (8 >>> FixedPoint.ccCompareUnsigned(g[in.r1], in.i5))) != 0) {
-                    ia = (ia - 6 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.CLIJ -> {
-                if ((in.r2 & (8 >>> FixedPoint.ccCompareUnsigned(g[in.r1] & 0xffffffffL, in.i5))) != 0) {
-                    ia = (ia - 6 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.CGRJ -> {
-                if ((in.m & (8 >>> FixedPoint.ccCompare(g[in.r1], g[in.r2]))) != 0) {
-                    ia = (ia - 6 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.CRJ -> {
-                if ((in.m & (8 >>> FixedPoint.ccCompare((int) g[in.r1], (int) g[in.r2]))) != 0) {
-                    ia = (ia - 6 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.CLGRJ -> {
-                if ((in.m & (8 >>> FixedPoint.ccCompareUnsigned(g[in.r1], g[in.r2]))) != 0) {
-                    ia = (ia - 6 + 2 * in.i2) & amask;
-                }
-            }
-            case FastPath.L -> FixedPoint.set32(this, in.r1, load32(ea(in)));
-            case FastPath.ST -> store32(ea(in), (int) g[in.r1]);
-            case FastPath.LR -> FixedPoint.set32(this, in.r1, g[in.r2]);
-            case FastPath.LHI -> FixedPoint.set32(this, in.r1, in.i2);
-            case FastPath.LTGR -> cc = FixedPoint.ccSigned(g[in.r1] = g[in.r2]);
-            case FastPath.LTR -> {
-                int v = (int) g[in.r2];
-                FixedPoint.set32(this, in.r1, v);
-                cc = FixedPoint.ccSigned(v);
-            }
-            case FastPath.LLGC -> g[in.r1] = load8(ea(in));
-            case FastPath.LLGH -> g[in.r1] = load16(ea(in));
-            case FastPath.LLC -> FixedPoint.set32(this, in.r1, load8(ea(in)));
-            case FastPath.LLCR -> FixedPoint.set32(this, in.r1, g[in.r2] & 0xff);
-            case FastPath.STC -> store8(ea(in), (int) g[in.r1]);
-            case FastPath.IC -> g[in.r1] = (g[in.r1] & ~0xffL) | load8(ea(in));
-            case FastPath.LGF -> g[in.r1] = load32(ea(in));
-            case FastPath.LGFR -> g[in.r1] = (int) g[in.r2];
-            case FastPath.LLGFR -> g[in.r1] = g[in.r2] & 0xffffffffL;
-            case FastPath.SLLG -> g[in.r1] = g[in.r3] << (int) ea(in.b2, in.d2);
-            case FastPath.SRLG -> g[in.r1] = g[in.r3] >>> (int) ea(in.b2, in.d2);
-            case FastPath.XR, FastPath.NR -> {
-                int v = in.fast == FastPath.XR ? (int) g[in.r1] ^ (int) g[in.r2] : (int) g[in.r1] & (int) g[in.r2];
-                FixedPoint.set32(this, in.r1, v);
-                cc = v == 0 ? 0 : 1;
-            }
-            case FastPath.CHI -> cc = FixedPoint.ccCompare((int) g[in.r1], in.i2);
-            case FastPath.CGHI -> cc = FixedPoint.ccCompare(g[in.r1], in.i2);
-            case FastPath.CGR -> cc = FixedPoint.ccCompare(g[in.r1], g[in.r2]);
-            case FastPath.CLGR -> cc = FixedPoint.ccCompareUnsigned(g[in.r1], g[in.r2]);
-            default -> in.handler.exec(this, in);
-        }
+        FastPath.DISPATCH.exec(this, in);
     }
 
     /** Executes exactly one instruction (tracing); returns it, or null if an interruption was taken. */
@@ -726,15 +605,6 @@ public final class Cpu {
         if ((target & 1) != 0) {
             codeBase = -1;
         }
-    }
-
-    /** Link information of BAS/BASR/BRAS in the current addressing mode. */
-    long linkInfo() {
-        if (amask == -1L) {
-            return ia;
-        }
-        long low = amask == 0x7fffffffL ? (0x80000000L | ia) : ia;
-        return low;
     }
 
     /** Raises a privileged-operation exception in the problem state. */

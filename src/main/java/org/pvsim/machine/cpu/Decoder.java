@@ -1,22 +1,28 @@
 package org.pvsim.machine.cpu;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.pvsim.machine.ProgramInterruption;
 
 /**
  * The opcode table: one {@link Opcode} per (extended) opcode, selected by the first byte and, for the
- * opcodes that have one, the extension (second nibble, second byte or sixth byte). Families register
- * their handlers in {@link #standard()}; an opcode without an entry is an operation exception.
+ * opcodes that have one, the extension (second nibble, second byte or sixth byte). Each family declares
+ * its instructions with {@link #add} (one call per instruction: mnemonic, format, semantics and
+ * {@link Attribute}s); an opcode without an entry is an operation exception.
  */
 public final class Decoder {
     private final Opcode[] table = new Opcode[1 << 16];
-    /** Opcodes a translated block may contain (see {@link Translator}): no control, SIGP, key or EXECUTE-type instructions. */
-    private final boolean[] translatable = new boolean[1 << 16];
-    /** Opcodes that may branch: a translated block ends with the first of them. */
-    private final boolean[] branches = new boolean[1 << 16];
-    private final boolean[] control = new boolean[1 << 16];
+    /** Inline instructions so far: the next one gets the fast-path id {@code inline + 1}. */
+    private int inline;
 
-    /** The table of every instruction this CPU implements. */
+    private static final Decoder STANDARD = build();
+
+    /** The table of every instruction this CPU implements (built once; it does not change). */
     public static Decoder standard() {
+        return STANDARD;
+    }
+
+    private static Decoder build() {
         Decoder d = new Decoder();
         FixedPoint.register(d);
         Logical.register(d);
@@ -24,27 +30,10 @@ public final class Decoder {
         FloatingPoint.register(d);
         Extensions.register(d);
         HighWord.register(d);
-        // everything so far only computes, loads and stores (a few may branch: Extensions' compare-and-branch)
-        for (Opcode o : d.opcodes()) {
-            d.translatable[o.code()] = !d.control[o.code()];
-        }
         Branch.register(d);
-        for (Opcode o : d.opcodes()) {
-            if (!d.translatable[o.code()] && !d.control[o.code()] && !o.mnemonic().matches("svc|ex|exrl")) {
-                d.translatable[o.code()] = true;
-                d.branches[o.code()] = true;
-            }
-        }
         Control.register(d);
         Sigp.register(d);
         StorageKeys.register(d);
-        for (String name : new String[] {"brcth", "brxhg", "brxlg", "clrb", "clgrb", "cib", "cgib", "clib", "clgib"}) {
-            for (Opcode o : d.opcodes()) {
-                if (o.mnemonic().equals(name)) {
-                    d.branches[o.code()] = true;
-                }
-            }
-        }
         return d;
     }
 
@@ -69,27 +58,77 @@ public final class Decoder {
         return op << 8 | ext;
     }
 
-    void add(int key, String mnemonic, Format format, Handler handler) {
-        if (table[key] != null) {
-            throw new IllegalStateException("opcode " + Integer.toHexString(key) + " registered twice: "
-                    + table[key].mnemonic() + " and " + mnemonic);
-        }
-        table[key] = new Opcode(key, mnemonic, format, handler);
+    /**
+     * Declares one instruction: its key, mnemonic, format, semantics and attributes, all that the
+     * interpreter and the translator use. Without attributes it is an instruction that only computes,
+     * loads and stores, and may be translated.
+     */
+    void add(int key, String mnemonic, Format format, Handler handler, Attribute... attributes) {
+        Set<Attribute> a = attributes(attributes);
+        put(new Opcode(key, mnemonic, format, a, guarded(handler, a), null, FastPath.NONE));
     }
 
     /**
-     * Registers a control instruction: the CPU's {@link InterceptionHook}, if any, sees it first.
-     * The check costs one field load, and only these instructions pay it.
+     * Declares an instruction that the run loop and translated blocks execute inline (see {@link Inline});
+     * its handler is the generated fast path, so that its kernel is its only semantics.
      */
-    void addControl(int key, String mnemonic, Format format, Handler handler) {
-        control[key] = true;
-        add(key, mnemonic, format, (c, i) -> {
-            InterceptionHook hook = c.interceptionHook;
-            if (hook != null && hook.intercept(c, i)) {
-                return;
-            }
-            handler.exec(c, i);
-        });
+    void add(int key, String mnemonic, Format format, Inline kernel, Attribute... attributes) {
+        Set<Attribute> a = attributes(attributes);
+        if (a.contains(Attribute.CONTROL) || a.contains(Attribute.PRIVILEGED)) {
+            throw new IllegalStateException(mnemonic + ": the fast path does not check interception or privilege");
+        }
+        boolean branch = kernel.kind() == Inline.Kind.RELATIVE_BRANCH || kernel.kind() == Inline.Kind.REGISTER_BRANCH;
+        if (branch != a.contains(Attribute.BRANCHES)) {
+            throw new IllegalStateException(mnemonic + ": a branch kernel and the BRANCHES attribute go together");
+        }
+        put(new Opcode(key, mnemonic, format, a, (c, i) -> FastPath.DISPATCH.exec(c, i), kernel, ++inline));
+    }
+
+    /**
+     * Declares a control instruction: the CPU's {@link InterceptionHook}, if any, sees it first, and it
+     * is never translated. The check costs one field load, and only these instructions pay it.
+     */
+    void addControl(int key, String mnemonic, Format format, Handler handler, Attribute... attributes) {
+        Attribute[] all = java.util.Arrays.copyOf(attributes, attributes.length + 1);
+        all[attributes.length] = Attribute.CONTROL;
+        add(key, mnemonic, format, handler, all);
+    }
+
+    private static Set<Attribute> attributes(Attribute... attributes) {
+        Set<Attribute> a = EnumSet.noneOf(Attribute.class);
+        a.addAll(java.util.Arrays.asList(attributes));
+        return a;
+    }
+
+    /** The handler with the checks its attributes ask for, in the architected order: interception, then privilege. */
+    private static Handler guarded(Handler semantics, Set<Attribute> attributes) {
+        Handler h = semantics;
+        if (attributes.contains(Attribute.PRIVILEGED)) {
+            Handler body = h;
+            h = (c, i) -> {
+                c.privileged();
+                body.exec(c, i);
+            };
+        }
+        if (attributes.contains(Attribute.CONTROL)) {
+            Handler body = h;
+            h = (c, i) -> {
+                InterceptionHook hook = c.interceptionHook;
+                if (hook != null && hook.intercept(c, i)) {
+                    return;
+                }
+                body.exec(c, i);
+            };
+        }
+        return h;
+    }
+
+    private void put(Opcode o) {
+        if (table[o.code()] != null) {
+            throw new IllegalStateException("opcode " + Integer.toHexString(o.code()) + " registered twice: "
+                    + table[o.code()].mnemonic() + " and " + o.mnemonic());
+        }
+        table[o.code()] = o;
     }
 
     public Opcode lookup(long bits) {
@@ -102,8 +141,7 @@ public final class Decoder {
         if (op == null) {
             throw new ProgramInterruption(ProgramInterruption.OPERATION);
         }
-        int key = op.code();
-        return new Insn(op, length((int) (bits >>> 56) & 0xff), bits, translatable[key], branches[key]);
+        return new Insn(op, length((int) (bits >>> 56) & 0xff), bits);
     }
 
     /** Number of opcodes implemented. */

@@ -2,6 +2,8 @@ package org.pvsim.machine.cpu;
 
 import static org.pvsim.machine.cpu.FixedPoint.ccCompareUnsigned;
 import static org.pvsim.machine.cpu.FixedPoint.set32;
+import static org.pvsim.machine.cpu.Attribute.BRANCHES;
+import static org.pvsim.machine.cpu.Attribute.PRIVILEGED;
 import static org.pvsim.machine.cpu.Format.*;
 
 import org.pvsim.machine.ProgramInterruption;
@@ -84,7 +86,7 @@ final class Extensions {
             if (v != 0) {
                 c.ia = Branch.target(c, i);
             }
-        });
+        }, BRANCHES);
         d.add(0xec5d, "risbhg", RIE, (c, i) -> {
             long mask = Logical.bitRange(i.i3 & 31, i.i4 & 31);
             long rot = Long.rotateLeft(c.gr[i.r2], i.i5 & 63);
@@ -182,16 +184,15 @@ final class Extensions {
         d.add(0x9b00, "stam", RS, stam);
         d.add(0xeb9b, "stamy", RSY, stam);
         // supervisor helpers a small kernel uses
-        d.addControl(0xb20d, "ptlb", S, (c, i) -> c.privileged()); // no TLB without DAT
+        d.addControl(0xb20d, "ptlb", S, (c, i) -> { }, PRIVILEGED); // no TLB without DAT
         d.addControl(0xe501, "tprot", SSE, (c, i) -> {
-            c.privileged();
             long a = c.ea(i.b1, i.d1);
             long abs = c.realToAbsolute(a);
             if (abs >= c.storage.size()) {
                 throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
             }
             c.cc = 0; // no storage keys are modelled: fetch and store are permitted
-        });
+        }, PRIVILEGED);
     }
 
     /** COMPARE DOUBLE AND SWAP: R1:R1+1 against the double-size operand; R3:R3+1 stored when equal. */
@@ -288,7 +289,7 @@ final class Extensions {
             if (v > cmp) {
                 c.ia = Branch.target(c, i);
             }
-        });
+        }, BRANCHES);
         d.add(0xec45, "brxlg", RIE, (c, i) -> {
             long inc = c.gr[i.r3];
             long cmp = c.gr[i.r3 | 1];
@@ -296,38 +297,38 @@ final class Extensions {
             if (v <= cmp) {
                 c.ia = Branch.target(c, i);
             }
-        });
+        }, BRANCHES);
         // compare (immediate) and branch to B4+D4: RRS (M3 in bits 32-35) and RIS (M3 in bits 12-15, I2 in 32-39)
         d.add(0xecf7, "clrb", RRS, (c, i) -> {
             if ((i.i3 & (8 >>> ccCompareUnsigned(c.gr[i.r1] & 0xffffffffL, c.gr[i.r2] & 0xffffffffL))) != 0) {
                 c.branchTo(c.ea(i.b2, i.d2));
             }
-        });
+        }, BRANCHES);
         d.add(0xece5, "clgrb", RRS, (c, i) -> {
             if ((i.i3 & (8 >>> ccCompareUnsigned(c.gr[i.r1], c.gr[i.r2]))) != 0) {
                 c.branchTo(c.ea(i.b2, i.d2));
             }
-        });
+        }, BRANCHES);
         d.add(0xecfe, "cib", RIS, (c, i) -> {
             if ((i.m & (8 >>> FixedPoint.ccCompare((int) c.gr[i.r1], i.i2))) != 0) {
                 c.branchTo(c.ea(i.b2, i.d2));
             }
-        });
+        }, BRANCHES);
         d.add(0xecfc, "cgib", RIS, (c, i) -> {
             if ((i.m & (8 >>> FixedPoint.ccCompare(c.gr[i.r1], i.i2))) != 0) {
                 c.branchTo(c.ea(i.b2, i.d2));
             }
-        });
+        }, BRANCHES);
         d.add(0xecff, "clib", RIS, (c, i) -> {
             if ((i.m & (8 >>> ccCompareUnsigned(c.gr[i.r1] & 0xffffffffL, i.i2 & 0xff))) != 0) {
                 c.branchTo(c.ea(i.b2, i.d2));
             }
-        });
+        }, BRANCHES);
         d.add(0xecfd, "clgib", RIS, (c, i) -> {
             if ((i.m & (8 >>> ccCompareUnsigned(c.gr[i.r1], i.i2 & 0xff))) != 0) {
                 c.branchTo(c.ea(i.b2, i.d2));
             }
-        });
+        }, BRANCHES);
         // TRANSLATE AND TEST: first nonzero function byte ends it (cc 1, or 2 on the last byte)
         d.add(0xdd00, "trt", SS, (c, i) -> {
             int len = (int) i.i2 + 1;

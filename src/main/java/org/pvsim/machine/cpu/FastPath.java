@@ -1,82 +1,105 @@
 package org.pvsim.machine.cpu;
 
-import java.util.Map;
+import static org.objectweb.asm.Opcodes.*;
+
+import java.lang.invoke.MethodHandles;
+import java.util.List;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
 
 /**
- * The hottest instructions get a small id so that the run loop can execute them in a switch the JIT
- * compiles inline, instead of a megamorphic call to their {@link Handler}. Semantics are identical
- * (the switch calls the same kernels); the handler table stays the definition of every instruction.
- * This is the step before translating hot blocks to JVM bytecode.
+ * The interpreter's fast path, generated from the {@link Inline} declarations of the opcode table: one
+ * switch on {@link Insn#fast} whose cases call the instructions' kernels with their fields, which the
+ * JIT compiles into one method instead of a megamorphic call of a {@link Handler} per instruction. The
+ * same switch is these instructions' handler (EXECUTE and the translator's handler calls use it), so an
+ * inline instruction has exactly one definition of its semantics: its kernel.
  */
 final class FastPath {
     private FastPath() {
     }
 
     static final int NONE = 0;
-    static final int LG = 1;
-    static final int STG = 2;
-    static final int LGR = 3;
-    static final int LGHI = 4;
-    static final int AGHI = 5;
-    static final int AGR = 6;
-    static final int LA = 7;
-    static final int LAY = 8;
-    static final int LARL = 9;
-    static final int BRC = 10;
-    static final int BRCL = 11;
-    static final int BRCTG = 12;
-    static final int BRCT = 13;
-    static final int BRASL = 14;
-    static final int BCR = 15;
-    static final int CGIJ = 16;
-    static final int CIJ = 17;
-    static final int CGRJ = 18;
-    static final int CLGRJ = 19;
-    static final int CRJ = 20;
-    static final int L = 21;
-    static final int ST = 22;
-    static final int LR = 23;
-    static final int AHI = 24;
-    static final int LTGR = 25;
-    static final int LHI = 26;
-    static final int LLGC = 27;
-    static final int STC = 28;
-    static final int IC = 29;
-    static final int LGF = 30;
-    static final int LGFR = 31;
-    static final int LLGFR = 32;
-    static final int SLLG = 33;
-    static final int SRLG = 34;
-    static final int XR = 35;
-    static final int NR = 36;
-    static final int CHI = 37;
-    static final int CGHI = 38;
-    static final int CLGR = 39;
-    static final int CGR = 40;
-    static final int LLC = 41;
-    static final int LLCR = 42;
-    static final int LLGH = 43;
-    static final int AGHIK = 44;
-    static final int AHIK = 45;
-    static final int CLIJ = 46;
-    static final int CLGIJ = 47;
-    static final int LTR = 48;
 
-    private static final Map<String, Integer> IDS = Map.ofEntries(
-            Map.entry("lg", LG), Map.entry("stg", STG), Map.entry("lgr", LGR), Map.entry("lghi", LGHI),
-            Map.entry("aghi", AGHI), Map.entry("agr", AGR), Map.entry("la", LA), Map.entry("lay", LAY),
-            Map.entry("larl", LARL), Map.entry("brc", BRC), Map.entry("brcl", BRCL), Map.entry("brctg", BRCTG),
-            Map.entry("brct", BRCT), Map.entry("brasl", BRASL), Map.entry("bcr", BCR), Map.entry("cgij", CGIJ),
-            Map.entry("cij", CIJ), Map.entry("cgrj", CGRJ), Map.entry("clgrj", CLGRJ), Map.entry("crj", CRJ),
-            Map.entry("l", L), Map.entry("st", ST), Map.entry("lr", LR), Map.entry("ahi", AHI),
-            Map.entry("ltgr", LTGR), Map.entry("lhi", LHI), Map.entry("llgc", LLGC), Map.entry("stc", STC),
-            Map.entry("ic", IC), Map.entry("lgf", LGF), Map.entry("lgfr", LGFR), Map.entry("llgfr", LLGFR),
-            Map.entry("sllg", SLLG), Map.entry("srlg", SRLG), Map.entry("xr", XR), Map.entry("nr", NR),
-            Map.entry("chi", CHI), Map.entry("cghi", CGHI), Map.entry("clgr", CLGR), Map.entry("cgr", CGR),
-            Map.entry("llc", LLC), Map.entry("llcr", LLCR), Map.entry("llgh", LLGH), Map.entry("aghik", AGHIK),
-            Map.entry("ahik", AHIK), Map.entry("clij", CLIJ), Map.entry("clgij", CLGIJ), Map.entry("ltr", LTR));
+    private static final String CPU = Type.getInternalName(Cpu.class);
+    private static final String INSN = Type.getInternalName(Insn.class);
+    private static final int C = 1;
+    private static final int IN = 2;
 
-    static int id(String mnemonic) {
-        return IDS.getOrDefault(mnemonic, NONE);
+    /** The fast path of the standard opcode table. */
+    static final Handler DISPATCH = generate(Decoder.standard().opcodes());
+
+    /** Generates the switch over the inline instructions of {@code opcodes} (their {@code fast} ids are 1..n). */
+    static Handler generate(List<Opcode> opcodes) {
+        List<Opcode> inline = opcodes.stream().filter(o -> o.fast() != NONE)
+                .sorted(java.util.Comparator.comparingInt(Opcode::fast)).toList();
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object";
+            }
+        };
+        String name = "org/pvsim/machine/cpu/FastDispatch";
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, name, null, "java/lang/Object",
+                new String[] {Type.getInternalName(Handler.class)});
+        MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "exec", "(L" + CPU + ";L" + INSN + ";)V", null, null);
+        mv.visitCode();
+        Label[] cases = new Label[inline.size()];
+        for (int k = 0; k < cases.length; k++) {
+            cases[k] = new Label();
+            if (inline.get(k).fast() != k + 1) {
+                throw new IllegalStateException("fast-path ids are not 1.." + cases.length);
+            }
+        }
+        Label other = new Label();
+        mv.visitVarInsn(ALOAD, IN);
+        mv.visitFieldInsn(GETFIELD, INSN, "fast", "I");
+        mv.visitTableSwitchInsn(1, cases.length, other, cases);
+        for (int k = 0; k < cases.length; k++) {
+            mv.visitLabel(cases[k]);
+            Inline op = inline.get(k).inline();
+            mv.visitVarInsn(ALOAD, C);
+            for (Inline.Operand o : op.operands()) {
+                o.load(mv, C, IN);
+            }
+            op.call(mv);
+            if (op.kind() == Inline.Kind.RELATIVE_BRANCH) {
+                Label notTaken = new Label();
+                mv.visitJumpInsn(IFEQ, notTaken);
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(ALOAD, IN);
+                mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(Branch.class), "target",
+                        "(L" + CPU + ";L" + INSN + ";)J", false);
+                mv.visitFieldInsn(PUTFIELD, CPU, "ia", "J");
+                mv.visitLabel(notTaken);
+            }
+            mv.visitInsn(RETURN);
+        }
+        mv.visitLabel(other);
+        mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn("not an inline instruction");
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "(Ljava/lang/String;)V", false);
+        mv.visitInsn(ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClass(cw.toByteArray(), true);
+            return (Handler) l.findConstructor(l.lookupClass(), java.lang.invoke.MethodType.methodType(void.class))
+                    .invoke();
+        } catch (Throwable e) {
+            throw new IllegalStateException("generating the fast path: " + e, e);
+        }
     }
 }

@@ -52,11 +52,7 @@ final class FixedPoint {
      * 31-bit mode only bits 32-63 (the address, with the bits above the mode zero), bits 0-31 unchanged.
      */
     static void setAddress(Cpu c, int r, long address) {
-        if (c.amask == -1L) {
-            c.gr[r] = address;
-        } else {
-            set32(c, r, address);
-        }
+        Ops.setAddress(c, r, address, c.amask);
     }
 
     static int ccSigned(long v) {
@@ -177,36 +173,36 @@ final class FixedPoint {
     }
 
     private static void registerLoadsAndStores(Decoder d) {
-        d.add(0xe304, "lg", RXY, (c, i) -> c.gr[i.r1] = c.load64(c.ea(i)));
-        d.add(0xe324, "stg", RXY, (c, i) -> c.store64(c.ea(i), c.gr[i.r1]));
-        d.add(0xb904, "lgr", RRE, (c, i) -> c.gr[i.r1] = c.gr[i.r2]);
-        d.add(0x1800, "lr", RR, (c, i) -> set32(c, i.r1, c.gr[i.r2]));
-        d.add(0xa708, "lhi", RI, (c, i) -> set32(c, i.r1, i.i2));
-        d.add(0xa709, "lghi", RI, (c, i) -> c.gr[i.r1] = i.i2);
-        load32(d, 0x5800, "l", RX, M32);
+        d.add(0xe304, "lg", RXY, Inline.load(Ops::lg));
+        d.add(0xe324, "stg", RXY, Inline.store(Ops::stg));
+        d.add(0xb904, "lgr", RRE, Inline.registers(Ops::lgr));
+        d.add(0x1800, "lr", RR, Inline.registers(Ops::lr));
+        d.add(0xa708, "lhi", RI, Inline.immediate(Ops::lhi));
+        d.add(0xa709, "lghi", RI, Inline.immediate(Ops::lghi));
+        d.add(0x5800, "l", RX, Inline.load(Ops::l));
         load32(d, 0xe358, "ly", RXY, M32);
         load32(d, 0x4800, "lh", RX, M16);
         load32(d, 0xe378, "lhy", RXY, M16);
         load32(d, 0xe376, "lb", RXY, M8);
-        load32(d, 0xe394, "llc", RXY, M8U);
+        d.add(0xe394, "llc", RXY, Inline.load(Ops::llc));
         load32(d, 0xe395, "llh", RXY, M16U);
         load32(d, 0xb926, "lbr", RRE, (c, i) -> (byte) c.gr[i.r2]);
         load32(d, 0xb927, "lhr", RRE, (c, i) -> (short) c.gr[i.r2]);
-        load32(d, 0xb994, "llcr", RRE, (c, i) -> c.gr[i.r2] & 0xff);
+        d.add(0xb994, "llcr", RRE, Inline.registers(Ops::llcr));
         load32(d, 0xb995, "llhr", RRE, (c, i) -> c.gr[i.r2] & 0xffff);
         load32(d, 0xc009, "iilf", RIL, I2);
         load32(d, 0xc40d, "lrl", RIL, REL32);
         load32(d, 0xc405, "lhrl", RIL, REL16);
         load32(d, 0xc402, "llhrl", RIL, REL16U);
-        load64(d, 0xe314, "lgf", RXY, M32);
+        d.add(0xe314, "lgf", RXY, Inline.load(Ops::lgf));
         load64(d, 0xe316, "llgf", RXY, M32U);
         load64(d, 0xe317, "llgt", RXY, (c, i) -> c.load32(c.ea(i)) & 0x7fffffffL);
         load64(d, 0xe315, "lgh", RXY, M16);
         load64(d, 0xe377, "lgb", RXY, M8);
-        load64(d, 0xe390, "llgc", RXY, M8U);
-        load64(d, 0xe391, "llgh", RXY, M16U);
-        load64(d, 0xb914, "lgfr", RRE, R2_32);
-        load64(d, 0xb916, "llgfr", RRE, R2_32U);
+        d.add(0xe390, "llgc", RXY, Inline.load(Ops::llgc));
+        d.add(0xe391, "llgh", RXY, Inline.load(Ops::llgh));
+        d.add(0xb914, "lgfr", RRE, Inline.registers(Ops::lgfr));
+        d.add(0xb916, "llgfr", RRE, Inline.registers(Ops::llgfr));
         load64(d, 0xb917, "llgtr", RRE, (c, i) -> c.gr[i.r2] & 0x7fffffffL);
         load64(d, 0xb906, "lgbr", RRE, (c, i) -> (byte) c.gr[i.r2]);
         load64(d, 0xb907, "lghr", RRE, (c, i) -> (short) c.gr[i.r2]);
@@ -218,27 +214,23 @@ final class FixedPoint {
         load64(d, 0xc40e, "llgfrl", RIL, REL32U);
         load64(d, 0xc404, "lghrl", RIL, REL16);
         load64(d, 0xc406, "llghrl", RIL, REL16U);
-        d.add(0xc000, "larl", RIL, (c, i) -> setAddress(c, i.r1, relative(c, i)));
-        d.add(0x4100, "la", RX, (c, i) -> setAddress(c, i.r1, c.ea(i)));
-        d.add(0xe371, "lay", RXY, (c, i) -> setAddress(c, i.r1, c.ea(i)));
-        d.add(0x5000, "st", RX, (c, i) -> c.store32(c.ea(i), (int) c.gr[i.r1]));
+        d.add(0xc000, "larl", RIL, Inline.relative(Ops::setAddress));
+        d.add(0x4100, "la", RX, Inline.load(Ops::la));
+        d.add(0xe371, "lay", RXY, Inline.load(Ops::la));
+        d.add(0x5000, "st", RX, Inline.store(Ops::st));
         d.add(0xe350, "sty", RXY, (c, i) -> c.store32(c.ea(i), (int) c.gr[i.r1]));
         d.add(0x4000, "sth", RX, (c, i) -> c.store16(c.ea(i), (int) c.gr[i.r1]));
         d.add(0xe370, "sthy", RXY, (c, i) -> c.store16(c.ea(i), (int) c.gr[i.r1]));
-        d.add(0x4200, "stc", RX, (c, i) -> c.store8(c.ea(i), (int) c.gr[i.r1]));
+        d.add(0x4200, "stc", RX, Inline.store(Ops::stc));
         d.add(0xe372, "stcy", RXY, (c, i) -> c.store8(c.ea(i), (int) c.gr[i.r1]));
         d.add(0xc40f, "strl", RIL, (c, i) -> c.store32(relative(c, i), (int) c.gr[i.r1]));
         d.add(0xc40b, "stgrl", RIL, (c, i) -> c.store64(relative(c, i), c.gr[i.r1]));
         d.add(0xc407, "sthrl", RIL, (c, i) -> c.store16(relative(c, i), (int) c.gr[i.r1]));
-        d.add(0x4300, "ic", RX, (c, i) -> c.gr[i.r1] = (c.gr[i.r1] & ~0xffL) | c.load8(c.ea(i)));
+        d.add(0x4300, "ic", RX, Inline.load(Ops::ic));
         d.add(0xe373, "icy", RXY, (c, i) -> c.gr[i.r1] = (c.gr[i.r1] & ~0xffL) | c.load8(c.ea(i)));
         // load and test
-        d.add(0x1200, "ltr", RR, (c, i) -> {
-            int v = (int) c.gr[i.r2];
-            set32(c, i.r1, v);
-            c.cc = ccSigned(v);
-        });
-        d.add(0xb902, "ltgr", RRE, (c, i) -> c.cc = ccSigned(c.gr[i.r1] = c.gr[i.r2]));
+        d.add(0x1200, "ltr", RR, Inline.registers(Ops::ltr));
+        d.add(0xb902, "ltgr", RRE, Inline.registers(Ops::ltgr));
         d.add(0xb912, "ltgfr", RRE, (c, i) -> c.cc = ccSigned(c.gr[i.r1] = (int) c.gr[i.r2]));
         d.add(0xe312, "lt", RXY, (c, i) -> {
             int v = c.load32(c.ea(i));
@@ -446,20 +438,13 @@ final class FixedPoint {
     }
 
     private static void registerArithmetic(Decoder d) {
-        // the hot ones, written out
-        d.add(0xa70b, "aghi", RI, (c, i) -> {
-            c.gr[i.r1] = add64(c, c.gr[i.r1], i.i2);
-            finish(c);
-        });
-        d.add(0xb908, "agr", RRE, (c, i) -> {
-            c.gr[i.r1] = add64(c, c.gr[i.r1], c.gr[i.r2]);
-            finish(c);
-        });
+        d.add(0xa70b, "aghi", RI, Inline.immediate(Ops::aghi, Inline.Operand.R1));
+        d.add(0xb908, "agr", RRE, Inline.registers(Ops::agr));
         add64(d, 0xe308, "ag", RXY, M64);
         add64(d, 0xe318, "agf", RXY, M32);
         add64(d, 0xb918, "agfr", RRE, R2_32);
         add64(d, 0xc208, "agfi", RIL, I2);
-        add32(d, 0xa70a, "ahi", RI, I2);
+        d.add(0xa70a, "ahi", RI, Inline.immediate(Ops::ahi, Inline.Operand.R1));
         add32(d, 0x1a00, "ar", RR, R2);
         add32(d, 0x5a00, "a", RX, M32);
         add32(d, 0xe35a, "ay", RXY, M32);
@@ -492,14 +477,8 @@ final class FixedPoint {
             set32(c, i.r1, sub32(c, (int) c.gr[i.r2], (int) c.gr[i.r3]));
             finish(c);
         });
-        d.add(0xecd9, "aghik", RIE, (c, i) -> {
-            c.gr[i.r1] = add64(c, c.gr[i.r3], i.i2);
-            finish(c);
-        });
-        d.add(0xecd8, "ahik", RIE, (c, i) -> {
-            set32(c, i.r1, add32(c, (int) c.gr[i.r3], (int) i.i2));
-            finish(c);
-        });
+        d.add(0xecd9, "aghik", RIE, Inline.immediate(Ops::aghi, Inline.Operand.R3));
+        d.add(0xecd8, "ahik", RIE, Inline.immediate(Ops::ahi, Inline.Operand.R3));
         d.add(0xecdb, "alghsik", RIE, (c, i) -> c.gr[i.r1] = i.i2 >= 0
                 ? addLogical64(c, c.gr[i.r3], i.i2, 0) : subLogical64(c, c.gr[i.r3], -i.i2, 0));
         d.add(0xecda, "alhsik", RIE, (c, i) -> set32(c, i.r1, i.i2 >= 0
@@ -573,12 +552,12 @@ final class FixedPoint {
     }
 
     private static void registerCompare(Decoder d) {
-        cmp64(d, 0xb920, "cgr", RRE, R2);
+        d.add(0xb920, "cgr", RRE, Inline.registers(Ops::cgr));
         cmp64(d, 0xb930, "cgfr", RRE, R2_32);
         cmp64(d, 0xe320, "cg", RXY, M64);
         cmp64(d, 0xe330, "cgf", RXY, M32);
         cmp64(d, 0xe334, "cgh", RXY, M16);
-        cmp64(d, 0xa70f, "cghi", RI, I2);
+        d.add(0xa70f, "cghi", RI, Inline.immediate(Ops::cghi));
         cmp64(d, 0xc20c, "cgfi", RIL, I2);
         cmp64(d, 0xc608, "cgrl", RIL, REL64);
         cmp64(d, 0xc60c, "cgfrl", RIL, REL32);
@@ -588,11 +567,11 @@ final class FixedPoint {
         cmp32(d, 0xe359, "cy", RXY, M32);
         cmp32(d, 0x4900, "ch", RX, M16);
         cmp32(d, 0xe379, "chy", RXY, M16);
-        cmp32(d, 0xa70e, "chi", RI, I2);
+        d.add(0xa70e, "chi", RI, Inline.immediate(Ops::chi));
         cmp32(d, 0xc20d, "cfi", RIL, I2);
         cmp32(d, 0xc60d, "crl", RIL, REL32);
         cmp32(d, 0xc605, "chrl", RIL, REL16);
-        cmpl64(d, 0xb921, "clgr", RRE, R2);
+        d.add(0xb921, "clgr", RRE, Inline.registers(Ops::clgr));
         cmpl64(d, 0xb931, "clgfr", RRE, R2_32U);
         cmpl64(d, 0xe321, "clg", RXY, M64);
         cmpl64(d, 0xe331, "clgf", RXY, M32U);
@@ -687,97 +666,98 @@ final class FixedPoint {
         d.add(0x4c00, "mh", RX, (c, i) -> set32(c, i.r1, (int) c.gr[i.r1] * (short) c.load16(c.ea(i))));
         d.add(0xc201, "msfi", RIL, (c, i) -> set32(c, i.r1, (int) c.gr[i.r1] * (int) i.i2));
         // 128-bit product into the even/odd pair
-        Handler mlgr = (c, i) -> {
+        evenPair(d, 0xb986, "mlgr", RRE, R2, FixedPoint::mlg);
+        evenPair(d, 0xe386, "mlg", RXY, M64, FixedPoint::mlg);
+        evenPair(d, 0xb996, "mlr", RRE, R2_32U, FixedPoint::ml);
+        evenPair(d, 0xe396, "ml", RXY, M32U, FixedPoint::ml);
+        evenPair(d, 0x1c00, "mr", RR, R2_32, FixedPoint::m);
+        evenPair(d, 0x5c00, "m", RX, M32, FixedPoint::m);
+        evenPair(d, 0xe35c, "mfy", RXY, M32, FixedPoint::m);
+        evenPair(d, 0xb90d, "dsgr", RRE, R2, FixedPoint::dsg);
+        evenPair(d, 0xb91d, "dsgfr", RRE, R2_32, FixedPoint::dsg);
+        evenPair(d, 0xe30d, "dsg", RXY, M64, FixedPoint::dsg);
+        evenPair(d, 0xe31d, "dsgf", RXY, M32, FixedPoint::dsg);
+        evenPair(d, 0xb987, "dlgr", RRE, R2, FixedPoint::dlg);
+        evenPair(d, 0xe387, "dlg", RXY, M64, FixedPoint::dlg);
+        evenPair(d, 0xb997, "dlr", RRE, R2_32U, FixedPoint::dl);
+        evenPair(d, 0xe397, "dl", RXY, M32U, FixedPoint::dl);
+        evenPair(d, 0x1d00, "dr", RR, R2_32, FixedPoint::dr);
+        evenPair(d, 0x5d00, "d", RX, M32, FixedPoint::dr);
+    }
+
+    /** An operation on the even/odd pair R1:R1+1 (a specification exception for an odd R1) and an operand. */
+    private interface PairOp {
+        void apply(Cpu c, Insn i, long operand);
+    }
+
+    private static void evenPair(Decoder d, int key, String name, Format f, Src s, PairOp op) {
+        d.add(key, name, f, (c, i) -> {
             even(i.r1);
-            long b = i.opcode.format() == RRE ? c.gr[i.r2] : c.load64(c.ea(i));
-            long a = c.gr[i.r1 + 1];
-            c.gr[i.r1] = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
-            c.gr[i.r1 + 1] = a * b;
-        };
-        d.add(0xb986, "mlgr", RRE, mlgr);
-        d.add(0xe386, "mlg", RXY, mlgr);
-        Handler mlr = (c, i) -> {
-            even(i.r1);
-            long b = (i.opcode.format() == RRE ? c.gr[i.r2] : c.load32(c.ea(i))) & 0xffffffffL;
-            long p = (c.gr[i.r1 + 1] & 0xffffffffL) * b;
-            set32(c, i.r1, p >>> 32);
-            set32(c, i.r1 + 1, p);
-        };
-        d.add(0xb996, "mlr", RRE, mlr);
-        d.add(0xe396, "ml", RXY, mlr);
-        Handler mr = (c, i) -> {
-            even(i.r1);
-            long b = i.opcode.format() == RR ? (int) c.gr[i.r2] : c.load32(c.ea(i));
-            long p = (long) (int) c.gr[i.r1 + 1] * b;
-            set32(c, i.r1, p >>> 32);
-            set32(c, i.r1 + 1, p);
-        };
-        d.add(0x1c00, "mr", RR, mr);
-        d.add(0x5c00, "m", RX, mr);
-        d.add(0xe35c, "mfy", RXY, mr);
-        // signed divide, 64-bit dividend in R1+1 (DSG*), remainder to R1, quotient to R1+1
-        Handler dsg = (c, i) -> {
-            even(i.r1);
-            long b = switch (i.opcode.mnemonic()) {
-                case "dsgr" -> c.gr[i.r2];
-                case "dsgfr" -> (int) c.gr[i.r2];
-                case "dsg" -> c.load64(c.ea(i));
-                default -> c.load32(c.ea(i));
-            };
-            long a = c.gr[i.r1 + 1];
-            if (b == 0 || (a == Long.MIN_VALUE && b == -1)) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            c.gr[i.r1] = a % b;
-            c.gr[i.r1 + 1] = a / b;
-        };
-        d.add(0xb90d, "dsgr", RRE, dsg);
-        d.add(0xb91d, "dsgfr", RRE, dsg);
-        d.add(0xe30d, "dsg", RXY, dsg);
-        d.add(0xe31d, "dsgf", RXY, dsg);
-        // logical divide of the 128-bit R1:R1+1 by a 64-bit divisor
-        Handler dlg = (c, i) -> {
-            even(i.r1);
-            long b = i.opcode.format() == RRE ? c.gr[i.r2] : c.load64(c.ea(i));
-            long hi = c.gr[i.r1];
-            long lo = c.gr[i.r1 + 1];
-            if (b == 0 || Long.compareUnsigned(hi, b) >= 0) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            long[] qr = divideUnsigned128(hi, lo, b);
-            c.gr[i.r1] = qr[1];
-            c.gr[i.r1 + 1] = qr[0];
-        };
-        d.add(0xb987, "dlgr", RRE, dlg);
-        d.add(0xe387, "dlg", RXY, dlg);
-        Handler dl = (c, i) -> {
-            even(i.r1);
-            long b = (i.opcode.format() == RRE ? c.gr[i.r2] : c.load32(c.ea(i))) & 0xffffffffL;
-            long a = (c.gr[i.r1] << 32) | (c.gr[i.r1 + 1] & 0xffffffffL);
-            if (b == 0 || Long.compareUnsigned(Long.divideUnsigned(a, b), 0xffffffffL) > 0) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            set32(c, i.r1, Long.remainderUnsigned(a, b));
-            set32(c, i.r1 + 1, Long.divideUnsigned(a, b));
-        };
-        d.add(0xb997, "dlr", RRE, dl);
-        d.add(0xe397, "dl", RXY, dl);
-        Handler dr = (c, i) -> {
-            even(i.r1);
-            long b = i.opcode.format() == RR ? (int) c.gr[i.r2] : c.load32(c.ea(i));
-            long a = (c.gr[i.r1] << 32) | (c.gr[i.r1 + 1] & 0xffffffffL);
-            if (b == 0) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            long q = a / b;
-            if (q != (int) q) {
-                throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
-            }
-            set32(c, i.r1, a % b);
-            set32(c, i.r1 + 1, q);
-        };
-        d.add(0x1d00, "dr", RR, dr);
-        d.add(0x5d00, "d", RX, dr);
+            op.apply(c, i, s.get(c, i));
+        });
+    }
+
+    /** 128-bit product of R1+1 and the operand into the even/odd pair R1:R1+1. */
+    private static void mlg(Cpu c, Insn i, long b) {
+        long a = c.gr[i.r1 + 1];
+        c.gr[i.r1] = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
+        c.gr[i.r1 + 1] = a * b;
+    }
+
+    private static void ml(Cpu c, Insn i, long b) {
+        long p = (c.gr[i.r1 + 1] & 0xffffffffL) * b;
+        set32(c, i.r1, p >>> 32);
+        set32(c, i.r1 + 1, p);
+    }
+
+    private static void m(Cpu c, Insn i, long b) {
+        long p = (long) (int) c.gr[i.r1 + 1] * b;
+        set32(c, i.r1, p >>> 32);
+        set32(c, i.r1 + 1, p);
+    }
+
+    /** Signed divide, 64-bit dividend in R1+1: remainder to R1, quotient to R1+1. */
+    private static void dsg(Cpu c, Insn i, long b) {
+        long a = c.gr[i.r1 + 1];
+        if (b == 0 || (a == Long.MIN_VALUE && b == -1)) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        c.gr[i.r1] = a % b;
+        c.gr[i.r1 + 1] = a / b;
+    }
+
+    /** Logical divide of the 128-bit R1:R1+1 by a 64-bit divisor. */
+    private static void dlg(Cpu c, Insn i, long b) {
+        long hi = c.gr[i.r1];
+        long lo = c.gr[i.r1 + 1];
+        if (b == 0 || Long.compareUnsigned(hi, b) >= 0) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        long[] qr = divideUnsigned128(hi, lo, b);
+        c.gr[i.r1] = qr[1];
+        c.gr[i.r1 + 1] = qr[0];
+    }
+
+    private static void dl(Cpu c, Insn i, long b) {
+        long a = (c.gr[i.r1] << 32) | (c.gr[i.r1 + 1] & 0xffffffffL);
+        if (b == 0 || Long.compareUnsigned(Long.divideUnsigned(a, b), 0xffffffffL) > 0) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        set32(c, i.r1, Long.remainderUnsigned(a, b));
+        set32(c, i.r1 + 1, Long.divideUnsigned(a, b));
+    }
+
+    private static void dr(Cpu c, Insn i, long b) {
+        long a = (c.gr[i.r1] << 32) | (c.gr[i.r1 + 1] & 0xffffffffL);
+        if (b == 0) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        long q = a / b;
+        if (q != (int) q) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_DIVIDE);
+        }
+        set32(c, i.r1, a % b);
+        set32(c, i.r1 + 1, q);
     }
 
     /** (hi:lo) / d for hi < d (unsigned): returns {quotient, remainder}. */

@@ -39,17 +39,14 @@ public final class Insn {
     int heat;
 
     Insn(Opcode opcode, int length, long bits) {
-        this(opcode, length, bits, false, false);
-    }
-
-    Insn(Opcode opcode, int length, long bits, boolean translatable, boolean branches) {
-        this.translatable = translatable;
-        this.branches = branches;
+        // copied from the opcode so that the run loop and the translator read them without an indirection
+        this.translatable = opcode.translatable();
+        this.branches = opcode.branches();
         this.opcode = opcode;
         this.handler = opcode.handler();
         this.length = length;
         this.bits = bits;
-        this.fast = FastPath.id(opcode.mnemonic());
+        this.fast = opcode.fast();
         opcode.format().decode(bits, this);
     }
 

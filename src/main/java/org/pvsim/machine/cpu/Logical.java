@@ -117,9 +117,9 @@ final class Logical {
         rx64(d, 0xe380, "ng", AND);
         rx64(d, 0xe381, "og", OR);
         rx64(d, 0xe382, "xg", XOR);
-        rr32(d, 0x1400, "nr", RR, AND);
+        d.add(0x1400, "nr", RR, Inline.registers(Ops::nr));
         rr32(d, 0x1600, "or", RR, OR);
-        rr32(d, 0x1700, "xr", RR, XOR);
+        d.add(0x1700, "xr", RR, Inline.registers(Ops::xr));
         rrk32(d, 0xb9f4, "nrk", AND);
         rrk32(d, 0xb9f6, "ork", OR);
         rrk32(d, 0xb9f7, "xrk", XOR);
@@ -196,8 +196,8 @@ final class Logical {
     }
 
     private static void registerShifts(Decoder d) {
-        d.add(0xeb0d, "sllg", RSY, (c, i) -> c.gr[i.r1] = c.gr[i.r3] << shiftAmount(c, i));
-        d.add(0xeb0c, "srlg", RSY, (c, i) -> c.gr[i.r1] = c.gr[i.r3] >>> shiftAmount(c, i));
+        d.add(0xeb0d, "sllg", RSY, Inline.shift(Ops::sllg));
+        d.add(0xeb0c, "srlg", RSY, Inline.shift(Ops::srlg));
         d.add(0xeb0a, "srag", RSY, (c, i) -> c.cc = FixedPoint.ccSigned(c.gr[i.r1] = c.gr[i.r3] >> shiftAmount(c, i)));
         d.add(0xeb0b, "slag", RSY, (c, i) -> c.gr[i.r1] = shiftLeftArithmetic64(c, c.gr[i.r3], shiftAmount(c, i)));
         d.add(0xeb1c, "rllg", RSY, (c, i) -> c.gr[i.r1] = Long.rotateLeft(c.gr[i.r3], shiftAmount(c, i)));

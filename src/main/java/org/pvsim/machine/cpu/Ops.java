@@ -1,16 +1,22 @@
 package org.pvsim.machine.cpu;
 
+import static org.pvsim.machine.cpu.FixedPoint.ccCompare;
+import static org.pvsim.machine.cpu.FixedPoint.ccCompareUnsigned;
+import static org.pvsim.machine.cpu.FixedPoint.ccSigned;
+import static org.pvsim.machine.cpu.FixedPoint.set32;
+
 /**
- * The instructions translated blocks execute inline, as static methods whose operands are constants
- * of the block (the JIT folds them): the same kernels and the same semantics as {@link FastPath}'s
- * cases of the interpreter loop, specialised to the 64-bit addressing mode (the only mode blocks are
- * made for, so no address wraps below 2^64). Branches return whether they are taken.
+ * The kernels of the instructions executed inline ({@link Inline}): the only definition of their
+ * semantics. The interpreter's fast path, their handlers and translated blocks all call these methods;
+ * blocks pass their fields as constants and the 64-bit addressing mode's mask -1, which the JIT folds.
+ * Branch kernels return whether the branch is taken; the caller moves the PSW address.
  */
 final class Ops {
     private Ops() {
     }
 
-    static long ea(Cpu c, int x, int b, long d) {
+    /** X2 + B2 + D2 in the addressing mode of {@code amask}. */
+    static long ea(Cpu c, int x, int b, long d, long amask) {
         long a = d;
         if (x != 0) {
             a += c.gr[x];
@@ -18,59 +24,72 @@ final class Ops {
         if (b != 0) {
             a += c.gr[b];
         }
-        return a;
+        return a & amask;
     }
 
-    static void lg(Cpu c, int r1, int x, int b, long d) {
-        c.gr[r1] = c.load64(ea(c, x, b, d));
+    /** Places an address in R1 as LA/LARL do: the whole register in 64-bit mode, else bits 32-63 only. */
+    static void setAddress(Cpu c, int r1, long address, long amask) {
+        if (amask == -1L) {
+            c.gr[r1] = address;
+        } else {
+            set32(c, r1, address);
+        }
     }
 
-    static void stg(Cpu c, int r1, int x, int b, long d) {
-        c.store64(ea(c, x, b, d), c.gr[r1]);
+    // ---- loads, stores, addresses -----------------------------------------------------------------
+
+    static void lg(Cpu c, int r1, int x, int b, long d, long amask) {
+        c.gr[r1] = c.load64(ea(c, x, b, d, amask));
     }
 
-    static void l(Cpu c, int r1, int x, int b, long d) {
-        FixedPoint.set32(c, r1, c.load32(ea(c, x, b, d)));
+    static void stg(Cpu c, int r1, int x, int b, long d, long amask) {
+        c.store64(ea(c, x, b, d, amask), c.gr[r1]);
     }
 
-    static void st(Cpu c, int r1, int x, int b, long d) {
-        c.store32(ea(c, x, b, d), (int) c.gr[r1]);
+    static void l(Cpu c, int r1, int x, int b, long d, long amask) {
+        set32(c, r1, c.load32(ea(c, x, b, d, amask)));
     }
 
-    static void lgf(Cpu c, int r1, int x, int b, long d) {
-        c.gr[r1] = c.load32(ea(c, x, b, d));
+    static void st(Cpu c, int r1, int x, int b, long d, long amask) {
+        c.store32(ea(c, x, b, d, amask), (int) c.gr[r1]);
     }
 
-    static void llgc(Cpu c, int r1, int x, int b, long d) {
-        c.gr[r1] = c.load8(ea(c, x, b, d));
+    static void lgf(Cpu c, int r1, int x, int b, long d, long amask) {
+        c.gr[r1] = c.load32(ea(c, x, b, d, amask));
     }
 
-    static void llgh(Cpu c, int r1, int x, int b, long d) {
-        c.gr[r1] = c.load16(ea(c, x, b, d));
+    static void llgc(Cpu c, int r1, int x, int b, long d, long amask) {
+        c.gr[r1] = c.load8(ea(c, x, b, d, amask));
     }
 
-    static void llc(Cpu c, int r1, int x, int b, long d) {
-        FixedPoint.set32(c, r1, c.load8(ea(c, x, b, d)));
+    static void llgh(Cpu c, int r1, int x, int b, long d, long amask) {
+        c.gr[r1] = c.load16(ea(c, x, b, d, amask));
     }
 
-    static void stc(Cpu c, int r1, int x, int b, long d) {
-        c.store8(ea(c, x, b, d), (int) c.gr[r1]);
+    static void llc(Cpu c, int r1, int x, int b, long d, long amask) {
+        set32(c, r1, c.load8(ea(c, x, b, d, amask)));
     }
 
-    static void ic(Cpu c, int r1, int x, int b, long d) {
-        c.gr[r1] = (c.gr[r1] & ~0xffL) | c.load8(ea(c, x, b, d));
+    static void stc(Cpu c, int r1, int x, int b, long d, long amask) {
+        c.store8(ea(c, x, b, d, amask), (int) c.gr[r1]);
     }
 
-    static void la(Cpu c, int r1, int x, int b, long d) {
-        c.gr[r1] = ea(c, x, b, d);
+    static void ic(Cpu c, int r1, int x, int b, long d, long amask) {
+        c.gr[r1] = (c.gr[r1] & ~0xffL) | c.load8(ea(c, x, b, d, amask));
     }
+
+    static void la(Cpu c, int r1, int x, int b, long d, long amask) {
+        setAddress(c, r1, ea(c, x, b, d, amask), amask);
+    }
+
+    // ---- registers and immediates -------------------------------------------------------------------
 
     static void lgr(Cpu c, int r1, int r2) {
         c.gr[r1] = c.gr[r2];
     }
 
     static void lr(Cpu c, int r1, int r2) {
-        FixedPoint.set32(c, r1, c.gr[r2]);
+        set32(c, r1, c.gr[r2]);
     }
 
     static void lgfr(Cpu c, int r1, int r2) {
@@ -82,15 +101,15 @@ final class Ops {
     }
 
     static void llcr(Cpu c, int r1, int r2) {
-        FixedPoint.set32(c, r1, c.gr[r2] & 0xff);
+        set32(c, r1, c.gr[r2] & 0xff);
     }
 
-    static void lgconst(Cpu c, int r1, long v) {
+    static void lghi(Cpu c, int r1, long v) {
         c.gr[r1] = v;
     }
 
     static void lhi(Cpu c, int r1, long v) {
-        FixedPoint.set32(c, r1, v);
+        set32(c, r1, v);
     }
 
     static void aghi(Cpu c, int r1, int r3, long i2) {
@@ -99,7 +118,7 @@ final class Ops {
     }
 
     static void ahi(Cpu c, int r1, int r3, long i2) {
-        FixedPoint.set32(c, r1, FixedPoint.add32(c, (int) c.gr[r3], (int) i2));
+        set32(c, r1, FixedPoint.add32(c, (int) c.gr[r3], (int) i2));
         FixedPoint.finish(c);
     }
 
@@ -109,52 +128,53 @@ final class Ops {
     }
 
     static void ltgr(Cpu c, int r1, int r2) {
-        c.cc = FixedPoint.ccSigned(c.gr[r1] = c.gr[r2]);
+        c.cc = ccSigned(c.gr[r1] = c.gr[r2]);
     }
 
     static void ltr(Cpu c, int r1, int r2) {
         int v = (int) c.gr[r2];
-        FixedPoint.set32(c, r1, v);
-        c.cc = FixedPoint.ccSigned(v);
+        set32(c, r1, v);
+        c.cc = ccSigned(v);
     }
 
+    /** The shift amount is the low 6 bits of B2 + D2, which no addressing mode changes. */
     static void sllg(Cpu c, int r1, int r3, int b, long d) {
-        c.gr[r1] = c.gr[r3] << (int) ea(c, 0, b, d);
+        c.gr[r1] = c.gr[r3] << (int) ea(c, 0, b, d, -1L);
     }
 
     static void srlg(Cpu c, int r1, int r3, int b, long d) {
-        c.gr[r1] = c.gr[r3] >>> (int) ea(c, 0, b, d);
+        c.gr[r1] = c.gr[r3] >>> (int) ea(c, 0, b, d, -1L);
     }
 
     static void xr(Cpu c, int r1, int r2) {
         int v = (int) c.gr[r1] ^ (int) c.gr[r2];
-        FixedPoint.set32(c, r1, v);
+        set32(c, r1, v);
         c.cc = v == 0 ? 0 : 1;
     }
 
     static void nr(Cpu c, int r1, int r2) {
         int v = (int) c.gr[r1] & (int) c.gr[r2];
-        FixedPoint.set32(c, r1, v);
+        set32(c, r1, v);
         c.cc = v == 0 ? 0 : 1;
     }
 
     static void chi(Cpu c, int r1, long i2) {
-        c.cc = FixedPoint.ccCompare((int) c.gr[r1], i2);
+        c.cc = ccCompare((int) c.gr[r1], i2);
     }
 
     static void cghi(Cpu c, int r1, long i2) {
-        c.cc = FixedPoint.ccCompare(c.gr[r1], i2);
+        c.cc = ccCompare(c.gr[r1], i2);
     }
 
     static void cgr(Cpu c, int r1, int r2) {
-        c.cc = FixedPoint.ccCompare(c.gr[r1], c.gr[r2]);
+        c.cc = ccCompare(c.gr[r1], c.gr[r2]);
     }
 
     static void clgr(Cpu c, int r1, int r2) {
-        c.cc = FixedPoint.ccCompareUnsigned(c.gr[r1], c.gr[r2]);
+        c.cc = ccCompareUnsigned(c.gr[r1], c.gr[r2]);
     }
 
-    // ---- branches: true when taken (the block then sets the PSW address to the constant target) ----
+    // ---- branches: true when taken --------------------------------------------------------------------
 
     static boolean brc(Cpu c, int mask) {
         return (mask & (8 >>> c.cc)) != 0;
@@ -166,35 +186,55 @@ final class Ops {
 
     static boolean brct(Cpu c, int r1) {
         int v = (int) c.gr[r1] - 1;
-        FixedPoint.set32(c, r1, v);
+        set32(c, r1, v);
         return v != 0;
     }
 
+    /** Link information in R1: the whole register in 64-bit mode, else the low word (with the 31-bit mode bit). */
+    static void link(Cpu c, int r1, long next, long amask) {
+        if (amask == -1L) {
+            c.gr[r1] = next;
+        } else {
+            set32(c, r1, amask == 0x7fffffffL ? 0x80000000L | next : next);
+        }
+    }
+
+    static boolean brasl(Cpu c, int r1, long next, long amask) {
+        link(c, r1, next, amask);
+        return true;
+    }
+
+    static void bcr(Cpu c, int mask, int r2) {
+        if (r2 != 0 && (mask & (8 >>> c.cc)) != 0) {
+            c.branchTo(c.gr[r2]);
+        }
+    }
+
     static boolean cgij(Cpu c, int r1, int mask, int i) {
-        return (mask & (8 >>> FixedPoint.ccCompare(c.gr[r1], (byte) i))) != 0;
+        return (mask & (8 >>> ccCompare(c.gr[r1], (byte) i))) != 0;
     }
 
     static boolean cij(Cpu c, int r1, int mask, int i) {
-        return (mask & (8 >>> FixedPoint.ccCompare((int) c.gr[r1], (byte) i))) != 0;
+        return (mask & (8 >>> ccCompare((int) c.gr[r1], (byte) i))) != 0;
     }
 
     static boolean clgij(Cpu c, int r1, int mask, int i) {
-        return (mask & (8 >>> FixedPoint.ccCompareUnsigned(c.gr[r1], i))) != 0;
+        return (mask & (8 >>> ccCompareUnsigned(c.gr[r1], i))) != 0;
     }
 
     static boolean clij(Cpu c, int r1, int mask, int i) {
-        return (mask & (8 >>> FixedPoint.ccCompareUnsigned(c.gr[r1] & 0xffffffffL, i))) != 0;
+        return (mask & (8 >>> ccCompareUnsigned(c.gr[r1] & 0xffffffffL, i))) != 0;
     }
 
     static boolean cgrj(Cpu c, int r1, int r2, int mask) {
-        return (mask & (8 >>> FixedPoint.ccCompare(c.gr[r1], c.gr[r2]))) != 0;
+        return (mask & (8 >>> ccCompare(c.gr[r1], c.gr[r2]))) != 0;
     }
 
     static boolean crj(Cpu c, int r1, int r2, int mask) {
-        return (mask & (8 >>> FixedPoint.ccCompare((int) c.gr[r1], (int) c.gr[r2]))) != 0;
+        return (mask & (8 >>> ccCompare((int) c.gr[r1], (int) c.gr[r2]))) != 0;
     }
 
     static boolean clgrj(Cpu c, int r1, int r2, int mask) {
-        return (mask & (8 >>> FixedPoint.ccCompareUnsigned(c.gr[r1], c.gr[r2]))) != 0;
+        return (mask & (8 >>> ccCompareUnsigned(c.gr[r1], c.gr[r2]))) != 0;
     }
 }

@@ -1,5 +1,6 @@
 package org.pvsim.machine.cpu;
 
+import static org.pvsim.machine.cpu.Attribute.PRIVILEGED;
 import static org.pvsim.machine.cpu.Format.*;
 
 /**
@@ -35,7 +36,6 @@ final class Sigp {
 
     static void register(Decoder d) {
         d.addControl(0xae00, "sigp", RS, (c, i) -> {
-            c.privileged();
             int order = (int) c.ea(i.b2, i.d2) & 0xff;
             int paramReg = i.r1 | 1;
             long param = c.gr[paramReg];
@@ -52,7 +52,7 @@ final class Sigp {
                 c.cc = 0;
             }
             c.endSlice();
-        });
+        }, PRIVILEGED);
     }
 
     /** Performs the order; returns the status to store (0: order accepted, cc 0). */

@@ -1,5 +1,6 @@
 package org.pvsim.machine.cpu;
 
+import static org.pvsim.machine.cpu.Attribute.PRIVILEGED;
 import static org.pvsim.machine.cpu.Format.*;
 
 import org.pvsim.machine.ProgramInterruption;
@@ -25,20 +26,17 @@ final class StorageKeys {
 
     static void register(Decoder d) {
         d.addControl(0xb22b, "sske", RRF, (c, i) -> {
-            c.privileged();
             c.machine.storageKeys().put(frame(c, i.r2), (byte) (c.gr[i.r1] & 0xfe));
-        });
+        }, PRIVILEGED);
         d.addControl(0xb229, "iske", RRE, (c, i) -> {
-            c.privileged();
             int key = c.machine.storageKeys().getOrDefault(frame(c, i.r2), (byte) 0) & 0xfe;
             c.gr[i.r1] = (c.gr[i.r1] & ~0xffL) | key;
-        });
+        }, PRIVILEGED);
         d.addControl(0xb22a, "rrbe", RRE, (c, i) -> {
-            c.privileged();
             long f = frame(c, i.r2);
             int key = c.machine.storageKeys().getOrDefault(f, (byte) 0) & 0xfe;
             c.cc = (key & 0x04) >>> 1 | (key & 0x02) >>> 1; // reference bit 0x04, change bit 0x02
             c.machine.storageKeys().put(f, (byte) (key & ~0x04));
-        });
+        }, PRIVILEGED);
     }
 }

@@ -14,7 +14,6 @@ final class SystemInformation {
     static final int LEVEL_LPAR = 2;
 
     static void stsi(Cpu c, Insn i) {
-        c.privileged();
         long r0 = c.gr[0];
         long r1 = c.gr[1];
         int fc = (int) (r0 >>> 28) & 0xf;

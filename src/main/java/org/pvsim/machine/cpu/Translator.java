@@ -19,8 +19,8 @@ import org.pvsim.machine.storage.Storage;
  * block, made with ASM), so that the JVM's JIT compiles guest code without the interpreter's fetch and
  * dispatch.
  *
- * <p>What a block does, per instruction: the hottest instructions ({@link FastPath}) call a static
- * method of {@link Ops} with their fields as constants; every other translatable instruction calls
+ * <p>What a block does, per instruction: the instructions declared {@link Inline} call their kernel
+ * (a static method of {@link Ops}) with their fields as constants; every other translatable instruction calls
  * its {@link Handler} (a constant of the class), after setting the PSW address past it and the
  * instruction count, exactly as the interpreter loop does; if the handler moved the PSW address
  * (a branch), ended the slice, or stored into the block, the block stops there. Each instruction has
@@ -38,7 +38,6 @@ final class Translator {
     static final int MAX = 64;
 
     private static final String CPU = Type.getInternalName(Cpu.class);
-    private static final String OPS = Type.getInternalName(Ops.class);
     private static final String BLOCK = Type.getInternalName(Block.class);
     private static final String PI = Type.getInternalName(ProgramInterruption.class);
     private static final String INSN_D = Type.getDescriptor(Insn.class);
@@ -255,14 +254,6 @@ final class Translator {
             return to;
         }
 
-        void pushInt(int v) {
-            mv.visitLdcInsn(v);
-        }
-
-        void call(String name, String desc) {
-            mv.visitMethodInsn(INVOKESTATIC, OPS, name, desc, false);
-        }
-
         /** Stops after instruction k if the block's bytes were stored into. */
         void checkValid(int k, long next) {
             Label ok = new Label();
@@ -273,137 +264,34 @@ final class Translator {
             mv.visitLabel(ok);
         }
 
+        /**
+         * Instruction k at address a: an {@link Inline} instruction calls its kernel with its operands as
+         * constants (then checks the block after a store, or branches on the kernel's answer); any other
+         * instruction calls its handler.
+         */
         void instruction(int k, long a, Insn in) {
             long next = a + in.length;
-            String rxd = "(L" + CPU + ";IIIJ)V";
-            String rr = "(L" + CPU + ";II)V";
-            String ri = "(L" + CPU + ";IJ)V";
-            String rri = "(L" + CPU + ";IIJ)V";
-            String rsd = "(L" + CPU + ";IIIJ)V";
-            switch (in.fast) {
-                case FastPath.LG, FastPath.STG, FastPath.L, FastPath.ST, FastPath.LGF, FastPath.LLGC, FastPath.LLGH,
-                        FastPath.LLC, FastPath.STC, FastPath.IC, FastPath.LA, FastPath.LAY -> {
-                    String op = switch (in.fast) {
-                        case FastPath.LG -> "lg";
-                        case FastPath.STG -> "stg";
-                        case FastPath.L -> "l";
-                        case FastPath.ST -> "st";
-                        case FastPath.LGF -> "lgf";
-                        case FastPath.LLGC -> "llgc";
-                        case FastPath.LLGH -> "llgh";
-                        case FastPath.LLC -> "llc";
-                        case FastPath.STC -> "stc";
-                        case FastPath.IC -> "ic";
-                        default -> "la";
-                    };
-                    Label to = protect(k, a, true);
-                    mv.visitVarInsn(ALOAD, C);
-                    pushInt(in.r1);
-                    pushInt(in.x2);
-                    pushInt(in.b2);
-                    mv.visitLdcInsn(in.d2);
-                    call(op, rxd);
-                    mv.visitLabel(to);
-                    if (in.fast == FastPath.STG || in.fast == FastPath.ST || in.fast == FastPath.STC) {
-                        checkValid(k, next);
-                    }
-                }
-                case FastPath.LGR, FastPath.LR, FastPath.LGFR, FastPath.LLGFR, FastPath.LLCR, FastPath.AGR,
-                        FastPath.LTGR, FastPath.LTR, FastPath.XR, FastPath.NR, FastPath.CGR, FastPath.CLGR -> {
-                    String op = switch (in.fast) {
-                        case FastPath.LGR -> "lgr";
-                        case FastPath.LR -> "lr";
-                        case FastPath.LGFR -> "lgfr";
-                        case FastPath.LLGFR -> "llgfr";
-                        case FastPath.LLCR -> "llcr";
-                        case FastPath.AGR -> "agr";
-                        case FastPath.LTGR -> "ltgr";
-                        case FastPath.LTR -> "ltr";
-                        case FastPath.XR -> "xr";
-                        case FastPath.NR -> "nr";
-                        case FastPath.CGR -> "cgr";
-                        default -> "clgr";
-                    };
-                    Label to = protect(k, a, true);
-                    mv.visitVarInsn(ALOAD, C);
-                    pushInt(in.r1);
-                    pushInt(in.r2);
-                    call(op, rr);
-                    mv.visitLabel(to);
-                }
-                case FastPath.LGHI, FastPath.LARL, FastPath.LHI, FastPath.CHI, FastPath.CGHI -> {
-                    long v = in.fast == FastPath.LARL ? a + 2 * in.i2 : in.i2;
-                    String op = switch (in.fast) {
-                        case FastPath.LGHI, FastPath.LARL -> "lgconst";
-                        case FastPath.LHI -> "lhi";
-                        case FastPath.CHI -> "chi";
-                        default -> "cghi";
-                    };
-                    mv.visitVarInsn(ALOAD, C);
-                    pushInt(in.r1);
-                    mv.visitLdcInsn(v);
-                    call(op, ri);
-                }
-                case FastPath.AGHI, FastPath.AGHIK, FastPath.AHI, FastPath.AHIK -> {
-                    boolean k3 = in.fast == FastPath.AGHIK || in.fast == FastPath.AHIK;
-                    Label to = protect(k, a, true);
-                    mv.visitVarInsn(ALOAD, C);
-                    pushInt(in.r1);
-                    pushInt(k3 ? in.r3 : in.r1);
-                    mv.visitLdcInsn(in.i2);
-                    call(in.fast == FastPath.AGHI || in.fast == FastPath.AGHIK ? "aghi" : "ahi", rri);
-                    mv.visitLabel(to);
-                }
-                case FastPath.SLLG, FastPath.SRLG -> {
-                    mv.visitVarInsn(ALOAD, C);
-                    pushInt(in.r1);
-                    pushInt(in.r3);
-                    pushInt(in.b2);
-                    mv.visitLdcInsn(in.d2);
-                    call(in.fast == FastPath.SLLG ? "sllg" : "srlg", rsd);
-                }
-                case FastPath.BRC, FastPath.BRCL, FastPath.BRCTG, FastPath.BRCT, FastPath.CGIJ, FastPath.CIJ,
-                        FastPath.CLGIJ, FastPath.CLIJ, FastPath.CGRJ, FastPath.CRJ, FastPath.CLGRJ -> {
-                    mv.visitVarInsn(ALOAD, C);
-                    switch (in.fast) {
-                        case FastPath.BRC, FastPath.BRCL -> {
-                            pushInt(in.r1);
-                            call("brc", "(L" + CPU + ";I)Z");
-                        }
-                        case FastPath.BRCTG, FastPath.BRCT -> {
-                            pushInt(in.r1);
-                            call(in.fast == FastPath.BRCTG ? "brctg" : "brct", "(L" + CPU + ";I)Z");
-                        }
-                        case FastPath.CGIJ, FastPath.CIJ, FastPath.CLGIJ, FastPath.CLIJ -> {
-                            pushInt(in.r1);
-                            pushInt(in.r2);
-                            pushInt(in.i5);
-                            String op = switch (in.fast) {
-                                case FastPath.CGIJ -> "cgij";
-                                case FastPath.CIJ -> "cij";
-                                case FastPath.CLGIJ -> "clgij";
-                                default -> "clij";
-                            };
-                            call(op, "(L" + CPU + ";III)Z");
-                        }
-                        default -> {
-                            pushInt(in.r1);
-                            pushInt(in.r2);
-                            pushInt(in.m);
-                            String op = switch (in.fast) {
-                                case FastPath.CGRJ -> "cgrj";
-                                case FastPath.CRJ -> "crj";
-                                default -> "clgrj";
-                            };
-                            call(op, "(L" + CPU + ";III)Z");
-                        }
-                    }
+            Inline op = in.opcode.inline();
+            if (op == null || op.kind() == Inline.Kind.REGISTER_BRANCH) {
+                generic(k, a, next);
+                return;
+            }
+            Label to = protect(k, a, true);
+            mv.visitVarInsn(ALOAD, C);
+            for (Inline.Operand o : op.operands()) {
+                mv.visitLdcInsn(o.constant(in, a));
+            }
+            op.call(mv);
+            mv.visitLabel(to);
+            switch (op.kind()) {
+                case STORE -> checkValid(k, next);
+                case RELATIVE_BRANCH -> {
                     Label notTaken = new Label();
                     mv.visitJumpInsn(IFEQ, notTaken);
                     taken(k, a + 2 * in.i2);
                     mv.visitLabel(notTaken);
                 }
-                default -> generic(k, a, next);
+                default -> { }
             }
         }
 

@@ -9,10 +9,13 @@
  *     every access (one int compare on the fast path).</li>
  * <li>{@link org.pvsim.machine.cpu.Decoder}, {@link org.pvsim.machine.cpu.Format},
  *     {@link org.pvsim.machine.cpu.Insn}, {@link org.pvsim.machine.cpu.Opcode}: the opcode table (one
- *     handler per opcode, keyed by the first byte and its extension) and pre-decoded instructions,
- *     cached per 4 KiB frame in {@code CodeCache}. A store into a frame with decoded code takes the
- *     slow path and forgets the overlapped instructions, so self-modifying code is exact.
- *     {@code FastPath} runs the hottest opcodes inline in the loop; everything else calls its handler.</li>
+ *     declaration per instruction: mnemonic, format, {@link org.pvsim.machine.cpu.Attribute}s and
+ *     semantics, keyed by the first byte and its extension) and pre-decoded instructions, cached per
+ *     4 KiB frame in {@code CodeCache}. A store into a frame with decoded code takes the slow path and
+ *     forgets the overlapped instructions, so self-modifying code is exact. The hottest instructions
+ *     are declared {@link org.pvsim.machine.cpu.Inline} (a kernel in {@code Ops}): {@code FastPath}
+ *     generates the loop's inline switch and {@code Translator} the blocks' calls from that one
+ *     declaration; everything else calls its handler.</li>
  * <li>Handler families: {@code FixedPoint}, {@code Logical}, {@code Branch}, {@code StorageToStorage},
  *     {@code FloatingPoint} (register moves only), {@code Control}, {@code Sigp},
  *     {@code SystemInformation}, {@code Extensions}. Unimplemented opcodes are operation exceptions.</li>

@@ -206,14 +206,15 @@ public final class Sie {
             return new Interception(u.code(), u.ipa(), 0);
         } finally {
             Psw psw = g.cpu().psw();
-            uv.leaveSecure(cpuHandle, psw.mask(), psw.address(), g.cpuTimer(), reboot);
+            long timer = g.cpuTimer(); // one reading for the UV and the SD: two would differ by the time between them
+            uv.leaveSecure(cpuHandle, psw.mask(), psw.address(), timer, reboot);
             // the host sees the PSW's mask (interruption enablement) and the CPU timer; the address only of
             // a disabled wait, which ends the guest (pvsim's choice: user space tells shutdown from panic)
             boolean disabledWait = result != null && result.code() == ICPT_WAIT
                     && (psw.mask() & (Psw.EXT | Psw.IO | Psw.MCHK)) == 0;
             d.put64(GPSW, psw.mask());
             d.put64(GPSW + 8, disabledWait ? psw.address() : 0);
-            d.put64(CPUTM, g.cpuTimer());
+            d.put64(CPUTM, timer);
             d.setPrefix(s.prefix());
             java.util.Arrays.fill(regs.gr(), 0, 14, 0L);
         }

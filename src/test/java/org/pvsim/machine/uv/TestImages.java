@@ -70,6 +70,13 @@ public final class TestImages {
 
     public static Image build(Storage storage, LongUnaryOperator hostOf, List<ECPublicKey> hostKeys, long pcf,
             List<Component> components) {
+        return build(storage, hostOf, hostKeys, pcf, components, TestImages::plainPage,
+                components.get(components.size() - 1).gaddr());
+    }
+
+    /** An image whose page at gaddr holds {@code plain(gaddr)} and whose guest starts at {@code pswAddress}. */
+    public static Image build(Storage storage, LongUnaryOperator hostOf, List<ECPublicKey> hostKeys, long pcf,
+            List<Component> components, java.util.function.LongFunction<byte[]> plainOf, long pswAddress) {
         SecureRandom rnd = new SecureRandom();
         byte[] xtsKey = new byte[64];
         byte[] cck = new byte[32];
@@ -87,7 +94,7 @@ public final class TestImages {
             for (int p = 0; p < c.pages(); p++) {
                 long g = c.gaddr() + p * 4096L;
                 byte[] tweak = Tweak.of(c.prefix(), p * 4096L);
-                byte[] plain = plainPage(g);
+                byte[] plain = plainOf.apply(g);
                 if (encrypt) {
                     xts.encryptPage(plain, 0, enc, 0, tweak);
                 } else {
@@ -97,7 +104,6 @@ public final class TestImages {
                 storage.write(hostOf.applyAsLong(g), enc, 0, 4096, Storage.HOST);
             }
         }
-        long pswAddress = components.get(components.size() - 1).gaddr();
         SeHeaderSecrets secrets = new SeHeaderSecrets(cck, xtsKey, PSW_MASK, pswAddress, 0, 0);
         KeyPair customer = P521.generate(rnd);
         SeHeader header = new SeHeaderBuilder(hostKeys, customer, headerKey, iv, digests.pages(), pcf,

@@ -51,6 +51,8 @@ entry:
 	lgfi	%r1,COMMAND_LINE
 	llgc	%r4,0(%r1)
 	aghi	%r4,-0x30			# subcode
+	larl	%r1,reset_psw			# the PSW a protected reset loads (the UV reads absolute 0)
+	mvc	0(8,%r0),0(%r1)
 	lghi	%r2,0
 	diag	%r2,%r4,0x308
 done:
@@ -62,6 +64,8 @@ done:
 	.balign	8
 wait_psw:
 	.quad	0x0002000180000000, 0xfff
+reset_psw:
+	.quad	0x0008000180010000		# short PSW: 64-bit, the kernel's startup again
 msg:
 	.ascii	"reboot kernel: boot "
 	.set	msg_len, . - msg

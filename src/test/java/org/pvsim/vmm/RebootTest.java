@@ -23,6 +23,27 @@ class RebootTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "1"})
+    @Timeout(60)
+    void subcodes0And1OfAProtectedGuestResetItAndItBootsAgainStillProtected(String subcode,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] kernel = rebootKernel();
+        java.nio.file.Path k = org.pvsim.image.TestImages.file(dir, "kernel", kernel);
+        java.nio.file.Path p = org.pvsim.image.TestImages.file(dir, "parm", subcode.getBytes(StandardCharsets.US_ASCII));
+        java.nio.file.Path img = dir.resolve("reboot.img");
+        new org.pvsim.image.SeImageBuilder(org.pvsim.image.BootLoaderBlobs.standard(),
+                org.pvsim.image.ImageRandomness.secure(), null)
+                .create(org.pvsim.image.TestImages.spec(k, null, p, List.of(org.pvsim.image.TestImages.HOST)), img, false);
+        try (VmmFixture.Guest g = new VmmFixture.Guest(java.nio.file.Files.readAllBytes(img), true, Trace.OFF)) {
+            Outcome o = g.vmm.run();
+            assertThat(o.exitCode()).isZero();
+            assertThat(g.console()).contains("reboot kernel: boot 0\n", "reboot kernel: boot 1\n");
+            assertThat(g.vmm.reboots()).isEqualTo(1);
+            assertThat(g.vmm.isProtected()).isTrue();
+        }
+    }
+
     @Test
     @Timeout(60)
     void subcode3FromANormalGuestReIplsTheImage() throws Exception {

@@ -91,7 +91,12 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("tampered.img = demo.img with one bit flipped at 0x%x (the first page of the kernel)%n", flipped);
         pvsim(1, "image", "verify", "--host-key", "pki/host-1.key", "tampered.img");
 
-        section("5. The host boots it: KVM and the Ultravisor on a simulated machine with host-1's key");
+        section("5. The host boots it for real: pvsim run (QEMU's flow on KVM and the Ultravisor, host-1's key)");
+        pvsim(0, "run", "--protected", "--host-key", "pki/host-1.key", "-kernel", "demo.img", "--trace", "demo-trace.json");
+        out.println("The tampered image never starts: the UV refuses it, the boot loader reports the failure:");
+        pvsim(1, "run", "--protected", "--host-key", "pki/host-1.key", "-kernel", "tampered.img");
+        out.printf("(demo-trace.json: every UV call, KVM ioctl and SIE exit of the first run, for ui.perfetto.dev)%n%n");
+        out.println("The same lifecycle step by step through the KVM API:");
         try {
             LifecycleDemo.run(out, dir.resolve("demo.img"), dir.resolve("pki/host-1.key"));
         } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
             HostkeyCommand.class,
             ImageCommand.class,
             MachineCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

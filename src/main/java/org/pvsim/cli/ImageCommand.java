@@ -39,9 +39,6 @@ final class ImageCommand implements Runnable {
     static final String NO_VERIFY_WARNING =
             "WARNING: host-key document verification is disabled. Your workload is not secured.";
 
-    /** The boot loaders images embed; tests replace this with small fake loaders. */
-    static Supplier<BootLoaderBlobs> bootLoaders = BootLoaderBlobs::standard;
-
     @Spec
     CommandSpec spec;
 
@@ -54,6 +51,9 @@ final class ImageCommand implements Runnable {
             description = "Create an SE boot image from a kernel, an optional ramdisk and command line,"
                     + " for the machines whose host-key documents are given.")
     static final class Create implements Callable<Integer> {
+        /** The boot loaders images embed (given by {@link CommandFactory}). */
+        private final Supplier<BootLoaderBlobs> bootLoaders;
+
         @Spec
         CommandSpec spec;
 
@@ -145,6 +145,10 @@ final class ImageCommand implements Runnable {
 
         @Option(names = "--overwrite", description = "Replace the output if it exists.")
         boolean overwrite;
+
+        Create(Supplier<BootLoaderBlobs> bootLoaders) {
+            this.bootLoaders = bootLoaders;
+        }
 
         @Override
         public Integer call() throws IOException {

@@ -54,6 +54,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main(), factory);
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler(new ExclusiveOptionsHandler(cl.getParameterExceptionHandler()));
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
             line.getErr().println("pvsim: " + describe(e));
             if (debug) {

@@ -222,6 +222,21 @@ class ImageCommandTest {
         assertThat(info.out()).contains("\"pcf\" : \"0x0000000020000000\"");
     }
 
+    /** Every pair of options that exclude each other says so in pvsim's words (exit 1, one line), in any order. */
+    @Test
+    void exclusiveOptions() throws Exception {
+        String[][] pairs = {{"--enable-dump", "--disable-dump"}, {"--enable-pckmo", "--disable-pckmo"},
+            {"--enable-image-encryption", "--disable-image-encryption"},
+            {"--enable-cck-extension-secret", "--disable-cck-extension-secret"}};
+        for (String[] p : pairs) {
+            assertError(create(p[0], p[1]), p[0] + " and " + p[1] + " exclude each other");
+            assertError(create(p[1], p[0]), p[0] + " and " + p[1] + " exclude each other");
+        }
+        assertError(create("-C", hkd.toString()), "--no-verify and --cert exclude each other");
+        assertError(run("image", "info", "--hdr-key", hostKey.toString(), "--host-key", hostKey.toString(),
+                image.toString()), "--hdr-key and --host-key exclude each other");
+    }
+
     @Test
     void verificationNeedsCertificatesOrNoVerify() throws Exception {
         assertError(run("image", "create", "-i", kernel.toString(), "-o", dir.resolve("o").toString(),

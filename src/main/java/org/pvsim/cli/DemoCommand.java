@@ -117,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         PrintWriter sink = new PrintWriter(new RelativePathWriter(out, dir + "/"), true);
-        int rc = Main.commandLine(sink, sink, false).execute(resolved);
+        int rc = Main.commandLine(sink, sink, false, CommandFactory.standard()).execute(resolved);
         sink.flush();
         if (rc != expectedExit) {
             failures++;

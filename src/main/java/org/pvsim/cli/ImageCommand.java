@@ -24,6 +24,7 @@ import org.pvsim.se.HeaderCrypto;
 import org.pvsim.se.P521;
 import org.pvsim.se.SeHeaderSecrets;
 import org.pvsim.se.SeVerificationException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,9 +40,6 @@ final class ImageCommand implements Runnable {
     static final String NO_VERIFY_WARNING =
             "WARNING: host-key document verification is disabled. Your workload is not secured.";
 
-    /** The boot loaders images embed; tests replace this with small fake loaders. */
-    static Supplier<BootLoaderBlobs> bootLoaders = BootLoaderBlobs::standard;
-
     @Spec
     CommandSpec spec;
 
@@ -54,6 +52,9 @@ final class ImageCommand implements Runnable {
             description = "Create an SE boot image from a kernel, an optional ramdisk and command line,"
                     + " for the machines whose host-key documents are given.")
     static final class Create implements Callable<Integer> {
+        /** The boot loaders images embed (given by {@link CommandFactory}). */
+        private final Supplier<BootLoaderBlobs> bootLoaders;
+
         @Spec
         CommandSpec spec;
 
@@ -75,12 +76,8 @@ final class ImageCommand implements Runnable {
                         + " repeat for up to 95 machines.")
         List<Path> hostKeyDocuments = new ArrayList<>();
 
-        @Option(names = "--no-verify", description = "Do not verify the host-key documents (insecure).")
-        boolean noVerify;
-
-        @Option(names = {"-C", "--cert"}, paramLabel = "FILE",
-                description = "IBM Z signing key certificate and intermediate CA certificates.")
-        List<Path> certs = new ArrayList<>();
+        @ArgGroup(exclusive = true)
+        Verification verification = new Verification();
 
         @Option(names = "--crl", paramLabel = "FILE", description = "Certificate revocation list.")
         List<Path> crls = new ArrayList<>();
@@ -103,31 +100,17 @@ final class ImageCommand implements Runnable {
                 description = "32-byte customer communication key (default: random).")
         Path cck;
 
-        @Option(names = "--enable-dump", description = "Allow dumping the guest (needs --cck).")
-        boolean enableDump;
+        @ArgGroup(exclusive = true)
+        DumpToggle dump = new DumpToggle();
 
-        @Option(names = "--disable-dump", description = "Do not allow dumping (default).")
-        boolean disableDump;
+        @ArgGroup(exclusive = true)
+        PckmoToggle pckmo = new PckmoToggle();
 
-        @Option(names = "--enable-pckmo", description = "Allow PCKMO for DEA/TDEA, AES, ECC keys (default).")
-        boolean enablePckmo;
+        @ArgGroup(exclusive = true)
+        EncryptionToggle encryption = new EncryptionToggle();
 
-        @Option(names = "--disable-pckmo", description = "Do not allow PCKMO.")
-        boolean disablePckmo;
-
-        @Option(names = "--enable-image-encryption", description = "Encrypt the components (default).")
-        boolean enableEncryption;
-
-        @Option(names = "--disable-image-encryption",
-                description = "Do not encrypt the components (they stay integrity protected).")
-        boolean disableEncryption;
-
-        @Option(names = "--enable-cck-extension-secret",
-                description = "Add-secret requests must carry the CCK extension secret (needs --cck).")
-        boolean enableCckExtensionSecret;
-
-        @Option(names = "--disable-cck-extension-secret", description = "Do not require it (default).")
-        boolean disableCckExtensionSecret;
+        @ArgGroup(exclusive = true)
+        CckExtensionSecretToggle cckExtensionSecret = new CckExtensionSecretToggle();
 
         @Option(names = "--x-pcf", paramLabel = "VALUE", description = "Plaintext control flags (default 0xe0).")
         String xPcf;
@@ -146,17 +129,13 @@ final class ImageCommand implements Runnable {
         @Option(names = "--overwrite", description = "Replace the output if it exists.")
         boolean overwrite;
 
+        Create(Supplier<BootLoaderBlobs> bootLoaders) {
+            this.bootLoaders = bootLoaders;
+        }
+
         @Override
         public Integer call() throws IOException {
             PrintWriter err = spec.commandLine().getErr();
-            exclusive("--enable-dump", enableDump, "--disable-dump", disableDump);
-            exclusive("--enable-pckmo", enablePckmo, "--disable-pckmo", disablePckmo);
-            exclusive("--enable-image-encryption", enableEncryption, "--disable-image-encryption", disableEncryption);
-            exclusive("--enable-cck-extension-secret", enableCckExtensionSecret,
-                    "--disable-cck-extension-secret", disableCckExtensionSecret);
-            if (noVerify && !certs.isEmpty()) {
-                throw new IllegalArgumentException("--no-verify and --cert exclude each other");
-            }
             org.pvsim.se.SeHeaderBuilder.checkKeyCount(hostKeyDocuments.size());
 
             List<X509Certificate> hkds = new ArrayList<>();
@@ -170,7 +149,7 @@ final class ImageCommand implements Runnable {
                 hkds.add(certsInFile.get(0));
                 hostKeys.add(ImageKeyFiles.hostKeyOf(certsInFile.get(0), p));
             }
-            if (noVerify) {
+            if (verification.noVerify) {
                 err.println(NO_VERIFY_WARNING);
                 err.flush();
             } else {
@@ -179,10 +158,10 @@ final class ImageCommand implements Runnable {
 
             long pcf = xPcf != null ? parseU64(xPcf, "--x-pcf") : ImageSpec.DEFAULT_PCF;
             long scf = xScf != null ? parseU64(xScf, "--x-scf") : 0;
-            pcf = flag(pcf, ImageSpec.PCF_ALLOW_DUMP, enableDump, disableDump);
-            pcf = flag(pcf, ImageSpec.PCF_PCKMO, enablePckmo, disablePckmo);
-            pcf = flag(pcf, ImageSpec.PCF_NO_ENCRYPTION, disableEncryption, enableEncryption);
-            scf = flag(scf, ImageSpec.SCF_CCK_EXTENSION_SECRET, enableCckExtensionSecret, disableCckExtensionSecret);
+            pcf = flag(pcf, ImageSpec.PCF_ALLOW_DUMP, dump.enable, dump.disable);
+            pcf = flag(pcf, ImageSpec.PCF_PCKMO, pckmo.enable, pckmo.disable);
+            pcf = flag(pcf, ImageSpec.PCF_NO_ENCRYPTION, encryption.disable, encryption.enable);
+            scf = flag(scf, ImageSpec.SCF_CCK_EXTENSION_SECRET, cckExtensionSecret.enable, cckExtensionSecret.disable);
 
             ImageSpec imageSpec = new ImageSpec(kernel, ramdisk, parmfile, hostKeys, pcf, scf,
                     ImageKeyFiles.rawKey(cck, "--cck", 32), ImageKeyFiles.rawKey(hdrKey, "--hdr-key", 32),
@@ -212,6 +191,7 @@ final class ImageCommand implements Runnable {
         }
 
         private void verifyHostKeyDocuments(List<X509Certificate> hkds) throws IOException {
+            List<Path> certs = verification.certs;
             if (certs.isEmpty()) {
                 throw new IllegalArgumentException("host-key documents must be verified: give the IBM Z signing key"
                         + " and intermediate CA certificates with --cert, or use --no-verify (insecure)");
@@ -232,12 +212,6 @@ final class ImageCommand implements Runnable {
             }
         }
 
-        private static void exclusive(String a, boolean va, String b, boolean vb) {
-            if (va && vb) {
-                throw new IllegalArgumentException(a + " and " + b + " exclude each other");
-            }
-        }
-
         private static long flag(long flags, long mask, boolean set, boolean clear) {
             if (set) {
                 return flags | mask;
@@ -247,6 +221,59 @@ final class ImageCommand implements Runnable {
             }
             return flags;
         }
+    }
+
+    /** --no-verify or -C/--cert, not both. */
+    static final class Verification {
+        @Option(names = "--no-verify", description = "Do not verify the host-key documents (insecure).")
+        boolean noVerify;
+
+        @Option(names = {"-C", "--cert"}, paramLabel = "FILE",
+                description = "IBM Z signing key certificate and intermediate CA certificates.")
+        List<Path> certs = new ArrayList<>();
+    }
+
+    static final class DumpToggle {
+        @Option(names = "--enable-dump", description = "Allow dumping the guest (needs --cck).")
+        boolean enable;
+
+        @Option(names = "--disable-dump", description = "Do not allow dumping (default).")
+        boolean disable;
+    }
+
+    static final class PckmoToggle {
+        @Option(names = "--enable-pckmo", description = "Allow PCKMO for DEA/TDEA, AES, ECC keys (default).")
+        boolean enable;
+
+        @Option(names = "--disable-pckmo", description = "Do not allow PCKMO.")
+        boolean disable;
+    }
+
+    static final class EncryptionToggle {
+        @Option(names = "--enable-image-encryption", description = "Encrypt the components (default).")
+        boolean enable;
+
+        @Option(names = "--disable-image-encryption",
+                description = "Do not encrypt the components (they stay integrity protected).")
+        boolean disable;
+    }
+
+    static final class CckExtensionSecretToggle {
+        @Option(names = "--enable-cck-extension-secret",
+                description = "Add-secret requests must carry the CCK extension secret (needs --cck).")
+        boolean enable;
+
+        @Option(names = "--disable-cck-extension-secret", description = "Do not require it (default).")
+        boolean disable;
+    }
+
+    /** --hdr-key or --host-key, not both. */
+    static final class HeaderKey {
+        @Option(names = "--hdr-key", paramLabel = "FILE", description = "32-byte SE header protection key.")
+        Path hdrKey;
+
+        @Option(names = "--host-key", paramLabel = "FILE", description = "Host private key (PEM, EC secp521r1).")
+        Path hostKey;
     }
 
     static long parseU64(String s, String option) {
@@ -260,9 +287,6 @@ final class ImageCommand implements Runnable {
 
     /** Opens the header with the header key or the host private key, whichever was given. */
     static SeHeaderSecrets openHeader(SeImage image, Path hdrKey, Path hostKey) throws IOException {
-        if (hdrKey != null && hostKey != null) {
-            throw new IllegalArgumentException("--hdr-key and --host-key exclude each other");
-        }
         if (hdrKey != null) {
             return HeaderCrypto.open(image.header(), ImageKeyFiles.rawKey(hdrKey, "--hdr-key", 32));
         }
@@ -281,11 +305,8 @@ final class ImageCommand implements Runnable {
                 description = "Output format: ${COMPLETION-CANDIDATES}.")
         ImageInfo.Format format;
 
-        @Option(names = "--hdr-key", paramLabel = "FILE", description = "32-byte SE header protection key.")
-        Path hdrKey;
-
-        @Option(names = "--host-key", paramLabel = "FILE", description = "Host private key (PEM, EC secp521r1).")
-        Path hostKey;
+        @ArgGroup(exclusive = true)
+        HeaderKey key = new HeaderKey();
 
         @Option(names = "--show-secrets", description = "Also print the keys in the decrypted header part.")
         boolean showSecrets;
@@ -295,6 +316,8 @@ final class ImageCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            Path hdrKey = key.hdrKey;
+            Path hostKey = key.hostKey;
             boolean keyGiven = hdrKey != null || hostKey != null;
             if (showSecrets && !keyGiven) {
                 throw new IllegalArgumentException("--show-secrets needs --hdr-key or --host-key");

@@ -39,17 +39,23 @@ public final class Main implements Runnable {
 
     /** Runs one command line; returns the exit code (0 success, 1 error, 2 usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        int rc = commandLine(out, err, Arrays.asList(args).contains("--debug")).execute(args);
+        return run(args, out, err, CommandFactory.standard());
+    }
+
+    /** {@link #run(String[], PrintWriter, PrintWriter)} with the commands built by {@code factory}. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, CommandFactory factory) {
+        int rc = commandLine(out, err, Arrays.asList(args).contains("--debug"), factory).execute(args);
         out.flush();
         err.flush();
         return rc;
     }
 
     /** The pvsim command tree writing to out/err, with errors reported as one line (and exit 1). */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug) {
-        CommandLine cl = new CommandLine(new Main());
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug, CommandFactory factory) {
+        CommandLine cl = new CommandLine(new Main(), factory);
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler(new ExclusiveOptionsHandler(cl.getParameterExceptionHandler()));
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
             line.getErr().println("pvsim: " + describe(e));
             if (debug) {

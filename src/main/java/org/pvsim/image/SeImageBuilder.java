@@ -1,7 +1,6 @@
 package org.pvsim.image;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,13 +12,10 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import org.pvsim.se.Be;
 import org.pvsim.se.Ipib;
-import org.pvsim.se.PageDigests;
+import org.pvsim.se.PagePipeline;
 import org.pvsim.se.SeHeader;
 import org.pvsim.se.SeHeaderBuilder;
 import org.pvsim.se.SeHeaderSecrets;
@@ -31,14 +27,12 @@ import org.pvsim.se.Xts;
  * stage3a, header at 0x14000, kernel, ramdisk, cmdline, stage3b (each encrypted page by page), IPIB.
  *
  * <p>Streams: the header holding the digests precedes the components, so components go first to their file
- * offsets and the header last. The calling thread reads, encrypts and writes while a second one computes the
- * page list digest, with a few 256 KiB buffers in flight, so heap use does not grow with the kernel size. Output goes to a temporary
- * file in the target directory that is moved into place only when complete.
+ * offsets and the header last. The components go through a {@link PagePipeline}: the calling thread reads,
+ * encrypts and writes while a second one computes the page list digest, with a few 256 KiB buffers in
+ * flight, so heap use does not grow with the kernel size. Output goes to a temporary file in the target
+ * directory that is moved into place only when complete.
  */
 public final class SeImageBuilder {
-    private static final int CHUNK = 64 * ImageLayout.PAGE;
-    private static final int BUFFERS = 16;
-
     /** Where everything went, for callers that print or test the layout. */
     public record Result(Path output, SeHeader header, long headerAddress, long ipibAddress, List<Ipib.Component> components) {
     }
@@ -162,13 +156,13 @@ public final class SeImageBuilder {
     /** Components first (they give the digests), then header, IPIB, stage3a, short PSW and metadata. */
     private Result write(Path file, ImageSpec spec, Layout layout, Choices c, byte[] stage3a) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            PageDigests digests = writeComponents(ch, layout.components(), c.prefixes(),
-                    spec.encrypted() ? new Xts(c.imageKey()) : null);
             List<Ipib.Component> ipibComponents = new ArrayList<>();
             for (int i = 0; i < layout.components().size(); i++) {
                 Planned p = layout.components().get(i);
                 ipibComponents.add(new Ipib.Component(c.prefixes()[i], p.address(), p.paddedSize()));
             }
+            PagePipeline.Digests digests = writeComponents(ch, layout.components(), ipibComponents,
+                    spec.encrypted() ? new Xts(c.imageKey()) : null);
             SeHeaderSecrets secrets = new SeHeaderSecrets(c.cck(), c.imageKey(), ImageLayout.PSW_MASK_64,
                     spec.pswAddress() != null ? spec.pswAddress() : layout.stage3bAddress(), spec.scf(), 0);
             SeHeader header = new SeHeaderBuilder(spec.hostKeys(), c.customerKey(), c.headerKey(), c.iv(),
@@ -285,53 +279,42 @@ public final class SeImageBuilder {
         return s;
     }
 
-    private PageDigests writeComponents(FileChannel out, List<Planned> plan, long[] prefixes, Xts xts)
-            throws IOException {
-        PageDigests digests = new PageDigests();
-        byte[][] buffers = new byte[BUFFERS][CHUNK];
-        Future<?>[] pending = new Future<?>[BUFFERS];
-        byte[] tweak = new byte[16];
-        long processed = 0;
-        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "image-pld-hasher");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            int slot = 0;
+    private PagePipeline.Digests writeComponents(FileChannel out, List<Planned> plan, List<Ipib.Component> components,
+            Xts xts) throws IOException {
+        long[] processed = {0};
+        try (PagePipeline pipeline = PagePipeline.streaming()) {
             for (int i = 0; i < plan.size(); i++) {
                 Planned p = plan.get(i);
                 try (FileChannel in = p.file() == null ? null : FileChannel.open(p.file(), StandardOpenOption.READ)) {
-                    for (long done = 0; done < p.paddedSize(); done += CHUNK) {
-                        int len = (int) Math.min(CHUNK, p.paddedSize() - done);
-                        await(pending[slot]);
-                        byte[] buf = buffers[slot];
-                        int got = fill(p, in, done, buf, len);
-                        Arrays.fill(buf, got, len, (byte) 0);
-                        for (int off = 0; off < len; off += ImageLayout.PAGE) {
-                            Tweak.set(tweak, prefixes[i], done + off);
-                            if (xts != null) {
-                                xts.encryptPage(buf, off, buf, off, tweak);
-                            }
-                            digests.updateAddressAndTweak(p.address() + done + off, tweak);
+                    pipeline.component(components.get(i), new PagePipeline.Chunks<IOException>() {
+                        private int got;
+
+                        @Override
+                        public void fill(long offset, byte[] buf, int len) throws IOException {
+                            got = SeImageBuilder.fill(p, in, offset, buf, len);
+                            Arrays.fill(buf, got, len, (byte) 0);
                         }
+
+                        @Override
+                        public void page(long address, byte[] tweak16, byte[] buf, int off) {
+                            if (xts != null) {
+                                xts.encryptPage(buf, off, buf, off, tweak16);
+                            }
+                        }
+
                         // This thread writes; the other one only hashes, the costliest step, so the two
                         // cores are about evenly loaded.
-                        writeAt(out, buf, 0, len, p.address() + done);
-                        pending[slot] = hasher.submit(() -> digests.updatePageBytes(buf, 0, len));
-                        processed += got;
-                        progress.accept(processed);
-                        slot = (slot + 1) % BUFFERS;
-                    }
+                        @Override
+                        public void ready(long offset, byte[] buf, int len) throws IOException {
+                            writeAt(out, buf, 0, len, p.address() + offset);
+                            processed[0] += got;
+                            progress.accept(processed[0]);
+                        }
+                    });
                 }
             }
-            for (Future<?> f : pending) {
-                await(f);
-            }
-        } finally {
-            hasher.shutdownNow();
+            return pipeline.digests();
         }
-        return digests;
     }
 
     /** Reads the component's bytes at {@code pos} into {@code buf}; returns how many are real (the rest is padding). */
@@ -348,29 +331,6 @@ public final class SeImageBuilder {
             }
         }
         return want;
-    }
-
-    private static void await(Future<?> f) throws IOException {
-        if (f == null) {
-            return;
-        }
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while writing the image", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof UncheckedIOException uio) {
-                throw uio.getCause();
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
-        }
     }
 
     private static void writeAt(FileChannel ch, byte[] b, long position) throws IOException {

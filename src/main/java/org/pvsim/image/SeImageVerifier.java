@@ -8,12 +8,13 @@ import java.nio.file.StandardOpenOption;
 import java.security.interfaces.ECPrivateKey;
 import org.pvsim.se.ComponentVerifier;
 import org.pvsim.se.HeaderCrypto;
+import org.pvsim.se.PagePipeline;
 import org.pvsim.se.SeHeaderSecrets;
 
 /** Verifies an image file the way the Ultravisor would, with a host private key or the header key. */
 public final class SeImageVerifier {
     /** The decrypted header part and what the components hashed to. */
-    public record Verified(SeImage image, SeHeaderSecrets secrets, ComponentVerifier.Result components) {
+    public record Verified(SeImage image, SeHeaderSecrets secrets, PagePipeline.Digests components) {
     }
 
     private SeImageVerifier() {
@@ -32,7 +33,7 @@ public final class SeImageVerifier {
     private static Verified verifyComponents(Path file, SeImage image, SeHeaderSecrets secrets) throws IOException {
         boolean decrypt = (image.header().pcf() & ImageSpec.PCF_NO_ENCRYPTION) == 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ComponentVerifier.Result r = ComponentVerifier.verify(image.header(), secrets, image.ipib().components(),
+            PagePipeline.Digests r = ComponentVerifier.verify(image.header(), secrets, image.ipib().components(),
                     SeImageReader.pageSource(ch), decrypt, null);
             return new Verified(image, secrets, r);
         } catch (UncheckedIOException e) {

@@ -12,7 +12,6 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,12 +33,14 @@ class ImageCommandTest {
     static Path otherHostKey;
     static Path kernel;
 
+    /** Small fake boot loaders: the image tests need no s390x code. */
+    static final CommandFactory FAKE_BOOT = new CommandFactory(TestImages::fakeBoot);
+
     record Run(int rc, String out, String err) {
     }
 
     @BeforeAll
     static void keys() throws Exception {
-        ImageCommand.bootLoaders = TestImages::fakeBoot;
         host = HostKeyFixtures.ec("secp521r1");
         otherHost = HostKeyFixtures.ec("secp521r1");
         hkd = HostKeyFixtures.certificate(shared, "host", host);
@@ -47,11 +48,6 @@ class ImageCommandTest {
         hostKey = HostKeyFixtures.privateKey(shared, "host", host);
         otherHostKey = HostKeyFixtures.privateKey(shared, "other", otherHost);
         kernel = TestImages.kernel(shared, 0x12345, 1);
-    }
-
-    @AfterAll
-    static void restore() {
-        ImageCommand.bootLoaders = org.pvsim.image.BootLoaderBlobs::standard;
     }
 
     Path image;
@@ -68,7 +64,7 @@ class ImageCommandTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        int rc = Main.run(args, new PrintWriter(out), new PrintWriter(err), FAKE_BOOT);
         return new Run(rc, out.toString(), err.toString());
     }
 
@@ -224,6 +220,21 @@ class ImageCommandTest {
         assertThat(r.rc()).as(r.err()).isZero();
         Run info = run("image", "info", "--format", "json", dir.resolve("out.img").toString());
         assertThat(info.out()).contains("\"pcf\" : \"0x0000000020000000\"");
+    }
+
+    /** Every pair of options that exclude each other says so in pvsim's words (exit 1, one line), in any order. */
+    @Test
+    void exclusiveOptions() throws Exception {
+        String[][] pairs = {{"--enable-dump", "--disable-dump"}, {"--enable-pckmo", "--disable-pckmo"},
+            {"--enable-image-encryption", "--disable-image-encryption"},
+            {"--enable-cck-extension-secret", "--disable-cck-extension-secret"}};
+        for (String[] p : pairs) {
+            assertError(create(p[0], p[1]), p[0] + " and " + p[1] + " exclude each other");
+            assertError(create(p[1], p[0]), p[0] + " and " + p[1] + " exclude each other");
+        }
+        assertError(create("-C", hkd.toString()), "--no-verify and --cert exclude each other");
+        assertError(run("image", "info", "--hdr-key", hostKey.toString(), "--host-key", hostKey.toString(),
+                image.toString()), "--hdr-key and --host-key exclude each other");
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +27,6 @@ class ImageCreateVerifiedTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        ImageCommand.bootLoaders = TestImages::fakeBoot;
         pki = TestPki.create(1, TestPki.CaKeyType.P521, Instant.now(), new SecureRandom());
         kernel = TestImages.kernel(dir, 0x11000, 9);
         chain = Files.write(dir.resolve("chain.pem"), Pem.writeCertificates(pki.chainCertificates()));
@@ -36,13 +34,8 @@ class ImageCreateVerifiedTest {
         root = Files.write(dir.resolve("root.crt"), Pem.writeCertificate(pki.root().certificate()));
     }
 
-    @AfterAll
-    static void restore() {
-        ImageCommand.bootLoaders = org.pvsim.image.BootLoaderBlobs::standard;
-    }
-
     private static int run(StringWriter err, String... args) {
-        return Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        return Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err), ImageCommandTest.FAKE_BOOT);
     }
 
     private static String[] create(Path hkd, Path out) {

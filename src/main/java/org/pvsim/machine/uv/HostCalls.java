@@ -177,7 +177,7 @@ final class HostCalls {
             throw new UvError(fast ? Rc.DSC_FAST_NOT_NOW : Rc.DSC_CPUS_EXIST);
         }
         if (config.image != null) {
-            config.image.pldPipeline.abandon();
+            config.image.pages.close();
         }
         state.releasePages(config);
         state.reclaim(config.baseOrigin, config.baseLen);

@@ -63,8 +63,7 @@ final class ImageCalls {
         byte[] tweak = ByteBuffer.allocate(16).putLong(block.tweak0()).putLong(block.tweak1()).array();
         ImageState image = config.image;
         byte[] page = state.storage.rawFrameForWrite(frame);
-        image.pldPipeline.submit(page, 0);
-        image.digests.updateAddressAndTweak(gaddr, tweak);
+        image.pages.add(gaddr, tweak, page, 0);
         if (image.decrypts()) {
             se.decryptPage(image, page, tweak);
         }
@@ -82,8 +81,7 @@ final class ImageCalls {
             throw new UvError(Rc.INV_STATE);
         }
         ImageState image = config.image;
-        image.pldPipeline.drain();
-        org.pvsim.se.PageDigests d = image.digests;
+        org.pvsim.se.PagePipeline.Digests d = image.pages.digests();
         if (d.pages() != image.nep) {
             throw new UvError(Rc.UNPACK_VERIFY_MISMATCH, Rc.NUM_ENC_PAGES_MISMATCH);
         }

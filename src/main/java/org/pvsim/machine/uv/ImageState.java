@@ -1,6 +1,6 @@
 package org.pvsim.machine.uv;
 
-import org.pvsim.se.PageDigests;
+import org.pvsim.se.PagePipeline;
 import org.pvsim.se.Xts;
 
 /**
@@ -21,8 +21,8 @@ final class ImageState {
     final long pswAddress;
     /** The hash of the host key that unwrapped the header (attestation's image PHKH). */
     final byte[] hostKeyHash;
-    final PageDigests digests = new PageDigests();
-    final PldPipeline pldPipeline = new PldPipeline(digests);
+    /** The running digests of the pages unpacked so far. */
+    final PagePipeline pages = PagePipeline.pageByPage("uv-pld", ImageState::pldOnSecondThread);
     private Xts xts;
 
     ImageState(byte[] pld, byte[] ald, byte[] tld, byte[] headerTag, long nep, long pcf, long scf, byte[] cck,
@@ -54,6 +54,22 @@ final class ImageState {
             xts = make.apply(xtsKey);
         }
         return xts;
+    }
+
+    /**
+     * A second thread for the PLD only pays when a CPU is free for it: with {@code -Dpvsim.uv.pldThread=true}
+     * or {@code false} the caller decides (the benchmark measures both); otherwise it is used when the host
+     * has more than one CPU and the system load leaves one idle. On a busy host everything stays on the
+     * calling CPU's thread.
+     */
+    static boolean pldOnSecondThread() {
+        String forced = System.getProperty("pvsim.uv.pldThread");
+        if (forced != null) {
+            return Boolean.parseBoolean(forced);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return cpus > 1 && load >= 0 && load <= cpus - 1;
     }
 
     boolean decrypts() {

@@ -212,7 +212,7 @@ public final class Ultravisor implements UvcPort {
     public synchronized void machineReset() {
         for (SecureConfig c : state.configs.values()) {
             if (c.image != null) {
-                c.image.pldPipeline.abandon();
+                c.image.pages.close();
             }
             state.releasePages(c);
             state.reclaim(c.baseOrigin, c.baseLen);

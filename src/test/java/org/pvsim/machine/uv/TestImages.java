@@ -70,6 +70,12 @@ public final class TestImages {
 
     public static Image build(Storage storage, LongUnaryOperator hostOf, List<ECPublicKey> hostKeys, long pcf,
             List<Component> components) {
+        return build(storage, hostOf, hostKeys, pcf, 0, components);
+    }
+
+    /** An image with secret control flags {@code scf} (e.g. the CCK extension-secret bit). */
+    public static Image build(Storage storage, LongUnaryOperator hostOf, List<ECPublicKey> hostKeys, long pcf,
+            long scf, List<Component> components) {
         SecureRandom rnd = new SecureRandom();
         byte[] xtsKey = new byte[64];
         byte[] cck = new byte[32];
@@ -98,7 +104,7 @@ public final class TestImages {
             }
         }
         long pswAddress = components.get(components.size() - 1).gaddr();
-        SeHeaderSecrets secrets = new SeHeaderSecrets(cck, xtsKey, PSW_MASK, pswAddress, 0, 0);
+        SeHeaderSecrets secrets = new SeHeaderSecrets(cck, xtsKey, PSW_MASK, pswAddress, scf, 0);
         KeyPair customer = P521.generate(rnd);
         SeHeader header = new SeHeaderBuilder(hostKeys, customer, headerKey, iv, digests.pages(), pcf,
                 digests.pld(), digests.ald(), digests.tld(), secrets).build();

@@ -29,7 +29,7 @@ final class VerifiedGuest {
         m.init();
         g = m.createGuest(16L << 20);
         domain = m.storage.ownerOf(g.cgc().confBaseStorOrigin() >>> 12);
-        List<ECPublicKey> keys = UvFixture.IDENTITY.hostKeys().stream().map(HostKey::publicKey).toList();
+        List<ECPublicKey> keys = m.state.identity.hostKeys().stream().map(HostKey::publicKey).toList();
         image = TestImages.build(m.storage, g.mem()::host, keys, pcf, scf, TestImages.components(3, 4));
         long hdr = m.alloc(8192, 4096);
         byte[] h = image.headerBytes();

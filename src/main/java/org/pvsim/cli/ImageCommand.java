@@ -129,6 +129,9 @@ final class ImageCommand implements Runnable {
         @Option(names = "--disable-cck-extension-secret", description = "Do not require it (default).")
         boolean disableCckExtensionSecret;
 
+        @picocli.CommandLine.Mixin
+        PvimgFlags pvimgFlags = new PvimgFlags();
+
         @Option(names = "--x-pcf", paramLabel = "VALUE", description = "Plaintext control flags (default 0xe0).")
         String xPcf;
 
@@ -183,6 +186,8 @@ final class ImageCommand implements Runnable {
             pcf = flag(pcf, ImageSpec.PCF_PCKMO, enablePckmo, disablePckmo);
             pcf = flag(pcf, ImageSpec.PCF_NO_ENCRYPTION, disableEncryption, enableEncryption);
             scf = flag(scf, ImageSpec.SCF_CCK_EXTENSION_SECRET, enableCckExtensionSecret, disableCckExtensionSecret);
+            pcf = pvimgFlags.pcf(pcf);
+            scf = pvimgFlags.scf(scf);
 
             ImageSpec imageSpec = new ImageSpec(kernel, ramdisk, parmfile, hostKeys, pcf, scf,
                     ImageKeyFiles.rawKey(cck, "--cck", 32), ImageKeyFiles.rawKey(hdrKey, "--hdr-key", 32),

@@ -13,8 +13,6 @@ import org.pvsim.machine.uv.cb.GuestAddr;
 import org.pvsim.machine.uv.cb.ListSecrets;
 import org.pvsim.machine.uv.cb.RetrieveSecret;
 import org.pvsim.se.AddSecretRequest;
-import org.pvsim.se.Gcm;
-import org.pvsim.se.KeySlot;
 import org.pvsim.se.SeFormatException;
 import org.pvsim.se.SecretType;
 
@@ -39,6 +37,7 @@ import org.pvsim.se.SecretType;
  * secrets come back as they were added (u16 length ‖ data ‖ zero padding).
  */
 final class SecretCalls {
+    /** 16-byte head + 85 items of 48 bytes: one page ({@code static_assert} in uv.h). */
     static final int LIST_ITEMS = 85;
     static final int LIST_ITEM = 0x30;
     static final int LIST_HEAD = 0x10;
@@ -215,10 +214,5 @@ final class SecretCalls {
 
     private static boolean inGuest(SecureConfig config, long addr, long len) {
         return addr >= 0 && len >= 0 && len <= config.msl && addr <= config.msl - len;
-    }
-
-    static {
-        assert LIST_HEAD + LIST_ITEMS * LIST_ITEM == LIST_PAGE;
-        assert Gcm.TAG_SIZE == 16 && KeySlot.SIZE == KeySlots.SLOT;
     }
 }

@@ -36,12 +36,16 @@ struct attest { struct hdr h; u64 r08[2]; u64 arcb_addr; u64 cont_token; u8 r28[
 struct dump_cpu { struct hdr h; u64 r08[2]; u64 cpu_handle; u64 dump_area; u64 r28[5]; } PACKED;
 struct dump_stor_state { struct hdr h; u64 r08[2]; u64 config_handle; u64 dump_area; u64 gaddr; u64 r30[4]; } PACKED;
 struct dump_complete { struct hdr h; u64 r08[2]; u64 config_handle; u64 dump_area; u64 r30[5]; } PACKED;
+struct guest_addr { struct hdr h; u64 r08[3]; u64 addr; u64 r28[4]; } PACKED;
+struct list_secrets { struct hdr h; u64 r08[2]; u8 r18[6]; u16 start_idx; u64 list_addr; u64 r28[4]; } PACKED;
+struct retr_secr { struct hdr h; u64 r08[2]; u16 secret_idx; u16 r1a; u32 buf_size; u64 buf_addr; u64 r28[4]; } PACKED;
 
 struct all {
 	struct qui qui; struct init init; struct cgc cgc; struct csc csc; struct cts cts; struct cfs cfs;
 	struct ssc ssc; struct unp unp; struct cpu_set_state css; struct nodata nodata;
 	struct destroy_fast fast; struct share share; struct attest attest; struct dump_cpu dcpu;
 	struct dump_stor_state dss; struct dump_complete dcomplete;
+	struct guest_addr add_secret; struct list_secrets list; struct retr_secr retr;
 } PACKED;
 
 const struct all layouts = {
@@ -70,6 +74,9 @@ const struct all layouts = {
 	.dss = { { sizeof(struct dump_stor_state), 0x0401, 0, 0 }, { 0, 0 }, 0x1111222233334444UL, 0x160000,
 		 0x100000 },
 	.dcomplete = { { sizeof(struct dump_complete), 0x0403, 0, 0 }, { 0, 0 }, 0x1111222233334444UL, 0x170000 },
+	.add_secret = { { sizeof(struct guest_addr), 0x1031, 0x0107, 0 }, { 0, 0, 0 }, 0x801000 },
+	.list = { { sizeof(struct list_secrets), 0x1033, 0x0100, 0 }, { 0, 0 }, { 0 }, 85, 0x80a000 },
+	.retr = { { sizeof(struct retr_secr), 0x1035, 0x0109, 0 }, { 0, 0 }, 3, 0, 8192, 0x80c000 },
 };
 
 /* No code to run: the entry symbol only keeps the linker quiet. */

@@ -112,6 +112,15 @@ final class ImageCommand implements Runnable {
         @ArgGroup(exclusive = true)
         CckExtensionSecretToggle cckExtensionSecret = new CckExtensionSecretToggle();
 
+        @ArgGroup(exclusive = true)
+        CckUpdateToggle cckUpdate = new CckUpdateToggle();
+
+        @ArgGroup(exclusive = true)
+        PckmoHmacToggle pckmoHmac = new PckmoHmacToggle();
+
+        @ArgGroup(exclusive = true)
+        BackupKeysToggle backupKeys = new BackupKeysToggle();
+
         @Option(names = "--x-pcf", paramLabel = "VALUE", description = "Plaintext control flags (default 0xe0).")
         String xPcf;
 
@@ -162,6 +171,9 @@ final class ImageCommand implements Runnable {
             pcf = flag(pcf, ImageSpec.PCF_PCKMO, pckmo.enable, pckmo.disable);
             pcf = flag(pcf, ImageSpec.PCF_NO_ENCRYPTION, encryption.disable, encryption.enable);
             scf = flag(scf, ImageSpec.SCF_CCK_EXTENSION_SECRET, cckExtensionSecret.enable, cckExtensionSecret.disable);
+            pcf = flag(pcf, ImageSpec.PCF_PCKMO_HMAC, pckmoHmac.enable, pckmoHmac.disable);
+            pcf = flag(pcf, ImageSpec.PCF_BACKUP_KEYS, backupKeys.enable, backupKeys.disable);
+            scf = flag(scf, ImageSpec.SCF_CCK_UPDATE, cckUpdate.enable, cckUpdate.disable);
 
             ImageSpec imageSpec = new ImageSpec(kernel, ramdisk, parmfile, hostKeys, pcf, scf,
                     ImageKeyFiles.rawKey(cck, "--cck", 32), ImageKeyFiles.rawKey(hdrKey, "--hdr-key", 32),
@@ -264,6 +276,32 @@ final class ImageCommand implements Runnable {
         boolean enable;
 
         @Option(names = "--disable-cck-extension-secret", description = "Do not require it (default).")
+        boolean disable;
+    }
+
+    // The three below are the flags of the current pvimg create (s390-tools rust/pvimg/src/cli.rs).
+    static final class CckUpdateToggle {
+        @Option(names = "--enable-cck-update",
+                description = "Enable CCK update support (z17 or later); excludes --enable-cck-extension-secret.")
+        boolean enable;
+
+        @Option(names = "--disable-cck-update", description = "Disable CCK update support (default).")
+        boolean disable;
+    }
+
+    static final class PckmoHmacToggle {
+        @Option(names = "--enable-pckmo-hmac", description = "Enable the HMAC PCKMO key encryption function.")
+        boolean enable;
+
+        @Option(names = "--disable-pckmo-hmac", description = "Disable the HMAC PCKMO key encryption function (default).")
+        boolean disable;
+    }
+
+    static final class BackupKeysToggle {
+        @Option(names = "--enable-backup-keys", description = "Enable the support for backup target keys.")
+        boolean enable;
+
+        @Option(names = "--disable-backup-keys", description = "Disable the support for backup target keys (default).")
         boolean disable;
     }
 

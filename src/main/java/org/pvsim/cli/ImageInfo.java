@@ -63,8 +63,9 @@ final class ImageInfo {
         hdr.put("pcf", hex64(h.pcf()));
         ObjectNode cust = hdr.putObject("customer_public_key");
         byte[] xy = h.customerPublicKeyXY();
-        cust.put("x", HEX.formatHex(xy, 0, 80));
-        cust.put("y", HEX.formatHex(xy, 80, 160));
+        // the 66-byte coordinates, as the text output shows them (the header pads each to 80 with zeros)
+        cust.put("x", HEX.formatHex(xy, 14, 80));
+        cust.put("y", HEX.formatHex(xy, 94, 160));
         hdr.put("pld", HEX.formatHex(h.pld()));
         hdr.put("ald", HEX.formatHex(h.ald()));
         hdr.put("tld", HEX.formatHex(h.tld()));

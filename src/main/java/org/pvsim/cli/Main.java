@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             HostkeyCommand.class,
             ImageCommand.class,
+            SecretCommand.class,
+            AttestCommand.class,
             MachineCommand.class,
             RunCommand.class,
             CommandLine.HelpCommand.class,

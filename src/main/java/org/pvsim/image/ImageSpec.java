@@ -29,8 +29,14 @@ public record ImageSpec(Path kernel, Path ramdisk, Path parmfile, List<ECPublicK
     public static final long PCF_NO_ENCRYPTION = 1L << (63 - 35);
     /** The three PCKMO bits (56-58). */
     public static final long PCF_PCKMO = 0xE0;
+    /** MSB0 bit 59: PCKMO HMAC allowed. */
+    public static final long PCF_PCKMO_HMAC = 1L << (63 - 59);
+    /** MSB0 bit 62: backup target keys allowed. */
+    public static final long PCF_BACKUP_KEYS = 1L << (63 - 62);
     /** MSB0 bit 1: add-secret requests must carry the CCK extension secret. */
     public static final long SCF_CCK_EXTENSION_SECRET = 1L << (63 - 1);
+    /** MSB0 bit 2: the CCK may be updated through an add-secret request (z17 and later). */
+    public static final long SCF_CCK_UPDATE = 1L << (63 - 2);
 
     public ImageSpec {
         hostKeys = List.copyOf(hostKeys);

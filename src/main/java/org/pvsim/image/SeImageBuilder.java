@@ -220,8 +220,12 @@ public final class SeImageBuilder {
         if (spec.imageKey() != null && Arrays.equals(spec.imageKey(), 0, 32, spec.imageKey(), 32, 64)) {
             throw new IllegalArgumentException("--image-key: the two 32-byte XTS key halves must differ");
         }
-        if ((spec.pcf() & ImageSpec.PCF_ALLOW_DUMP) != 0 && spec.cck() == null) {
+        if ((spec.pcf() & ImageSpec.PCF_ALLOW_DUMP) != 0 && spec.cck() == null
+                && (spec.scf() & ImageSpec.SCF_CCK_UPDATE) == 0) { // pvimg: --cck or --enable-cck-update
             throw new IllegalArgumentException("dumping (--enable-dump) needs a customer communication key (--cck)");
+        }
+        if ((spec.scf() & ImageSpec.SCF_CCK_UPDATE) != 0 && (spec.scf() & ImageSpec.SCF_CCK_EXTENSION_SECRET) != 0) {
+            throw new IllegalArgumentException("--enable-cck-update and --enable-cck-extension-secret exclude each other");
         }
         if ((spec.scf() & ImageSpec.SCF_CCK_EXTENSION_SECRET) != 0 && spec.cck() == null) {
             throw new IllegalArgumentException(

@@ -185,8 +185,9 @@ public final class SeImageReader {
 
     private static void checkIpib(Ipib ipib, SeHeader header, long headerAddress, long size, String name) {
         if (ipib.headerSize() != header.size()) {
-            throw new SeFormatException(name + ": IPIB says the SE header is " + ipib.headerSize()
-                    + " bytes, the header says " + header.size());
+            // a 64-bit field from the image: unsigned hex, so a corrupted one is readable (not a negative number)
+            throw new SeFormatException(String.format("%s: IPIB says the SE header is 0x%x bytes, the header says 0x%x",
+                    name, ipib.headerSize(), header.size()));
         }
         if (ipib.headerAddress() != 0 && ipib.headerAddress() != headerAddress) {
             throw new SeFormatException(String.format("%s: IPIB says the SE header is at 0x%x, it is at 0x%x",

@@ -45,7 +45,7 @@ final class DumpCalls {
         if (config.phase != SecureConfig.Phase.VERIFIED || config.dumping) {
             throw new UvError(Rc.INV_STATE);
         }
-        if (!config.image.dumpAllowed()) {
+        if (!config.image.dumpAllowed() || config.secrets.dumpDisabled) { // PCF, or an add-secret request's flag
             throw new UvError(Rc.DUMP_NOT_ALLOWED);
         }
         config.dumping = true;

@@ -149,4 +149,27 @@ final class Rc {
     static final int ATT_UNSEAL = 0x010c;
     static final int ATT_MEAS_LEN = 0x010d;
     static final int ATT_ADD_LEN = 0x010e;
+
+    // ---- ADD_SECRET / LIST_SECRETS / LOCK_SECRETS: model (no public source gives these rcs;
+    // docs/ultravisor.md lists them). RETR_SECRET: the kernel's asm/uv.h names 0x109, 0x10f-0x111.
+    static final int ADD_REQ_INACCESSIBLE = 0x0101;
+    static final int ADD_STORE_LOCKED = 0x0102;
+    static final int ADD_REQ_VERSION = 0x0103;
+    static final int ADD_REQ_MALFORMED = 0x0104;
+    /** No key slot for any of this machine's host keys: a request for another host. */
+    static final int ADD_NO_HOST_KEY = 0x0105;
+    static final int ADD_UNSEAL = 0x0106;
+    /** The boot tags are not this configuration's image: a request for another image. */
+    static final int ADD_WRONG_IMAGE = 0x0107;
+    static final int ADD_WRONG_CUID = 0x0108;
+    static final int ADD_EXT_SECRET = 0x0109;
+    static final int ADD_DUPLICATE = 0x010a;
+    static final int ADD_STORE_FULL = 0x010b;
+    static final int LIST_INACCESSIBLE = 0x0101;
+    static final int LOCK_ALREADY = 0x0101;
+    static final int RETR_INACCESSIBLE = 0x0101;
+    static final int RETR_BUF_SMALL = 0x0109;
+    static final int RETR_STORE_EMPTY = 0x010f;
+    static final int RETR_INV_IDX = 0x0110;
+    static final int RETR_INV_SECRET = 0x0111;
 }

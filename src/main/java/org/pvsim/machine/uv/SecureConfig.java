@@ -40,6 +40,8 @@ final class SecureConfig {
     /** Exported pages: guest address → the integrity data the UV keeps for the next import. */
     final PageMap<PageSealer.Seal> exported = new PageMap<>();
     final PageSealer sealer;
+    /** The secrets added through ADD_SECRET. */
+    final SecretStore secrets = new SecretStore();
     boolean resetPrepared;
     boolean dumping;
 

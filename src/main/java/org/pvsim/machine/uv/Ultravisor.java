@@ -39,6 +39,7 @@ public final class Ultravisor implements UvcPort {
     private final ImageCalls imageCalls;
     private final DumpCalls dumpCalls;
     private final GuestCalls guestCalls;
+    private final SecretCalls secretCalls;
     private final BlockAccess hostAccess;
 
     public Ultravisor(Storage storage, MachineIdentity identity) {
@@ -61,6 +62,7 @@ public final class Ultravisor implements UvcPort {
         this.imageCalls = new ImageCalls(state, new SeApiSupport(state.keks));
         this.dumpCalls = new DumpCalls(state);
         this.guestCalls = new GuestCalls(state);
+        this.secretCalls = new SecretCalls(state);
         this.hostAccess = new HostBlockAccess(state.storage);
     }
 
@@ -201,6 +203,10 @@ public final class Ultravisor implements UvcPort {
             case SET_SHARED_ACCESS -> guestCalls.share(c);
             case REMOVE_SHARED_ACCESS -> guestCalls.unshare(c);
             case RETR_ATTEST -> guestCalls.attest(c);
+            case ADD_SECRET -> secretCalls.add(c);
+            case LIST_SECRETS -> secretCalls.list(c);
+            case LOCK_SECRETS -> secretCalls.lock(c);
+            case RETR_SECRET -> secretCalls.retrieve(c);
         };
     }
 

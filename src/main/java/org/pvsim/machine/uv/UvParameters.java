@@ -8,6 +8,8 @@ package org.pvsim.machine.uv;
 public record UvParameters(long uvBaseStorLen, long confBasePhysStorLen, long confBaseVirtStorLen,
         long confVirtVarStorLen, long cpuStorLen, int maxNumSecConf, long maxGuestStorAddr, int maxGuestCpuId,
         long confDumpStorageStateLen, long confDumpFinalizeLen) {
+    /** Association and retrievable secrets a configuration may hold, each (QUI max_assoc/max_retr_secrets). */
+    static final int MAX_SECRETS_EACH = 64;
 
     public static UvParameters defaults() {
         return new UvParameters(1L << 20, 0x8000, 0x4000, 0x40, 0x1000, 1024, (1L << 42) - 1, 247,

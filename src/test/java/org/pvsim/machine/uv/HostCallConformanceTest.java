@@ -47,7 +47,8 @@ class HostCallConformanceTest {
         }
 
         @ParameterizedTest
-        @EnumSource(value = UvCommand.class, names = {"SET_SHARED_ACCESS", "REMOVE_SHARED_ACCESS", "RETR_ATTEST"})
+        @EnumSource(value = UvCommand.class, names = {"SET_SHARED_ACCESS", "REMOVE_SHARED_ACCESS", "RETR_ATTEST", "ADD_SECRET",
+            "LIST_SECRETS", "LOCK_SECRETS", "RETR_SECRET"})
         void guestCallsFromTheHostAnswerInvalidCommandAndAreNotInstalled(UvCommand cmd) { // uv-host 3
             expect(m.call(RawUvcb.of(cmd.code(), cmd.size())), 0x0002);
             assertThat(m.qui.installed(cmd)).isFalse();
@@ -55,7 +56,7 @@ class HostCallConformanceTest {
 
         @ParameterizedTest
         @EnumSource(value = UvCommand.class, names = {"QUI", "INIT_UV", "SET_SHARED_ACCESS", "REMOVE_SHARED_ACCESS",
-            "RETR_ATTEST"}, mode = EnumSource.Mode.EXCLUDE)
+            "RETR_ATTEST", "ADD_SECRET", "LIST_SECRETS", "LOCK_SECRETS", "RETR_SECRET"}, mode = EnumSource.Mode.EXCLUDE)
         void everyHostCallBeforeInitAnswersInvalidState(UvCommand cmd) { // uv-host 4
             var a = m.call(RawUvcb.of(cmd.code(), cmd.size()));
             expect(a, 0x0003);
@@ -63,7 +64,7 @@ class HostCallConformanceTest {
 
         @ParameterizedTest
         @EnumSource(value = UvCommand.class, names = {"QUI", "SET_SHARED_ACCESS", "REMOVE_SHARED_ACCESS",
-            "RETR_ATTEST"}, mode = EnumSource.Mode.EXCLUDE)
+            "RETR_ATTEST", "ADD_SECRET", "LIST_SECRETS", "LOCK_SECRETS", "RETR_SECRET"}, mode = EnumSource.Mode.EXCLUDE)
         void wrongLengthWinsOverInvalidState(UvCommand cmd) {
             expect(m.call(RawUvcb.of(cmd.code(), cmd.size() - 8)), 0x0005);
             expect(m.call(RawUvcb.of(cmd.code(), cmd.size() + 8)), 0x0005);
@@ -81,7 +82,8 @@ class HostCallConformanceTest {
         }
 
         @ParameterizedTest
-        @EnumSource(value = UvCommand.class, names = {"SET_SHARED_ACCESS", "REMOVE_SHARED_ACCESS", "RETR_ATTEST"},
+        @EnumSource(value = UvCommand.class, names = {"SET_SHARED_ACCESS", "REMOVE_SHARED_ACCESS", "RETR_ATTEST", "ADD_SECRET",
+            "LIST_SECRETS", "LOCK_SECRETS", "RETR_SECRET"},
                 mode = EnumSource.Mode.EXCLUDE)
         void aBlockWhoseHeaderFitsButBodyCrossesTheEndIsAnAddressingException(UvCommand cmd) { // uv-host 7
             long at = m.storage.size() - 8;

@@ -70,13 +70,24 @@ public final class TestImages {
 
     public static Image build(Storage storage, LongUnaryOperator hostOf, List<ECPublicKey> hostKeys, long pcf,
             List<Component> components) {
-        return build(storage, hostOf, hostKeys, pcf, components, TestImages::plainPage,
+        return build(storage, hostOf, hostKeys, pcf, 0, components);
+    }
+
+    /** An image with secret control flags {@code scf} (e.g. the CCK extension-secret bit). */
+    public static Image build(Storage storage, LongUnaryOperator hostOf, List<ECPublicKey> hostKeys, long pcf,
+            long scf, List<Component> components) {
+        return build(storage, hostOf, hostKeys, pcf, scf, components, TestImages::plainPage,
                 components.get(components.size() - 1).gaddr());
     }
 
     /** An image whose page at gaddr holds {@code plain(gaddr)} and whose guest starts at {@code pswAddress}. */
     public static Image build(Storage storage, LongUnaryOperator hostOf, List<ECPublicKey> hostKeys, long pcf,
             List<Component> components, java.util.function.LongFunction<byte[]> plainOf, long pswAddress) {
+        return build(storage, hostOf, hostKeys, pcf, 0, components, plainOf, pswAddress);
+    }
+
+    private static Image build(Storage storage, LongUnaryOperator hostOf, List<ECPublicKey> hostKeys, long pcf,
+            long scf, List<Component> components, java.util.function.LongFunction<byte[]> plainOf, long pswAddress) {
         SecureRandom rnd = new SecureRandom();
         byte[] xtsKey = new byte[64];
         byte[] cck = new byte[32];
@@ -104,7 +115,7 @@ public final class TestImages {
                 storage.write(hostOf.applyAsLong(g), enc, 0, 4096, Storage.HOST);
             }
         }
-        SeHeaderSecrets secrets = new SeHeaderSecrets(cck, xtsKey, PSW_MASK, pswAddress, 0, 0);
+        SeHeaderSecrets secrets = new SeHeaderSecrets(cck, xtsKey, PSW_MASK, pswAddress, scf, 0);
         KeyPair customer = P521.generate(rnd);
         SeHeader header = new SeHeaderBuilder(hostKeys, customer, headerKey, iv, digests.pages(), pcf,
                 digests.pld(), digests.ald(), digests.tld(), secrets).build();

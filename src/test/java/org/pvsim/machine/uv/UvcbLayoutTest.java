@@ -129,6 +129,22 @@ class UvcbLayoutTest {
         assertThat(DumpStorState.decode(b)).isEqualTo(DumpStorState.of(0x1111222233334444L, 0x160000, 0x100000));
         b = next(DumpComplete.SIZE);
         assertThat(DumpComplete.decode(b)).isEqualTo(DumpComplete.of(0x1111222233334444L, 0x170000));
+        b = next(GuestAddr.SIZE);
+        var add = GuestAddr.decode(b);
+        assertThat(add.withHeader(UvcbHeader.of(UvCommand.ADD_SECRET)))
+                .isEqualTo(GuestAddr.of(UvCommand.ADD_SECRET, 0x801000));
+        assertThat(add.header().rc()).isEqualTo(0x0107);
+        assertThat(add.encode()).isEqualTo(b);
+        b = next(ListSecrets.SIZE);
+        var list = ListSecrets.decode(b);
+        assertThat(list.withHeader(UvcbHeader.of(UvCommand.LIST_SECRETS)))
+                .isEqualTo(ListSecrets.of(85, 0x80a000));
+        assertThat(list.encode()).isEqualTo(b);
+        b = next(RetrieveSecret.SIZE);
+        var retr = RetrieveSecret.decode(b);
+        assertThat(retr.withHeader(UvcbHeader.of(UvCommand.RETR_SECRET)))
+                .isEqualTo(RetrieveSecret.of(3, 8192, 0x80c000));
+        assertThat(retr.encode()).isEqualTo(b);
         assertThat(offset).as("every byte accounted for").isEqualTo(bin.length);
     }
 

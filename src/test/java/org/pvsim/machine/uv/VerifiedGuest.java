@@ -21,12 +21,16 @@ final class VerifiedGuest {
     final long cpu;
 
     VerifiedGuest(UvFixture m, long pcf) {
+        this(m, pcf, 0);
+    }
+
+    VerifiedGuest(UvFixture m, long pcf, long scf) {
         this.m = m;
         m.init();
         g = m.createGuest(16L << 20);
         domain = m.storage.ownerOf(g.cgc().confBaseStorOrigin() >>> 12);
-        List<ECPublicKey> keys = UvFixture.IDENTITY.hostKeys().stream().map(HostKey::publicKey).toList();
-        image = TestImages.build(m.storage, g.mem()::host, keys, pcf, TestImages.components(3, 4));
+        List<ECPublicKey> keys = m.state.identity.hostKeys().stream().map(HostKey::publicKey).toList();
+        image = TestImages.build(m.storage, g.mem()::host, keys, pcf, scf, TestImages.components(3, 4));
         long hdr = m.alloc(8192, 4096);
         byte[] h = image.headerBytes();
         m.storage.write(hdr, h, 0, h.length, Storage.HOST);

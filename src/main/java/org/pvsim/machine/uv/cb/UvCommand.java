@@ -35,7 +35,11 @@ public enum UvCommand {
     DUMP_COMPLETE(0x0403, 27, DumpComplete.SIZE, Issuer.HOST),
     SET_SHARED_ACCESS(0x1000, 8, Share.SIZE, Issuer.GUEST),
     REMOVE_SHARED_ACCESS(0x1001, 9, Share.SIZE, Issuer.GUEST),
-    RETR_ATTEST(0x1020, 28, Attest.SIZE, Issuer.GUEST);
+    RETR_ATTEST(0x1020, 28, Attest.SIZE, Issuer.GUEST),
+    ADD_SECRET(0x1031, 29, GuestAddr.SIZE, Issuer.GUEST),
+    LIST_SECRETS(0x1033, 30, ListSecrets.SIZE, Issuer.GUEST),
+    LOCK_SECRETS(0x1034, 31, NoData.SIZE, Issuer.GUEST),
+    RETR_SECRET(0x1035, 33, RetrieveSecret.SIZE, Issuer.GUEST);
 
     /** Who may issue a call; the other side gets rc 0x0002 (invalid command). */
     public enum Issuer { HOST, GUEST, BOTH }
@@ -92,6 +96,9 @@ public enum UvCommand {
             case DUMP_COMPLETE -> DumpComplete.class;
             case SET_SHARED_ACCESS, REMOVE_SHARED_ACCESS -> Share.class;
             case RETR_ATTEST -> Attest.class;
+            case ADD_SECRET -> GuestAddr.class;
+            case LIST_SECRETS -> ListSecrets.class;
+            case RETR_SECRET -> RetrieveSecret.class;
             default -> NoData.class;
         };
     }
@@ -99,7 +106,7 @@ public enum UvCommand {
     private static final UvCommand[] VALUES = values();
 
     public static Optional<UvCommand> byCode(int code) {
-        for (UvCommand c : VALUES) { // 28 entries: a scan beats hashing a boxed key
+        for (UvCommand c : VALUES) { // 32 entries: a scan beats hashing a boxed key
             if (c.code == code) {
                 return Optional.of(c);
             }

@@ -10,7 +10,7 @@ import org.pvsim.machine.storage.Storage;
  */
 public sealed interface Uvcb permits QueryUvInfo, InitUv, CreateSecConf, CreateSecCpu, NoData, DestroyFast,
         ConvertToSecure, ConvertFromSecure, SetSecConfParams, Unpack, CpuSetState, Share, Attest, DumpCpu,
-        DumpStorState, DumpComplete, RawUvcb {
+        DumpStorState, DumpComplete, GuestAddr, ListSecrets, RetrieveSecret, RawUvcb {
 
     UvcbHeader header();
 

@@ -27,6 +27,9 @@ final class UvcbCodecs {
             entry(DumpCpu.class, new Codec(DumpCpu.SIZE, DumpCpu::decode)),
             entry(DumpStorState.class, new Codec(DumpStorState.SIZE, DumpStorState::decode)),
             entry(DumpComplete.class, new Codec(DumpComplete.SIZE, DumpComplete::decode)),
+            entry(GuestAddr.class, new Codec(GuestAddr.SIZE, GuestAddr::decode)),
+            entry(ListSecrets.class, new Codec(ListSecrets.SIZE, ListSecrets::decode)),
+            entry(RetrieveSecret.class, new Codec(RetrieveSecret.SIZE, RetrieveSecret::decode)),
             entry(RawUvcb.class, new Codec(UvcbHeader.SIZE, RawUvcb::decode)));
 
     private UvcbCodecs() {

@@ -20,7 +20,7 @@ class NormalSieTest {
         assertThat(f.storage.readByte(g.sd + ICPTCODE, Storage.HOST)).isEqualTo(ICPT_INSTRUCTION);
         assertThat(f.storage.readShort(g.sd + IPA, Storage.HOST) & 0xffff).isEqualTo(0x8300);
         assertThat(f.storage.readInt(g.sd + IPB, Storage.HOST)).isEqualTo(0x00440000);
-        assertThat(g.u64(GPSW + 8)).as("past the intercepted instruction (KVM rewinds it to retry)").isEqualTo(DIAG44 + 4);
+        assertThat(g.block.u64(GPSW + 8)).as("past the intercepted instruction (KVM rewinds it to retry)").isEqualTo(DIAG44 + 4);
     }
 
     @Test
@@ -40,7 +40,7 @@ class NormalSieTest {
             assertThat(e.address()).isEqualTo(0x100000);
             assertThat(e.inHost()).isTrue();
         });
-        assertThat(g.u64(GPSW + 8)).as("nullified: the guest is at its load").isEqualTo(TOUCH + 4);
+        assertThat(g.block.u64(GPSW + 8)).as("nullified: the guest is at its load").isEqualTo(TOUCH + 4);
         f.map(g.mem, 0x100000);
         assertThat(g.run()).isEqualTo(new Interception(ICPT_INSTRUCTION, 0x8300, 0x00440000));
         assertThat(f.regs.gr()[2]).isEqualTo(0x1234_5678_9abc_def0L);
@@ -57,7 +57,7 @@ class NormalSieTest {
     @Test
     void aStopRequestInTheSdEndsSieWithInterception0x28() {
         var g = f.new NormalSnippet(LOOP);
-        g.put32(CPUFLAGS, CPUSTAT_ZARCH | CPUSTAT_STOP_INT);
+        g.block.put32(CPUFLAGS, CPUSTAT_ZARCH | CPUSTAT_STOP_INT);
         assertThat(g.run()).isEqualTo(new Interception(ICPT_STOP, 0, 0));
     }
 

@@ -166,33 +166,24 @@ final class SieFixture {
     final class NormalSnippet {
         final GuestMemory mem = guestMemory(GUEST_SIZE);
         final long sd = alloc(4096, 4096);
+        /** The state description as SIE reads it; tests read and write its fields through it. */
+        final StateDescription block = new StateDescription(storage, sd);
 
         NormalSnippet(long entry) {
             storage.write(mem.host(0), snippetPage(0), 0, 4096, Storage.HOST);
             storage.write(mem.host(CODE), SNIPPETS, 0, SNIPPETS.length, Storage.HOST);
-            put32(CPUFLAGS, CPUSTAT_ZARCH);
-            put64(MSO, 0);
-            put64(MSL, GUEST_SIZE - 1);
-            put32(ICTL, ICTL_OPEREXC | ICTL_PINT);
-            put64(GPSW, PSW_64);
-            put64(GPSW + 8, entry);
+            block.put32(CPUFLAGS, CPUSTAT_ZARCH);
+            block.put64(MSO, 0);
+            block.put64(MSL, GUEST_SIZE - 1);
+            block.put32(ICTL, ICTL_OPEREXC | ICTL_PINT);
+            block.put64(GPSW, PSW_64);
+            block.put64(GPSW + 8, entry);
         }
 
         Interception run() {
             return sie.run(sd, mem.asce(), regs, 100_000);
         }
 
-        long u64(int off) {
-            return storage.readLong(sd + off, Storage.HOST);
-        }
-
-        void put64(int off, long v) {
-            storage.writeLong(sd + off, v, Storage.HOST);
-        }
-
-        void put32(int off, int v) {
-            storage.writeInt(sd + off, v, Storage.HOST);
-        }
     }
 
     // ---- a format-4 guest ----------------------------------------------------------------------------

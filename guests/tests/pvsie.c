@@ -1,4 +1,5 @@
 #include "lib.h"
+#include "sie.h"
 
 /*
  * A host kernel in miniature that runs a protected guest (as kvm-unit-tests' pv-* tests do with their
@@ -105,21 +106,6 @@ static void import(uint64_t gaddr)
 	must(&cts, "CONV_TO_SEC_STOR");
 }
 
-/* sie64(sd, gr): the guest's GRs 0-13 from gr[] into the CPU, SIE, and back (as sie.c). */
-void sie64(void *sd, uint64_t *gr);
-asm(".text\n"
-    "	.globl sie64\n"
-    "sie64:	stmg	%r6,%r15,48(%r15)\n"
-    "	aghi	%r15,-16\n"
-    "	stg	%r3,0(%r15)\n"
-    "	lgr	%r14,%r2\n"
-    "	lmg	%r0,%r13,0(%r3)\n"
-    "	.insn	s,0xb2140000,0(%r14)\n"
-    "	lg	%r14,0(%r15)\n"
-    "	stmg	%r0,%r13,0(%r14)\n"
-    "	aghi	%r15,16\n"
-    "	lmg	%r6,%r15,48(%r15)\n"
-    "	br	%r14\n");
 
 /*
  * 0x3e on SIE (nullified): the guest touched a page that is not secure yet; import it and SIE runs again.

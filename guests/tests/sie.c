@@ -1,4 +1,5 @@
 #include "lib.h"
+#include "sie.h"
 
 /*
  * A host kernel in miniature (as kvm-unit-tests' s390x/sie.c): it builds DAT tables for a 1 MiB guest, a
@@ -22,21 +23,6 @@ static uint64_t guest_gr[16];
 static volatile int faults;
 static volatile uint64_t fault_teid;
 
-/* sie64(sd, gr): the guest's GRs 0-13 from gr[] into the CPU, SIE, and back (r14/r15 stay the host's). */
-void sie64(void *sd, uint64_t *gr);
-asm(".text\n"
-    "	.globl sie64\n"
-    "sie64:	stmg	%r6,%r15,48(%r15)\n"
-    "	aghi	%r15,-16\n"
-    "	stg	%r3,0(%r15)\n"
-    "	lgr	%r14,%r2\n"
-    "	lmg	%r0,%r13,0(%r3)\n"
-    "	.insn	s,0xb2140000,0(%r14)\n"
-    "	lg	%r14,0(%r15)\n"
-    "	stmg	%r0,%r13,0(%r14)\n"
-    "	aghi	%r15,16\n"
-    "	lmg	%r6,%r15,48(%r15)\n"
-    "	br	%r14\n");
 
 static void put64(unsigned off, uint64_t v) { *(volatile uint64_t *)(sd + off) = v; }
 static void put32(unsigned off, uint32_t v) { *(volatile uint32_t *)(sd + off) = v; }

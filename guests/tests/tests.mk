@@ -34,6 +34,9 @@ $(TESTS_BUILD)/%.elf: $(TESTS_DIR)start.S $(TESTS_DIR)lib.c $(TESTS_DIR)lib.h $(
 		-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wa,--noexecstack -o $@ $(TESTS_DIR)start.S $(TESTS_DIR)lib.c \
 		$(TESTS_DIR)$(firstword $(subst -, ,$*)).c
 
+# The host programs share their SIE entry.
+$(foreach l,$(TESTS_LEVELS),$(TESTS_BUILD)/sie-$(l).elf $(TESTS_BUILD)/pvsie-$(l).elf): $(TESTS_DIR)sie.h
+
 $(OUT)/tests/%.bin: $(TESTS_BUILD)/%.elf
 	@mkdir -p $(dir $@)
 	$(TESTS_OBJCOPY) -O binary $< $@

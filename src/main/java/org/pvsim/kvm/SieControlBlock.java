@@ -38,11 +38,26 @@ final class SieControlBlock {
         storage.writeLong(origin + off, v);
     }
 
+    /**
+     * Replaces {@code width} bits of the doubleword holding {@code off}. A compare-and-set loop, as the
+     * kernel's atomic_or on cpuflags: another thread sets flags in the same doubleword (kick(): the stop
+     * request), and a plain read-modify-write here would lose them.
+     */
     private void putBits(int off, int width, long v) {
+        long mask = (width == 64 ? -1L : (1L << width) - 1) << shift(off, width);
+        updateBits(off, ~mask, (v << shift(off, width)) & mask);
+    }
+
+    private static int shift(int off, int width) {
+        return 64 - 8 * (off & 7) - width;
+    }
+
+    private void updateBits(int off, long keep, long set) {
         long at = origin + (off & ~7);
-        int shift = 64 - 8 * (off & 7) - width;
-        long mask = (width == 64 ? -1L : (1L << width) - 1) << shift;
-        storage.writeLong(at, storage.readLong(at) & ~mask | (v << shift) & mask);
+        long old;
+        do {
+            old = storage.readLong(at);
+        } while (!storage.compareAndSetLong(at, old, old & keep | set));
     }
 
     void put32(int off, int v) {
@@ -58,11 +73,11 @@ final class SieControlBlock {
     }
 
     void orFlags(int flags) {
-        put32(CPUFLAGS, u32(CPUFLAGS) | flags);
+        updateBits(CPUFLAGS, -1L, (flags & 0xffffffffL) << shift(CPUFLAGS, 32));
     }
 
     void clearFlags(int flags) {
-        put32(CPUFLAGS, u32(CPUFLAGS) & ~flags);
+        updateBits(CPUFLAGS, ~((flags & 0xffffffffL) << shift(CPUFLAGS, 32)), 0);
     }
 
     long prefix() {

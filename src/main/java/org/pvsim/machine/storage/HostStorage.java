@@ -46,4 +46,9 @@ public final class HostStorage {
     public void writeLong(long address, long value) {
         storage.writeLong(address, value, Storage.HOST);
     }
+
+    /** Atomic compare-and-set of an 8-aligned doubleword ({@link Storage#compareAndSetLong}). */
+    public boolean compareAndSetLong(long address, long expected, long replacement) {
+        return storage.compareAndSetLong(address, expected, replacement, Storage.HOST);
+    }
 }

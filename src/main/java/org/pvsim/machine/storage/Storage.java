@@ -1,5 +1,8 @@
 package org.pvsim.machine.storage;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import org.pvsim.machine.ProgramInterruption;
 
 /**
@@ -33,6 +36,7 @@ public final class Storage {
     private static final int CHUNK_SHIFT = 16; // 65536 frames = 256 MiB per chunk
     private static final int CHUNK_FRAMES = 1 << CHUNK_SHIFT;
     private static final byte[] ZERO_FRAME = new byte[PAGE_SIZE];
+    private static final VarHandle DOUBLEWORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final long size;
     private final long frameCount;
@@ -348,6 +352,26 @@ public final class Storage {
             value >>>= 8;
         }
         write(address, b, 0, len, domain);
+    }
+
+    /**
+     * Atomic compare-and-set of the doubleword at {@code address} (8-aligned): what a store by another
+     * thread (another CPU, a host thread kicking a vCPU) cannot tear or lose, unlike a read-modify-write.
+     * False, with storage unchanged, if the doubleword is not {@code expected}.
+     */
+    public boolean compareAndSetLong(long address, long expected, long replacement, int domain) {
+        if ((address & 7) != 0) {
+            throw new IllegalArgumentException(String.format("compare-and-set at 0x%x: not on a doubleword boundary", address));
+        }
+        checkRange(address, 8);
+        long frame = address >>> PAGE_SHIFT;
+        checkAccess(frame, domain, address);
+        int inPage = (int) (address & PAGE_MASK);
+        if (!DOUBLEWORDS.compareAndSet(rawFrameForCpu(frame), inPage, expected, replacement)) {
+            return false;
+        }
+        written(frame, inPage, 8);
+        return true;
     }
 
     private static void checkWidth(int len) {

@@ -511,6 +511,21 @@ public final class Cpu {
         }
     }
 
+    /**
+     * The interlocked update of an aligned word: stores {@code replacement} if the word is {@code expected}
+     * and returns the word found, atomically against other CPUs' stores. KVM's vCPUs run on threads of their
+     * own, so COMPARE AND SWAP and the interlocked-access instructions must not be a load then a store.
+     * Store access is checked whether or not the values compare equal, as the architecture says.
+     */
+    public int compareAndSwap32(long a, int expected, int replacement) {
+        return (int) INT.compareAndExchange(writeFrame(a, 4), (int) (a & Storage.PAGE_MASK), expected, replacement);
+    }
+
+    /** {@link #compareAndSwap32} for an aligned doubleword. */
+    public long compareAndSwap64(long a, long expected, long replacement) {
+        return (long) LONG.compareAndExchange(writeFrame(a, 8), (int) (a & Storage.PAGE_MASK), expected, replacement);
+    }
+
     private void storeSlow(long a, long v, int len) {
         writeFrame(a, 1);
         writeFrame((a + len - 1) & amask, 1);

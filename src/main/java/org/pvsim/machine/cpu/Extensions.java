@@ -30,22 +30,24 @@ final class Extensions {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             c.checkWrite(a, wide ? 8 : 4);
-            long old = wide ? c.load64(a) : c.load32(a);
             long r3 = wide ? c.gr[i.r3] : (int) c.gr[i.r3];
+            long old;
             long res;
-            if (arithmetic) {
-                res = wide ? FixedPoint.add64(c, old, r3) : FixedPoint.add32(c, (int) old, (int) r3);
-            } else if (logicalAdd) {
-                res = wide ? FixedPoint.addLogical64(c, old, r3, 0) : FixedPoint.addLogical32(c, old, r3, 0);
-            } else {
-                res = op.apply(old, r3);
-                c.cc = (wide ? res : (int) res) == 0 ? 0 : 1;
-            }
+            do { // the fetch and the store are one interlocked update: retried if another CPU stored between
+                old = wide ? c.load64(a) : c.load32(a);
+                c.overflowPending = false; // only the attempt that stores may report an overflow
+                if (arithmetic) {
+                    res = wide ? FixedPoint.add64(c, old, r3) : FixedPoint.add32(c, (int) old, (int) r3);
+                } else if (logicalAdd) {
+                    res = wide ? FixedPoint.addLogical64(c, old, r3, 0) : FixedPoint.addLogical32(c, old, r3, 0);
+                } else {
+                    res = op.apply(old, r3);
+                    c.cc = (wide ? res : (int) res) == 0 ? 0 : 1;
+                }
+            } while (wide ? c.compareAndSwap64(a, old, res) != old : c.compareAndSwap32(a, (int) old, (int) res) != (int) old);
             if (wide) {
-                c.store64(a, res);
                 c.gr[i.r1] = old;
             } else {
-                c.store32(a, (int) res);
                 set32(c, i.r1, old);
             }
             FixedPoint.finish(c);

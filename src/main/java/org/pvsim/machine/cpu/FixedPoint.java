@@ -600,10 +600,8 @@ final class FixedPoint {
             if ((a & 3) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
-            c.checkWrite(a, 4);
-            int cur = c.load32(a);
+            int cur = c.compareAndSwap32(a, (int) c.gr[i.r1], (int) c.gr[i.r3]);
             if (cur == (int) c.gr[i.r1]) {
-                c.store32(a, (int) c.gr[i.r3]);
                 c.cc = 0;
             } else {
                 set32(c, i.r1, cur);
@@ -617,10 +615,8 @@ final class FixedPoint {
             if ((a & 7) != 0) {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
-            c.checkWrite(a, 8);
-            long cur = c.load64(a);
+            long cur = c.compareAndSwap64(a, c.gr[i.r1], c.gr[i.r3]);
             if (cur == c.gr[i.r1]) {
-                c.store64(a, c.gr[i.r3]);
                 c.cc = 0;
             } else {
                 c.gr[i.r1] = cur;

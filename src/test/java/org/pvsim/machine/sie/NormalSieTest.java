@@ -66,4 +66,51 @@ class NormalSieTest {
         var g = f.new NormalSnippet(LOOP);
         assertThat(g.run()).isEqualTo(new Interception(ICPT_NONE, 0, 0));
     }
+
+    /*
+     * At guest 0x8000: 1,000,000 increments of the word at 0x30000 with COMPARE AND SWAP, then diag 0x44:
+     *   lgfi 5,1000000; llilh 1,3
+     *   loop: l 2,0(1)
+     *   retry: lr 3,2; ahi 3,1; cs 2,3,0(1); jl retry (cc 1: another CPU stored first, r2 has its value)
+     *   brct 5,loop; diag 0,0,0x44; j .
+     */
+    static final byte[] CS_INCREMENTS = java.util.HexFormat.of().parseHex(
+            "c051000f 4240a51e 00035820 10001832 a73a0001 ba231000 a744fffb a756fff7 83000044 a7f40000".replace(" ", ""));
+
+    /** Two vCPUs of one guest on two host threads (as KVM runs them): CS must be one interlocked update. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void compareAndSwapOnTwoThreadsLosesNoIncrement() throws Exception {
+        var a = f.new NormalSnippet(0x8000);
+        f.storage.write(a.mem.host(0x8000), CS_INCREMENTS, 0, CS_INCREMENTS.length, Storage.HOST);
+        long sdB = f.alloc(4096, 4096);
+        var b = new StateDescription(f.storage, sdB);
+        for (int off = 0; off < 0x200; off += 8) {
+            b.put64(off, a.block.u64(off)); // the same guest, a second vCPU
+        }
+        java.util.concurrent.Callable<Interception> runA = () -> until(a.sd, a.mem.asce());
+        java.util.concurrent.Callable<Interception> runB = () -> until(sdB, a.mem.asce());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var results = pool.invokeAll(java.util.List.of(runA, runB));
+            for (var r : results) {
+                assertThat(r.get()).isEqualTo(new Interception(ICPT_INSTRUCTION, 0x8300, 0x00440000));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(f.storage.readInt(a.mem.host(0x30000), Storage.HOST)).isEqualTo(2_000_000);
+    }
+
+    /** SIE entries (each with its own host registers) until the guest exits with something but a budget end. */
+    private Interception until(long sd, long asce) {
+        Sie.HostRegisters regs = Sie.HostRegisters.fresh();
+        for (int i = 0; i < 10_000; i++) {
+            Interception x = f.sie.run(sd, asce, regs, 200_000);
+            if (x.code() != ICPT_NONE) {
+                return x;
+            }
+        }
+        throw new AssertionError("the guest does not finish");
+    }
 }

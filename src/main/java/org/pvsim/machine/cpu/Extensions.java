@@ -208,41 +208,49 @@ final class Extensions {
         }
         c.checkWrite(a, size);
         if (wide) {
-            long hi = c.load64(a);
-            long lo = c.load64((a + 8) & c.amask);
-            if (hi == c.gr[i.r1] && lo == c.gr[i.r1 + 1]) {
-                c.store64(a, c.gr[i.r3]);
-                c.store64((a + 8) & c.amask, c.gr[i.r3 + 1]);
-                c.cc = 0;
-            } else {
-                c.gr[i.r1] = hi;
-                c.gr[i.r1 + 1] = lo;
-                c.cc = 1;
+            // no 128-bit compare-and-exchange in the JVM: CDSG is interlocked against other CDSGs only
+            synchronized (QUADWORD_LOCK) {
+                long hi = c.load64(a);
+                long lo = c.load64((a + 8) & c.amask);
+                if (hi == c.gr[i.r1] && lo == c.gr[i.r1 + 1]) {
+                    c.store64(a, c.gr[i.r3]);
+                    c.store64((a + 8) & c.amask, c.gr[i.r3 + 1]);
+                    c.cc = 0;
+                } else {
+                    c.gr[i.r1] = hi;
+                    c.gr[i.r1 + 1] = lo;
+                    c.cc = 1;
+                }
             }
         } else {
-            int hi = c.load32(a);
-            int lo = c.load32((a + 4) & c.amask);
-            if (hi == (int) c.gr[i.r1] && lo == (int) c.gr[i.r1 + 1]) {
-                c.store32(a, (int) c.gr[i.r3]);
-                c.store32((a + 4) & c.amask, (int) c.gr[i.r3 + 1]);
+            long expected = c.gr[i.r1] << 32 | c.gr[i.r1 + 1] & 0xffffffffL;
+            long cur = c.compareAndSwap64(a, expected, c.gr[i.r3] << 32 | c.gr[i.r3 + 1] & 0xffffffffL);
+            if (cur == expected) {
                 c.cc = 0;
             } else {
-                set32(c, i.r1, hi);
-                set32(c, i.r1 + 1, lo);
+                set32(c, i.r1, cur >>> 32);
+                set32(c, i.r1 + 1, (int) cur);
                 c.cc = 1;
             }
         }
     }
+
+    private static final Object QUADWORD_LOCK = new Object();
 
     private static void registerMore(Decoder d) {
         d.add(0xbb00, "cds", RS, (c, i) -> compareDoubleAndSwap(c, i, false));
         d.add(0xeb31, "cdsy", RSY, (c, i) -> compareDoubleAndSwap(c, i, false));
         d.add(0xeb3e, "cdsg", RSY, (c, i) -> compareDoubleAndSwap(c, i, true));
         d.add(0x9300, "ts", S, (c, i) -> {
+            // the byte is set within an interlocked update of its aligned word (as spinlocks on other CPUs need)
             long a = c.ea(i.b2, i.d2);
-            int v = c.load8(a);
-            c.store8(a, 0xff);
-            c.cc = (v & 0x80) != 0 ? 1 : 0;
+            long word = a & ~3L;
+            int shift = 8 * (3 - (int) (a & 3));
+            int w;
+            do {
+                w = c.load32(word);
+            } while (c.compareAndSwap32(word, w, w | 0xff << shift) != w);
+            c.cc = (w >>> shift & 0x80) != 0 ? 1 : 0;
         });
         d.add(0xe38f, "lpq", RXY, (c, i) -> {
             Logical.Fixed.even(i.r1);

@@ -243,4 +243,29 @@ class InstructionTest {
         run(1);
         assertThat(pgmCode()).isEqualTo(ProgramInterruption.OPERATION);
     }
+
+    @Test
+    void testAndSetSetsTheByteAndReportsItsLeftmostBit() {
+        // lghi 1,0x3001; ts 0(1) (byte 0 -> 0xff, cc 0); ts 0(1) (cc 1)
+        code("a7193001 93001000 93001000");
+        m.storage().writeInt(0x3000, 0x11002233, Storage.HOST);
+        run(2);
+        assertThat(c.cc).isEqualTo(0);
+        assertThat(m.storage().readInt(0x3000, Storage.HOST)).as("only the addressed byte").isEqualTo(0x11ff2233);
+        run(1);
+        assertThat(c.cc).isEqualTo(1);
+    }
+
+    @Test
+    void compareDoubleAndSwapStoresThePairWhenEqualElseLoadsIt() {
+        // lghi 1,0x3000; lghi 2,1; lghi 3,2; lghi 4,7; lghi 5,8; cds 2,4,0(1); cds 2,4,0(1)
+        code("a7193000 a7290001 a7390002 a7490007 a7590008 bb241000 bb241000");
+        m.storage().writeLong(0x3000, 0x0000000100000002L, Storage.HOST);
+        run(6);
+        assertThat(c.cc).isEqualTo(0);
+        assertThat(m.storage().readLong(0x3000, Storage.HOST)).isEqualTo(0x0000000700000008L);
+        run(1);
+        assertThat(c.cc).isEqualTo(1);
+        assertThat(new long[] {c.gr[2], c.gr[3]}).containsExactly(7, 8);
+    }
 }

@@ -43,7 +43,7 @@ public final class Sie {
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Map<Long, GuestCpu> normalGuests = new HashMap<>();
     private final Map<Long, SecureGuest> secureGuests = new HashMap<>();
-    private long exits;
+    private final java.util.concurrent.atomic.LongAdder exits = new java.util.concurrent.atomic.LongAdder(); // vCPU threads exit at once
     private final java.util.List<SieExitListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** SIE of {@code machine}; {@code uv} may be null on a machine without Ultravisor (no secure guests). */
@@ -88,7 +88,7 @@ public final class Sie {
             result = runNormal(d, hostAsce, regs, budget);
         }
         d.interception(result);
-        exits++;
+        exits.increment();
         if (!listeners.isEmpty()) {
             SieExitListener.SieExit e = new SieExitListener.SieExit(sd, secure, result.code(), result.ipa(), result.ipb(),
                     System.nanoTime() - t0);
@@ -109,7 +109,7 @@ public final class Sie {
 
     /** SIE exits so far (for statistics and benchmarks). */
     public long exits() {
-        return exits;
+        return exits.sum();
     }
 
     // ---- format 2 --------------------------------------------------------------------------------

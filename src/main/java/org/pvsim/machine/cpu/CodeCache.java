@@ -5,6 +5,11 @@ package org.pvsim.machine.cpu;
  * all CPUs of the machine. A store into a frame that holds decoded code drops the page (the CPUs'
  * write TLBs never hold such frames, so they see every such store); writes from outside the CPUs (host
  * code, the Ultravisor) reach it through {@link org.pvsim.machine.storage.Storage.WriteObserver}.
+ *
+ * <p>Threads: KVM runs each vCPU on a thread of its own, so pages are created and dropped under the
+ * cache's lock and a page's blocks change under the page's; the hit path (a decoded page found) takes no
+ * lock. A CPU may still run a block another thread has just invalidated, to its end: as on hardware,
+ * code that another CPU modifies needs serialization by the program to be seen.
  */
 final class CodeCache {
     static final int SLOTS = 2048; // one per halfword of a 4 KiB page
@@ -23,7 +28,7 @@ final class CodeCache {
         /** Translated blocks of this page (few: one per hot dispatch point). */
         java.util.List<Block> blocks;
 
-        void addBlock(Insn head, Block b) {
+        synchronized void addBlock(Insn head, Block b) {
             if (blocks == null) {
                 blocks = new java.util.ArrayList<>(4);
             }
@@ -32,7 +37,7 @@ final class CodeCache {
         }
 
         /** Forgets the instructions that overlap bytes [off, off+len) of the page, and their blocks. */
-        void invalidate(int off, int len) {
+        synchronized void invalidate(int off, int len) {
             if (blocks != null) {
                 for (java.util.Iterator<Block> it = blocks.iterator(); it.hasNext(); ) {
                     Block b = it.next();
@@ -65,6 +70,11 @@ final class CodeCache {
 
     /** The decoded page of {@code frame} whose current bytes are {@code bytes} (a fresh page if they changed). */
     Page page(long frame, byte[] bytes) {
+        Page hit = get(frame);
+        return hit != null && hit.bytes == bytes ? hit : decodedPage(frame, bytes);
+    }
+
+    private synchronized Page decodedPage(long frame, byte[] bytes) {
         int c = (int) (frame >>> CHUNK_SHIFT);
         Page[] chunk = chunks[c];
         if (chunk == null) {
@@ -98,7 +108,7 @@ final class CodeCache {
         return chunk != null && chunk[(int) (frame & ((1 << CHUNK_SHIFT) - 1))] != null;
     }
 
-    void drop(long frame) {
+    synchronized void drop(long frame) {
         Page[] chunk = chunks[(int) (frame >>> CHUNK_SHIFT)];
         if (chunk == null) {
             return;
@@ -107,8 +117,10 @@ final class CodeCache {
         Page p = chunk[i];
         if (p != null) {
             chunk[i] = null;
-            if (p.blocks != null) {
-                p.blocks.forEach(Block::invalidate);
+            synchronized (p) {
+                if (p.blocks != null) {
+                    p.blocks.forEach(Block::invalidate);
+                }
             }
             for (Cpu cpu : machine.cpus()) {
                 cpu.codePageDropped(p);

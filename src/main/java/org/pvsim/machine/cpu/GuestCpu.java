@@ -19,6 +19,11 @@ public final class GuestCpu {
         return cpu;
     }
 
+    /** The guest CPU is gone for good (its secure CPU was destroyed): the code cache stops telling it of pages. */
+    public void release() {
+        cpu.machine().removeGuestCpu(cpu);
+    }
+
     /** Enters guest mode: storage through {@code mode}, accesses as {@code domain}, control instructions to {@code hook}. */
     public void enter(GuestMode mode, int domain, InterceptionHook hook) {
         cpu.guest = mode;

@@ -101,6 +101,10 @@ public final class Machine {
         guestCpus.add(cpu);
     }
 
+    void removeGuestCpu(Cpu cpu) {
+        guestCpus.remove(cpu);
+    }
+
     List<Cpu> guestCpus() {
         return guestCpus;
     }

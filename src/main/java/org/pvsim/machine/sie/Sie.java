@@ -107,6 +107,16 @@ public final class Sie {
         listeners.remove(l);
     }
 
+    /** Guest CPUs SIE holds state for, normal and secure (statistics: it must not grow with reboots). */
+    public int guestCpus() {
+        lock.lock();
+        try {
+            return normalGuests.size() + secureGuests.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** SIE exits so far (for statistics and benchmarks). */
     public long exits() {
         return exits.sum();
@@ -159,6 +169,20 @@ public final class Sie {
 
     // ---- format 4 --------------------------------------------------------------------------------
 
+    /**
+     * Drops the guest CPUs of secure CPUs the UV has destroyed. Handles are random and never come back, so
+     * without this every reboot of a protected VM would leave its guest CPUs behind. Context: lock held.
+     */
+    private void forgetDestroyedCpus() {
+        for (var it = secureGuests.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (uv.secureCpuGeneration(e.getKey()) < 0) {
+                e.getValue().cpu().release();
+                it.remove();
+            }
+        }
+    }
+
     private Interception runSecure(StateDescription d, long hostAsce, HostRegisters regs, long budget) {
         if (uv == null) {
             return Interception.validity(SecureEntry.VIR_CONFIG_HANDLE);
@@ -170,7 +194,10 @@ public final class Sie {
             long generation = uv.secureCpuGeneration(cpuHandle);
             s = secureGuests.get(cpuHandle);
             if (s == null || s.generation != generation) {
-                s = s == null ? new SecureGuest(new GuestCpu(machine, 0)) : s;
+                if (s == null) {
+                    forgetDestroyedCpus();
+                    s = new SecureGuest(new GuestCpu(machine, 0));
+                }
                 s.startAfresh(generation);
                 secureGuests.put(cpuHandle, s);
             }

@@ -231,6 +231,18 @@ class SecureSieTest {
     // ---- secure storage
 
     @Test
+    void theGuestCpuOfADestroyedSecureCpuIsForgotten_soRebootsDoNotAccumulateThem() {
+        var g = guest(DIAG44);
+        assertDiag(g, g.run(), ICPT_PV_NOTIFICATION, 0x44);
+        for (int reboot = 0; reboot < 3; reboot++) {
+            f.ok(NoData.of(UvCommand.DESTROY_SEC_CPU, g.cpuHandle));
+            g.createCpu();
+            assertDiag(g, g.run(), ICPT_PV_NOTIFICATION, 0x44);
+            assertThat(f.sie.guestCpus()).as("after %d new secure CPUs", reboot + 1).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aGuestAccessToAPageNotYetImportedIsTheHostsException0x3e_andTheGuestRetriesAfterTheImport() {
         var g = guest(TOUCH);
         g.importPage(0x2000);

@@ -196,8 +196,8 @@ final class SieFixture {
     final class SecureSnippet {
         final GuestMemory mem;
         final long configHandle;
-        final long cpuHandle;
-        final long sd;
+        long cpuHandle;
+        long sd;
         final long sida;
         final int domain;
         long asce;
@@ -226,10 +226,15 @@ final class SieFixture {
                 ok(Unpack.of(configHandle, p * 4096L, prefix, p * 4096L));
             }
             ok(NoData.of(UvCommand.VERIFY_IMG, configHandle));
+            sida = alloc(4096, 4096);
+            createCpu();
+        }
+
+        /** CREATE_SEC_CPU with a fresh SD, CPU_SET_STATE(OPR_LOAD), the SD in format 4 with handles and SIDA. */
+        void createCpu() {
             sd = alloc(4096, 4096);
             cpuHandle = ok(CreateSecCpu.of(0, configHandle, alloc(qui.cpuStorLen(), 4096), 0, sd)).cpuHandle();
             ok(CpuSetState.of(cpuHandle, 5 /* operating with load */));
-            sida = alloc(4096, 4096);
             storage.writeInt(sd + CPUFLAGS, CPUSTAT_ZARCH, Storage.HOST);
             storage.writeByte(sd + SDF, SDF_FORMAT4, Storage.HOST);
             storage.writeLong(sd + PV_HANDLE_CPU, cpuHandle, Storage.HOST);

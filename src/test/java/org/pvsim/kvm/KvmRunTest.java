@@ -132,13 +132,13 @@ class KvmRunTest {
         run.pswMask = 0x0000000180000000L;
         run.pswAddr = 0x10000;
         Thread kicker = new Thread(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
+            // kick once the guest has been in SIE (a kick before KVM_RUN would end it before any entry)
+            while (machine.sieExits() == 0) {
+                Thread.onSpinWait();
             }
             vcpu.kick();
         });
+        kicker.setDaemon(true);
         kicker.start();
         assertThatThrownBy(() -> vcpu.run(run)).isInstanceOfSatisfying(KvmException.class,
                 e -> assertThat(e.errno()).isEqualTo(Errno.EINTR));

@@ -49,6 +49,13 @@ $(OUT)/tests/%.elf: $(TESTS_BUILD)/%.elf
 
 .SECONDARY:
 
+# The vector facility guest: hard float and the vector builtins (vecintrin.h), at -O2 and -O3 for z13,
+# where gcc vectorizes loops on its own, and at -O3 for z14 (the later flags override the earlier ones).
+TESTS_VECTOR := vector-O2 vector-O3 vector-z14-O3
+all: $(TESTS_VECTOR:%=$(OUT)/tests/%.bin)
+$(TESTS_BUILD)/vector-%.elf: TESTS_CFLAGS += -mhard-float -mzvector
+$(TESTS_BUILD)/vector-z14-%.elf: TESTS_CFLAGS += -march=z14
+
 # uvcb-layouts: no code, only the UV control blocks as s390x gcc lays out the kernel's structs
 # (read-only data), checked against the Java UVCB records by UvcbLayoutTest.
 all: $(OUT)/tests/uvcb-layouts.bin

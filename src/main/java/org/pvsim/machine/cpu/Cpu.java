@@ -34,6 +34,12 @@ public final class Cpu {
     public final long[] cr = new long[16];
     public final int[] ar = new int[16];
     public final long[] fpr = new long[16];
+    /**
+     * The vector registers beyond the FPRs: bits 0-63 of VR n are {@code fpr[n]} for n < 16 (the FPRs
+     * overlay the VRs' leftmost halves) and {@code vrHigh[n - 16]} above; bits 64-127 are {@code vrLow[n]}.
+     */
+    public final long[] vrHigh = new long[16];
+    public final long[] vrLow = new long[32];
     public int fpc;
     /** PSW mask without the condition code (kept in {@link #cc}). */
     long pswMask;
@@ -104,6 +110,8 @@ public final class Cpu {
         java.util.Arrays.fill(gr, 0);
         java.util.Arrays.fill(ar, 0);
         java.util.Arrays.fill(fpr, 0);
+        java.util.Arrays.fill(vrHigh, 0);
+        java.util.Arrays.fill(vrLow, 0);
         java.util.Arrays.fill(cr, 0);
         cr[0] = 0xe0L; // the initial-reset value of CR0 (bits 56-58)
         cr[14] = 0xc2000000L;

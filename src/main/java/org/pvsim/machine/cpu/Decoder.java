@@ -28,6 +28,7 @@ public final class Decoder {
         Logical.register(d);
         StorageToStorage.register(d);
         FloatingPoint.register(d);
+        Vector.register(d);
         Extensions.register(d);
         HighWord.register(d);
         Branch.register(d);

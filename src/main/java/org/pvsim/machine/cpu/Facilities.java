@@ -17,6 +17,7 @@ public final class Facilities {
     public static final int DISTINCT_OPERANDS = 45;
     public static final int MISC_INSTRUCTION_EXTENSIONS = 49;
     public static final int LOAD_STORE_ON_CONDITION_2 = 53;
+    public static final int VECTOR = 129;
     public static final int ULTRAVISOR_CALL = 158;
     public static final int SECURE_EXECUTION_UNPACK = 161;
 
@@ -32,6 +33,7 @@ public final class Facilities {
                 DISTINCT_OPERANDS, MISC_INSTRUCTION_EXTENSIONS, LOAD_STORE_ON_CONDITION_2}) {
             f.set(bit);
         }
+        f.set(VECTOR);
         if (ultravisor) {
             f.set(ULTRAVISOR_CALL);
             f.set(SECURE_EXECUTION_UNPACK);

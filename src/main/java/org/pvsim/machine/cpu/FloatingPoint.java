@@ -76,6 +76,15 @@ final class FloatingPoint {
             check(c, i.r1);
             c.fpr[i.r1] &= 0xffffffffL;
         });
+        // LOAD LENGTHENED (short HFP to long): exact, the low word becomes zero; gcc moves 4 bytes with it
+        d.add(0xed24, "lde", RXE, (c, i) -> {
+            check(c, i.r1);
+            c.fpr[i.r1] = (long) c.load32(c.ea(i)) << 32;
+        });
+        d.add(0xb324, "lder", RRE, (c, i) -> {
+            check(c, i.r1, i.r2);
+            c.fpr[i.r1] = c.fpr[i.r2] & 0xffffffff00000000L;
+        });
         d.add(0xb29d, "lfpc", S, (c, i) -> c.fpc = c.load32(c.ea(i.b2, i.d2)));
         d.add(0xb29c, "stfpc", S, (c, i) -> c.store32(c.ea(i.b2, i.d2), c.fpc));
         d.add(0xb38c, "efpc", RRE, (c, i) -> FixedPoint.set32(c, i.r1, c.fpc));

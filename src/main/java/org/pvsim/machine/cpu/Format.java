@@ -2,7 +2,15 @@ package org.pvsim.machine.cpu;
 
 /** Instruction formats: where an instruction keeps its register, base, displacement and immediate fields. */
 public enum Format {
-    E, I, RR, RRE, RRF, RRD, RX, RXE, RXY, RS, RSY, RSL, RI, RIL, RIE, RIS, RRS, SI, SIY, SIL, S, SS, SSE, SSF;
+    E, I, RR, RRE, RRF, RRD, RX, RXE, RXY, RS, RSY, RSL, RI, RIL, RIE, RIS, RRS, SI, SIY, SIL, S, SS, SSE, SSF,
+    /**
+     * The vector formats. A vector-register field has 5 bits: its nibble at bits 8, 12, 16 or 32 and, as
+     * its high bit, bit 36, 37, 38 or 39 (the RXB field). Decoded into r1 (bits 8-11), r2 (12-15), r3
+     * (16-19), i4 (32-35: V4) with their RXB bits, m (the plain nibble at 32-35: M3/M4/M5), i5 (bits 20-31:
+     * the M5/M6 nibbles of VRR, see {@link Vector}), i2 (bits 16-31, unsigned: the VRI immediates), x2,
+     * b2 and d2 (VRX, VRS, VRV, VSI) and, for VSI, i3 (bits 8-15) with V1 in r1.
+     */
+    VRX, VRR, VRI, VRS, VRV, VSI;
 
     /** Fills the fields of {@code in} from the instruction bytes {@code w} (left-aligned in a long). */
     void decode(long w, Insn in) {
@@ -102,6 +110,27 @@ public enum Format {
                 in.d1 = (w >>> 32) & 0xfff;
                 in.b2 = (int) (w >>> 28) & 15;
                 in.d2 = (w >>> 16) & 0xfff;
+            }
+            case VRX, VRR, VRI, VRS, VRV, VSI -> {
+                int rxb = (int) (w >>> 24) & 15;
+                int n8 = b1 >>> 4;
+                int n12 = b1 & 15;
+                int n16 = (int) (w >>> 44) & 15;
+                int n32 = (int) (w >>> 28) & 15;
+                in.r1 = n8 | (rxb & 8) << 1;
+                in.r2 = n12 | (rxb & 4) << 2;
+                in.r3 = n16 | (rxb & 2) << 3;
+                in.i4 = n32 | (rxb & 1) << 4;
+                in.m = n32;
+                in.i5 = (int) (w >>> 32) & 0xfff;
+                in.i2 = (w >>> 32) & 0xffff;
+                in.x2 = n12;
+                in.b2 = n16;
+                in.d2 = (w >>> 32) & 0xfff;
+                if (this == VSI) {
+                    in.i3 = b1;
+                    in.r1 = in.i4;
+                }
             }
         }
     }

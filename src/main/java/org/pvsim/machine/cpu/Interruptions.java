@@ -73,6 +73,9 @@ public final class Interruptions {
         long lc = cpu.prefix;
         cpu.absStore(lc + Lowcore.PGM_ILC, ilc, 2);
         cpu.absStore(lc + Lowcore.PGM_CODE, code, 2);
+        if (code == ProgramInterruption.DATA) {
+            dxcIntoFpc(cpu);
+        }
         if (pi.address() >= 0 && (code == 0x10 || code == 0x11 || code == ProgramInterruption.SECURE_STORAGE_ACCESS
                 || code == ProgramInterruption.NON_SECURE_STORAGE_ACCESS || code == Storage.SECURE_STORAGE_VIOLATION)) {
             cpu.absStore(lc + Lowcore.TRANS_EXC_ID, pi.address() & ~0xfffL, 8);
@@ -82,6 +85,17 @@ public final class Interruptions {
         if (cpu.state == Cpu.State.OPERATING && cpu.ia == address && !nullifies(code)) {
             cpu.checkStop = String.format("program-interruption loop: code 0x%02x at 0x%x", code, address);
             cpu.stop();
+        }
+    }
+
+    /**
+     * With the AFP-register control on (CR0 bit 45), a data exception's DXC, which the instruction
+     * stored in the lowcore, also goes into byte 2 of the FPC.
+     */
+    private static void dxcIntoFpc(Cpu cpu) {
+        if ((cpu.cr[0] & Vector.CR0_AFP) != 0) {
+            int dxc = (int) (cpu.absLoad64(cpu.prefix + Lowcore.DXC) >>> 32) & 0xff;
+            cpu.fpc = (cpu.fpc & ~0xff00) | dxc << 8;
         }
     }
 

@@ -17,7 +17,8 @@
  *     generates the loop's inline switch and {@code Translator} the blocks' calls from that one
  *     declaration; everything else calls its handler.</li>
  * <li>Handler families: {@code FixedPoint}, {@code Logical}, {@code Branch}, {@code StorageToStorage},
- *     {@code FloatingPoint} (register moves only), {@code Control}, {@code Sigp},
+ *     {@code FloatingPoint} (register moves only), the vector facility ({@code Vector} and its
+ *     families), {@code Control}, {@code Sigp},
  *     {@code SystemInformation}, {@code Extensions}. Unimplemented opcodes are operation exceptions.</li>
  * <li>{@link org.pvsim.machine.cpu.Interruptions}: program, SVC, external, restart; old/new PSWs in the
  *     {@link org.pvsim.machine.cpu.Lowcore}. {@link org.pvsim.machine.cpu.Clocks}: TOD, CPU timer,
@@ -37,8 +38,8 @@
  * <li>The run ends when every CPU is stopped or in a disabled wait. Success is QEMU's convention for a
  *     clean shutdown: every wait PSW's instruction address ends in 0xfff.</li>
  * <li>Not modelled, each raising the architected exception when used: DAT (a PSW with bit 5 on gets a
- *     translation-specification exception at fetch), storage keys, PER, I/O, floating-point arithmetic,
- *     vector, decimal, crypto. The CPU timer also runs while a CPU is stopped. The long and
+ *     translation-specification exception at fetch), storage keys, PER, I/O, floating-point arithmetic
+ *     (scalar and vector), decimal, crypto. The CPU timer also runs while a CPU is stopped. The long and
  *     interruptible instructions (MVCL, MVCLE, CLST, ...) complete in one execution.</li>
  * <li>The UVC instruction calls the {@link org.pvsim.machine.cpu.UvcHandler} installed with
  *     {@link org.pvsim.machine.cpu.Machine#setUvcHandler}; DIAGNOSE calls the

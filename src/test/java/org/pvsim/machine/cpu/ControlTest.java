@@ -34,7 +34,9 @@ class ControlTest {
                 Map.entry(Format.RRE, 4), Map.entry(Format.RRF, 4), Map.entry(Format.S, 4), Map.entry(Format.SI, 4),
                 Map.entry(Format.RXY, 6), Map.entry(Format.RSY, 6), Map.entry(Format.RIL, 6), Map.entry(Format.RIE, 6),
                 Map.entry(Format.SS, 6), Map.entry(Format.SIL, 6), Map.entry(Format.SIY, 6), Map.entry(Format.SSE, 6),
-                Map.entry(Format.RRS, 6), Map.entry(Format.RIS, 6));
+                Map.entry(Format.RRS, 6), Map.entry(Format.RIS, 6), Map.entry(Format.RXE, 6), Map.entry(Format.VRX, 6),
+                Map.entry(Format.VRR, 6), Map.entry(Format.VRI, 6), Map.entry(Format.VRS, 6), Map.entry(Format.VRV, 6),
+                Map.entry(Format.VSI, 6));
         Decoder d = Decoder.standard();
         assertThat(d.opcodes()).hasSizeGreaterThan(350);
         for (Opcode o : d.opcodes()) {

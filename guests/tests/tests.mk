@@ -57,3 +57,11 @@ $(TESTS_BUILD)/uvcb-layouts.o: $(TESTS_DIR)uvcb-layouts.c
 $(OUT)/tests/uvcb-layouts.bin: $(TESTS_BUILD)/uvcb-layouts.o
 	@mkdir -p $(dir $@)
 	$(TESTS_OBJCOPY) -O binary -j .rodata $< $@
+
+# sewrap: the kernel-shaped wrapper that makes a test guest the payload of an SE image (see sewrap.S).
+all: $(OUT)/tests/sewrap.bin
+
+$(TESTS_BUILD)/sewrap.elf: $(TESTS_DIR)sewrap.S
+	@mkdir -p $(dir $@)
+	$(TESTS_CC) $(TESTS_CFLAGS) -Wl,-Ttext=0 -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wa,--noexecstack \
+		-o $@ $(TESTS_DIR)sewrap.S

@@ -51,7 +51,11 @@ final class VmmFixture {
         final Vmm vmm;
 
         Guest(byte[] kernel, boolean confidential, Trace trace) {
-            vmm = Vmm.create(kvm, VmConfig.of(MEMORY, 1, confidential, null), kernel,
+            this(kernel, confidential, trace, 1);
+        }
+
+        Guest(byte[] kernel, boolean confidential, Trace trace, int cpus) {
+            vmm = Vmm.create(kvm, VmConfig.of(MEMORY, cpus, confidential, null), kernel,
                     new PrintStream(console, true, StandardCharsets.ISO_8859_1), null, trace);
         }
 

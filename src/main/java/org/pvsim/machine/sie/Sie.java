@@ -170,14 +170,19 @@ public final class Sie {
             long generation = uv.secureCpuGeneration(cpuHandle);
             s = secureGuests.get(cpuHandle);
             if (s == null || s.generation != generation) {
-                s = s == null ? new SecureGuest(new GuestCpu(machine, 0)) : s;
+                s = s == null ? new SecureGuest(new GuestCpu(machine, uv.secureCpuNumber(cpuHandle))) : s;
                 s.startAfresh(generation);
                 secureGuests.put(cpuHandle, s);
             }
         } finally {
             lock.unlock();
         }
-        SecureEntry entry = uv.enterSecure(d.u64(PV_HANDLE_CONFIG), cpuHandle, hostAsce, s.prefix(), d.u64(CPUTM));
+        // The host sets a secure CPU's prefix through the SD (KVM's sync_regs for SIGP SET PREFIX, its
+        // handle_pv_spx after the guest's SPX); the UV takes it at entry and checks both pages are secure.
+        s.prefix(d.prefix());
+        boolean restart = d.u8(IICTL) == IICTL_RESTART;
+        SecureEntry entry = uv.enterSecure(d.u64(PV_HANDLE_CONFIG), cpuHandle, hostAsce, s.prefix(), d.u64(CPUTM),
+                restart);
         if (entry instanceof SecureEntry.Validity v) {
             return Interception.validity(v.reason());
         }

@@ -55,8 +55,12 @@ final class VmmFixture {
         }
 
         Guest(byte[] kernel, boolean confidential, Trace trace, int cpus) {
+            this(kernel, confidential, trace, cpus, null);
+        }
+
+        Guest(byte[] kernel, boolean confidential, Trace trace, int cpus, InputStream input) {
             vmm = Vmm.create(kvm, VmConfig.of(MEMORY, cpus, confidential, null), kernel,
-                    new PrintStream(console, true, StandardCharsets.ISO_8859_1), null, trace);
+                    new PrintStream(console, true, StandardCharsets.ISO_8859_1), input, trace);
         }
 
         String console() {

@@ -157,6 +157,24 @@ final class VcpuLoop {
      * once (it must not run on past the instruction that asked), the loop pauses the others and runs it.
      */
     void request(VcpuThread initiator, Runnable action) {
+        request(initiator, action, false);
+    }
+
+    /** A reboot the guest asked for: as {@link #request}, unless the reboot limit says shut down instead. */
+    void rebootRequest(VcpuThread initiator, Runnable action) {
+        request(initiator, action, true);
+    }
+
+    private void request(VcpuThread initiator, Runnable action, boolean isReboot) {
+        int limit = m.config.maxReboots();
+        if (isReboot && limit >= 0 && reboot.count() >= limit) {
+            synchronized (lock) {
+                initiator.pauseRequested = true;
+            }
+            end(new Outcome.Shutdown("reboot asked for after " + limit + " reboots (the limit): shut down instead",
+                    sclp.exitStatus()));
+            return;
+        }
         synchronized (lock) {
             initiator.pauseRequested = true;
             requests.add(action);

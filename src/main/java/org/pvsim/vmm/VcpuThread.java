@@ -221,7 +221,7 @@ final class VcpuThread {
     /** Handles one exit. */
     private void exit() {
         if (run.exitReason == KvmRun.KVM_EXIT_S390_RESET) {
-            loop.request(this, loop::reipl);
+            loop.rebootRequest(this, loop::reipl);
             return;
         }
         if (run.exitReason != KvmRun.KVM_EXIT_S390_SIEIC) {
@@ -287,7 +287,7 @@ final class VcpuThread {
             }
             case PROGRAM_SPECIFICATION -> program(PGM_SPECIFICATION);
             case PROGRAM_ADDRESSING -> program(0x05);
-            case REIPL_CLEAR, REIPL_NORMAL -> loop.request(this, loop::reipl);
+            case REIPL_CLEAR, REIPL_NORMAL -> loop.rebootRequest(this, loop::reipl);
             case PV_START -> loop.request(this, () -> loop.pvStart(this));
         }
     }
@@ -296,11 +296,11 @@ final class VcpuThread {
     private void protectedDiag308() {
         long subcode = run.gprs[2];
         if (run.icptcode == ICPT_PV_NOTIFICATION && (subcode == 0 || subcode == 1)) {
-            loop.request(this, () -> loop.protectedReset(this, subcode == 0));
+            loop.rebootRequest(this, () -> loop.protectedReset(this, subcode == 0));
             return;
         }
         if (run.icptcode == ICPT_PV_NOTIFICATION && (subcode == 3 || subcode == 4)) {
-            loop.request(this, loop::reipl);
+            loop.rebootRequest(this, loop::reipl);
             return;
         }
         run.gprs[1] = Diag308.RC_NO_CONF; // subcodes 5/6 over the SIDA: pvsim keeps no normal IPL block

@@ -30,9 +30,7 @@ class HundredRebootsTest {
     @TempDir
     Path dir;
 
-    @Test
-    @Timeout(300)
-    void aHundredProtectedRebootsGiveBackEveryDonatedByte() throws Exception {
+    private byte[] rebootImage() throws Exception {
         byte[] kernel;
         try (InputStream in = getClass().getResourceAsStream("/guests/reboot.bin")) {
             kernel = in.readAllBytes();
@@ -42,12 +40,17 @@ class HundredRebootsTest {
         Path img = dir.resolve("reboot.img");
         new SeImageBuilder(BootLoaderBlobs.standard(), ImageRandomness.secure(), null)
                 .create(TestImages.spec(k, null, p, List.of(TestImages.HOST)), img, false);
+        return Files.readAllBytes(img);
+    }
 
+    @Test
+    @Timeout(300)
+    void aHundredProtectedRebootsGiveBackEveryDonatedByte() throws Exception {
         Kvm kvm = Vmm.bootKvm(Vmm.hostMachine(VmmFixture.MEMORY, List.of(VmmFixture.hostKey())));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         VmConfig config = VmConfig.of(VmmFixture.MEMORY, 2, true, null).withMaxReboots(100);
         Trace trace = Trace.recording();
-        try (Vmm vmm = Vmm.create(kvm, config, Files.readAllBytes(img), new PrintStream(console, true), null, trace)) {
+        try (Vmm vmm = Vmm.create(kvm, config, rebootImage(), new PrintStream(console, true), null, trace)) {
             Outcome o = vmm.run();
             assertThat(o).isInstanceOf(Outcome.Shutdown.class);
             assertThat(o.message()).isNull();
@@ -64,5 +67,23 @@ class HundredRebootsTest {
         assertThat(s.totalLeaked()).isZero();
         assertThat(trace.events().stream().filter(e -> e.name().equals("KVM_PV_DISABLE"))).hasSize(100);
         assertThat(trace.events().stream().filter(e -> e.name().equals("KVM_PV_VERIFY"))).hasSize(101);
+    }
+
+    /** Above 2 GiB QEMU tears down asynchronously: ASYNC_CLEANUP_PREPARE, then PERFORM on a thread of its own. */
+    @Test
+    @Timeout(300)
+    void largeGuestsRebootThroughTheAsynchronousTeardownWithoutLeaks() throws Exception {
+        long memory = 3L << 30;
+        Kvm kvm = Vmm.bootKvm(Vmm.hostMachine(memory, List.of(VmmFixture.hostKey())));
+        VmConfig config = VmConfig.of(memory, 2, true, null).withMaxReboots(5);
+        Trace trace = Trace.recording();
+        try (Vmm vmm = Vmm.create(kvm, config, rebootImage(), new PrintStream(new ByteArrayOutputStream(), true), null, trace)) {
+            assertThat(vmm.run()).isInstanceOf(Outcome.Shutdown.class);
+            assertThat(vmm.reboots()).isEqualTo(5);
+        }
+        assertThat(trace.events().stream().filter(e -> e.name().equals("KVM_PV_ASYNC_CLEANUP_PERFORM"))).hasSize(5);
+        KvmStats s = kvm.stats();
+        assertThat(s.donatedBytes()).isPositive().isEqualTo(s.reclaimedBytes());
+        assertThat(s.totalLeaked()).isZero();
     }
 }

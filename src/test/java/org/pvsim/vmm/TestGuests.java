@@ -15,9 +15,9 @@ import org.pvsim.image.TestImages;
  * with pvsim's image builder, each guest the payload of guests/tests/sewrap.S (a Linux-shaped kernel that
  * copies its payload to 0 and IPLs it).
  */
-final class TestGuests {
+public final class TestGuests {
     /** The C guests that run under KVM (sie.c is a host program: it executes SIE itself). */
-    static final List<String> PROGRAMS = List.of("hello", "arith", "strings", "recursion", "crc32", "pgm", "timer", "smp");
+    public static final List<String> PROGRAMS = List.of("hello", "arith", "strings", "recursion", "crc32", "pgm", "timer", "smp");
     private static final int PAYLOAD = 0x20000;
     private static final int PAYLOAD_LEN = 0x1eff8;
     private static final int PAYLOAD_END = 0x1f000;
@@ -25,7 +25,7 @@ final class TestGuests {
     private TestGuests() {
     }
 
-    static byte[] resource(String name) throws Exception {
+    public static byte[] resource(String name) throws Exception {
         try (InputStream in = TestGuests.class.getResourceAsStream("/guests/tests/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no test guest " + name);
@@ -35,16 +35,16 @@ final class TestGuests {
     }
 
     /** guests/tests/NAME.bin, the flat binary linked at 0. */
-    static byte[] flat(String name) throws Exception {
+    public static byte[] flat(String name) throws Exception {
         return resource(name + ".bin");
     }
 
-    static String expected(String program) throws Exception {
+    public static String expected(String program) throws Exception {
         return Files.readString(Path.of("guests/tests", program + ".expected"));
     }
 
     /** The guest as the kernel of an SE image: sewrap with the guest appended at 0x20000. */
-    static byte[] seKernel(byte[] guest) throws Exception {
+    public static byte[] seKernel(byte[] guest) throws Exception {
         byte[] wrap = resource("sewrap.bin");
         if (wrap.length != PAYLOAD || guest.length > PAYLOAD_END) {
             throw new IllegalStateException("sewrap is " + wrap.length + " bytes, the guest " + guest.length);
@@ -57,7 +57,7 @@ final class TestGuests {
     }
 
     /** An SE image (for TestImages.HOST) of guests/tests/NAME.bin. */
-    static byte[] seImage(Path dir, String name) throws Exception {
+    public static byte[] seImage(Path dir, String name) throws Exception {
         Path k = TestImages.file(dir, name + ".kernel", seKernel(flat(name)));
         Path out = dir.resolve(name + ".img");
         new SeImageBuilder(BootLoaderBlobs.standard(), ImageRandomness.secure(), null)

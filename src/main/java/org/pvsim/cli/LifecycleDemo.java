@@ -139,7 +139,7 @@ public final class LifecycleDemo {
         if (destroy != null && destroy.results().containsKey("0x0107/0x000d")) {
             out.println("DESTR_SEC_STOR 0x0107/0x000d: after DESTROY_SEC_CONF, which made every guest page non-secure, KVM still"
                     + " destroys each page it flagged as possibly secure (Linux's s390_uv_destroy_range); \"not secure\" is"
-                    + " what the UV then answers and what Linux's uv_destroy_page takes as done");
+                    + " older firmware's answer, which Linux's uv_destroy_page takes as done");
         }
         Tally pin = calls.get("PIN_PAGE_SHARED");
         if (pin != null && pin.results().containsKey("0x0102/0x0000")) {

@@ -284,6 +284,12 @@ final class VcpuThread {
         }
         switch (loop.diag308.handle(run)) {
             case CONTINUE -> {
+                int r1 = run.ipa >>> 4 & 0xf;
+                if (run.gprs[run.ipa & 0xf] == 8 && run.gprs[r1 + 1] == Diag308.RC_INVALID) {
+                    // QEMU only answers rc 0x402; should the boot loader give up, the operator learns why
+                    loop.bootFailure = "Protected boot has failed: the guest's PV IPL block (diag 308 subcode 8) is "
+                            + "invalid, rc 0x0402: a truncated or damaged SE image?";
+                }
             }
             case PROGRAM_SPECIFICATION -> program(PGM_SPECIFICATION);
             case PROGRAM_ADDRESSING -> program(0x05);

@@ -139,7 +139,8 @@ class RunCommandTest {
         Files.write(cut, Arrays.copyOf(img, 0x15000)); // the SE header, no components
         Result r = run("run", "--protected", "--host-key", hostKey().toString(), "-kernel", cut.toString());
         assertThat(r.rc()).isEqualTo(1);
-        assertThat(r.err().lines()).hasSize(1).first().asString().startsWith("pvsim: ");
+        assertThat(r.err().lines()).hasSize(1).first().asString()
+                .startsWith("pvsim: Protected boot has failed: the guest's PV IPL block (diag 308 subcode 8) is invalid");
         assertThat(r.out()).doesNotContain("hello from pvsim");
     }
 

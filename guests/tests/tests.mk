@@ -1,7 +1,7 @@
 # Test guests of the CPU model (included by guests/Makefile): freestanding C + start.S, each program at
 # -O0, -O2 and -Os, linked at 0 (lowcore with the IPL PSW first) and committed as flat binaries.
 TESTS_DIR := $(dir $(lastword $(MAKEFILE_LIST)))
-TESTS_PROGRAMS := hello arith strings recursion crc32 pgm timer smp sie echo
+TESTS_PROGRAMS := hello arith strings recursion crc32 pgm timer smp sie echo sigp
 TESTS_LEVELS := O0 O2 Os
 TESTS_CC := s390x-linux-gnu-gcc
 TESTS_OBJCOPY := s390x-linux-gnu-objcopy

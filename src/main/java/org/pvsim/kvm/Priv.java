@@ -4,8 +4,8 @@ import static org.pvsim.machine.SieBlock.*;
 
 /**
  * Privileged-instruction interceptions (arch/s390/kvm/priv.c, and the PV notifications of intercept.c).
- * In the kernel: SET/STORE PREFIX and STORE CPU ADDRESS of a normal guest, the prefix notification of a protected one (new
- * prefix in the SIDA), the SERVC notification that unmasks service signals, STSI function code 0, and the
+ * In the kernel: SET/STORE PREFIX and STORE CPU ADDRESS of a normal guest, the prefix notification of a
+ * protected one (new prefix in the SIDA), the SERVC notification that unmasks service signals, STSI function code 0, and the
  * first storage-key instruction (keys enabled: the SIE interprets them from then on). SERVC itself, the other
  * STSI function codes and anything unknown go to user space; SIE and UVC in a normal guest are operation
  * exceptions (no nested virtualization, no Ultravisor for it).

@@ -1,7 +1,7 @@
 # Test guests of the CPU model (included by guests/Makefile): freestanding C + start.S, each program at
 # -O0, -O2 and -Os, linked at 0 (lowcore with the IPL PSW first) and committed as flat binaries.
 TESTS_DIR := $(dir $(lastword $(MAKEFILE_LIST)))
-TESTS_PROGRAMS := hello arith strings recursion crc32 pgm timer smp sie pvsie
+TESTS_PROGRAMS := hello arith strings recursion crc32 pgm timer smp sie pvsie echo sigp
 TESTS_LEVELS := O0 O2 Os
 TESTS_CC := s390x-linux-gnu-gcc
 TESTS_OBJCOPY := s390x-linux-gnu-objcopy
@@ -67,3 +67,11 @@ $(TESTS_BUILD)/uvcb-layouts.o: $(TESTS_DIR)uvcb-layouts.c
 $(OUT)/tests/uvcb-layouts.bin: $(TESTS_BUILD)/uvcb-layouts.o
 	@mkdir -p $(dir $@)
 	$(TESTS_OBJCOPY) -O binary -j .rodata $< $@
+
+# sewrap: the kernel-shaped wrapper that makes a test guest the payload of an SE image (see sewrap.S).
+all: $(OUT)/tests/sewrap.bin
+
+$(TESTS_BUILD)/sewrap.elf: $(TESTS_DIR)sewrap.S
+	@mkdir -p $(dir $@)
+	$(TESTS_CC) $(TESTS_CFLAGS) -Wl,-Ttext=0 -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wa,--noexecstack \
+		-o $@ $(TESTS_DIR)sewrap.S

@@ -45,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Guest memory (MiB, or a K/M/G suffix). Default: ${DEFAULT-VALUE}.")
     String memory;
 
-    @Option(names = "-smp", defaultValue = "1", paramLabel = "N", description = "vCPUs (only the IPL CPU runs). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "-smp", defaultValue = "1", paramLabel = "N", description = "vCPUs, each on a thread of its own (the guest starts the others with SIGP). Default: ${DEFAULT-VALUE}.")
     int cpus;
 
     @Option(names = "-append", paramLabel = "CMDLINE", description = "Command line of a Linux-shaped kernel (not of an SE image).")

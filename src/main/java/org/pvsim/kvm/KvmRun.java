@@ -19,6 +19,9 @@ public final class KvmRun {
     public static final int KVM_S390_RESET_CPU_INIT = 8;
     public static final int KVM_S390_RESET_IPL = 16;
 
+    /** kvm_run.kvm_dirty_regs: which synchronised registers user space changed (only the prefix is modelled). */
+    public static final int KVM_SYNC_PREFIX = 1;
+
     /** Set by user space (or a signal handler) to make the next KVM_RUN return at once with EINTR. */
     public volatile boolean immediateExit;
     public int exitReason;
@@ -35,4 +38,6 @@ public final class KvmRun {
     public final int[] acrs = new int[16];
     public final long[] crs = new long[16];
     public long prefix;
+    /** Set by user space before KVM_RUN: {@link #KVM_SYNC_PREFIX} makes KVM take {@link #prefix} (SIGP SET PREFIX, resets). */
+    public int kvmDirtyRegs;
 }

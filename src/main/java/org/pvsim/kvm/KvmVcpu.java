@@ -176,8 +176,14 @@ public final class KvmVcpu {
         }
     }
 
-    /** sync_regs(): the PSW (a protected vCPU's condition code only) and, for a normal one, GRs 14-15. */
+    /**
+     * sync_regs(): the prefix if user space marked it dirty (for either kind of vCPU, as the kernel's
+     * kvm_s390_set_prefix), the PSW (a protected vCPU's condition code only) and, for a normal one, GRs 14-15.
+     */
     private void syncRegs(KvmRun run, boolean secure) {
+        if ((run.kvmDirtyRegs & KvmRun.KVM_SYNC_PREFIX) != 0) {
+            sd.setPrefix(run.prefix);
+        }
         if (secure) {
             sd.put64(GPSW, sd.u64(GPSW) & ~(3L << 44) | run.pswMask & 3L << 44);
         } else {

@@ -4,8 +4,8 @@ import static org.pvsim.machine.SieBlock.*;
 
 /**
  * Privileged-instruction interceptions (arch/s390/kvm/priv.c, and the PV notifications of intercept.c).
- * In the kernel: SET/STORE PREFIX of a normal guest, the prefix notification of a protected one (new
- * prefix in the SIDA), the SERVC notification that unmasks service signals, STSI function code 0, and the
+ * In the kernel: SET/STORE PREFIX and STORE CPU ADDRESS of a normal guest, the prefix notification of a
+ * protected one (new prefix in the SIDA), the SERVC notification that unmasks service signals, STSI function code 0, and the
  * first storage-key instruction (keys enabled: the SIE interprets them from then on). SERVC itself, the other
  * STSI function codes and anything unknown go to user space; SIE and UVC in a normal guest are operation
  * exceptions (no nested virtualization, no Ultravisor for it).
@@ -41,6 +41,15 @@ final class Priv {
                     vcpu.injectProgram(0x06, 4);
                 } else if (!Gaccess.write(vcpu.vm, "STPX", Gaccess.realToAbsolute(operand, sd.prefix()),
                         java.nio.ByteBuffer.allocate(4).putInt((int) sd.prefix()).array())) {
+                    vcpu.injectProgram(0x05, 4);
+                }
+                return Intercept.Next.REENTER;
+            }
+            case 0xb212 -> { // STAP (handle_store_cpu_address): the CPU address is the vCPU id
+                if ((operand & 1) != 0) {
+                    vcpu.injectProgram(0x06, 4);
+                } else if (!Gaccess.write(vcpu.vm, "STAP", Gaccess.realToAbsolute(operand, sd.prefix()),
+                        java.nio.ByteBuffer.allocate(2).putShort((short) vcpu.id).array())) {
                     vcpu.injectProgram(0x05, 4);
                 }
                 return Intercept.Next.REENTER;

@@ -24,8 +24,10 @@ final class GuestMachine {
     /** User address of guest absolute 0. */
     final long ram;
     final List<KvmVcpu> vcpus;
-    /** 1 MiB of user memory for ioctl arguments and bounce buffers (one ioctl at a time uses it). */
+    /** 1 MiB of user memory for ioctl arguments and bounce buffers (one ioctl at a time uses it: scratchLock). */
     private final long scratch;
+    /** vCPU threads do memops concurrently; the scratch buffer is one. */
+    private final Object scratchLock = new Object();
     static final int SCRATCH_SIZE = 1 << 20;
 
     private GuestMachine(Kvm kvm, VmConfig config, Trace trace) {
@@ -78,18 +80,25 @@ final class GuestMachine {
 
     /** KVM_S390_PV_COMMAND with an argument struct (or none). Throws the kernel's KvmException. */
     KvmPvCmd pv(int cmd, byte[] arg) {
-        return trace.ioctl(KvmUapi.pvCommandName(cmd), -1, () -> {
-            long data = 0;
-            if (arg != null) {
+        if (arg == null) { // ASYNC_CLEANUP_PERFORM runs on a thread of its own, for long: it must not hold the scratch
+            return trace.ioctl(KvmUapi.pvCommandName(cmd), -1, () -> vm.pvCommand(KvmPvCmd.of(cmd, 0)));
+        }
+        synchronized (scratchLock) {
+            return trace.ioctl(KvmUapi.pvCommandName(cmd), -1, () -> {
                 mm.write(scratch, arg);
-                data = scratch;
-            }
-            return vm.pvCommand(KvmPvCmd.of(cmd, data));
-        });
+                return vm.pvCommand(KvmPvCmd.of(cmd, scratch));
+            });
+        }
     }
 
     /** KVM_S390_MEM_OP absolute read on the VM; null if the range is not guest memory (addressing). */
     byte[] readAbsolute(long gaddr, int length) {
+        synchronized (scratchLock) {
+            return readAbsoluteLocked(gaddr, length);
+        }
+    }
+
+    private byte[] readAbsoluteLocked(long gaddr, int length) {
         int pgm = trace.ioctl("KVM_S390_MEM_OP", -1, () -> vm.memOp(
                 KvmS390MemOp.absolute(KvmUapi.KVM_S390_MEMOP_ABSOLUTE_READ, gaddr, length, scratch)));
         return pgm != 0 ? null : mm.read(scratch, length);
@@ -97,6 +106,12 @@ final class GuestMachine {
 
     /** KVM_S390_MEM_OP absolute write on the VM; false if the range is not guest memory. */
     boolean writeAbsolute(long gaddr, byte[] data) {
+        synchronized (scratchLock) {
+            return writeAbsoluteLocked(gaddr, data);
+        }
+    }
+
+    private boolean writeAbsoluteLocked(long gaddr, byte[] data) {
         mm.write(scratch, data);
         int pgm = trace.ioctl("KVM_S390_MEM_OP", -1, () -> vm.memOp(
                 KvmS390MemOp.absolute(KvmUapi.KVM_S390_MEMOP_ABSOLUTE_WRITE, gaddr, data.length, scratch)));
@@ -105,6 +120,12 @@ final class GuestMachine {
 
     /** KVM_S390_MEM_OP SIDA_READ on a protected vCPU. */
     byte[] readSida(KvmVcpu vcpu, int length) {
+        synchronized (scratchLock) {
+            return readSidaLocked(vcpu, length);
+        }
+    }
+
+    private byte[] readSidaLocked(KvmVcpu vcpu, int length) {
         trace.ioctl("KVM_S390_MEM_OP", vcpu.id(), () -> vcpu.memOp(
                 KvmS390MemOp.sida(KvmUapi.KVM_S390_MEMOP_SIDA_READ, 0, length, scratch)));
         return mm.read(scratch, length);
@@ -112,6 +133,12 @@ final class GuestMachine {
 
     /** KVM_S390_MEM_OP SIDA_WRITE on a protected vCPU. */
     void writeSida(KvmVcpu vcpu, byte[] data) {
+        synchronized (scratchLock) {
+            writeSidaLocked(vcpu, data);
+        }
+    }
+
+    private void writeSidaLocked(KvmVcpu vcpu, byte[] data) {
         mm.write(scratch, data);
         trace.ioctl("KVM_S390_MEM_OP", vcpu.id(), () -> vcpu.memOp(
                 KvmS390MemOp.sida(KvmUapi.KVM_S390_MEMOP_SIDA_WRITE, 0, data.length, scratch)));
@@ -157,6 +184,14 @@ final class GuestMachine {
     void injectProgram(KvmVcpu vcpu, int code) {
         trace.ioctl("KVM_S390_INTERRUPT", vcpu.id(), () -> {
             vcpu.inject(KvmUapi.KVM_S390_PROGRAM_INT, code);
+            return null;
+        });
+    }
+
+    /** KVM_S390_INTERRUPT KVM_S390_RESTART on a vCPU (SIGP RESTART). */
+    void injectRestart(KvmVcpu vcpu) {
+        trace.ioctl("KVM_S390_INTERRUPT", vcpu.id(), () -> {
+            vcpu.inject(KvmUapi.KVM_S390_RESTART, 0);
             return null;
         });
     }

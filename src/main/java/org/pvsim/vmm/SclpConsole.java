@@ -93,7 +93,7 @@ final class SclpConsole {
     }
 
     /** Executes {@code command} on the SCCB in {@code sccb} (its whole length), setting the response code. */
-    void execute(int command, byte[] sccb) {
+    synchronized void execute(int command, byte[] sccb) { // vCPUs may call it at once
         ByteBuffer b = ByteBuffer.wrap(sccb);
         int rc = switch (command & 0xffff00ff) {
             case READ_SCP_INFO, READ_SCP_INFO_FORCED -> readScpInfo(b);

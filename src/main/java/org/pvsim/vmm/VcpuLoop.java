@@ -1,47 +1,44 @@
 package org.pvsim.vmm;
 
-import static org.pvsim.machine.SieBlock.ICPT_INSTRUCTION;
-import static org.pvsim.machine.SieBlock.ICPT_PROGRAM;
-import static org.pvsim.machine.SieBlock.ICPT_PV_INSTRUCTION;
-import static org.pvsim.machine.SieBlock.ICPT_PV_NOTIFICATION;
-import static org.pvsim.machine.SieBlock.ICPT_WAIT;
-
-import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
-import org.pvsim.kvm.Errno;
-import org.pvsim.kvm.KvmException;
-import org.pvsim.kvm.KvmRun;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.pvsim.kvm.KvmUapi;
 import org.pvsim.kvm.KvmVcpu;
 
 /**
- * The run loop of the IPL CPU (QEMU's kvm_cpu_exec and kvm_arch_handle_exit for s390): KVM_RUN until an
- * exit, then what user space does with it: SERVC to the SCLP console (from guest memory for a normal guest,
- * over the SIDA for a protected one), DIAGNOSE 308 (the IPL functions and the protected boot), SIGP orders
- * the kernel leaves to user space, a disabled wait (shutdown or crash), a reset request. Secondary vCPUs
- * are created (and made secure with the VM) but stay stopped: pvsim runs the IPL CPU only.
+ * The run of the whole guest (QEMU's main loop with one thread per vCPU, kvm_vcpu_thread_fn): every vCPU
+ * runs KVM_RUN in a {@link VcpuThread} of its own; what concerns the machine as a whole (a re-IPL, the
+ * protected boot, a reset that keeps the guest protected) is done here, on the caller's thread, with
+ * every vCPU thread paused first, as QEMU pauses all vCPUs for qemu_system_reset. The run ends when the
+ * last running CPU stops or enters a disabled wait, or when a vCPU crashes the guest.
+ *
+ * <p>All state the threads share (their CPU states, work queues, pause flags, the requests) is guarded by
+ * {@link #lock}: few events, one monitor, easy to reason about.
  */
 final class VcpuLoop {
-    private static final int SIGP_STOP = 0x05;
-    private static final int SIGP_STOP_AND_STORE_STATUS = 0x09;
-    private static final int PGM_OPERATION = 0x01;
-    private static final int PGM_SPECIFICATION = 0x06;
-    private static final long SCLP_PV_DUMMY_ADDR = 0x4000;
     private static final long PSW_WAIT = 1L << 49;
-    private static final long PSW_PROBLEM_STATE = 1L << 48;
 
-    private final GuestMachine m;
-    private final Ipl ipl;
-    private final SclpConsole sclp;
-    private final Diag308 diag308;
-    private final PvTransition pv;
-    private final Reboot reboot;
-    private final KvmVcpu cpu;
-    private final KvmRun run = new KvmRun();
+    final GuestMachine m;
+    final Ipl ipl;
+    final SclpConsole sclp;
+    final Diag308 diag308;
+    final PvTransition pv;
+    final Reboot reboot;
+    final VmmSigp sigp;
+    final Object lock = new Object();
+    private final List<VcpuThread> cpus = new ArrayList<>();
+    private final ArrayDeque<Runnable> requests = new ArrayDeque<>();
+    private final AtomicLong exits = new AtomicLong();
+    /** Set once: how the run ended (guarded by lock). */
+    private Outcome end;
+    private RuntimeException failure;
+    /** The run is over: threads leave their loops (guarded by lock). */
+    boolean quitting;
     /** The last protected boot's failure, reported if the guest then does not come up. */
-    private String bootFailure;
+    volatile String bootFailure;
     /** The parameter of the last service signal (its SCCB), to which console attention is added. */
     private long lastServiceParm;
 
@@ -52,11 +49,10 @@ final class VcpuLoop {
         this.diag308 = new Diag308(m);
         this.pv = new PvTransition(m);
         this.reboot = new Reboot(m, pv);
-        this.cpu = m.vcpus.get(0);
-    }
-
-    KvmVcpu ipCpu() {
-        return cpu;
+        this.sigp = new VmmSigp(this);
+        for (KvmVcpu v : m.vcpus) {
+            cpus.add(new VcpuThread(this, v));
+        }
     }
 
     int reboots() {
@@ -67,286 +63,286 @@ final class VcpuLoop {
         return pv;
     }
 
-    /** A normal IPL: the image in memory, the PSW loaded, the IPL CPU operating. */
-    void ipl() {
+    /** The vCPU thread with CPU address {@code address}, or null (SIGP: not operational). */
+    VcpuThread cpu(int address) {
+        for (VcpuThread t : cpus) {
+            if (t.cpu.id() == address) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    List<VcpuThread> cpus() {
+        return cpus;
+    }
+
+    /** A normal IPL: the image in memory, the PSW loaded, the IPL CPU operating, the others stopped. */
+    private void ipl() {
         Ipl.Psw psw = ipl.load(m);
-        run.pswMask = psw.mask();
-        run.pswAddr = psw.address();
-        Arrays.fill(run.gprs, 0);
-        m.setMpState(cpu, KvmUapi.KVM_MP_STATE_OPERATING);
+        VcpuThread ipl0 = cpus.get(0);
+        ipl0.run.pswMask = psw.mask();
+        ipl0.run.pswAddr = psw.address();
+        Arrays.fill(ipl0.run.gprs, 0);
+        m.setMpState(ipl0.cpu, KvmUapi.KVM_MP_STATE_OPERATING);
+        syncStates();
     }
 
     /** Runs the guest until it ends. */
     Outcome run() {
         ipl();
-        for (long exits = 0; exits < m.config.maxExits(); exits++) {
-            long entered = m.trace.now();
-            try {
-                cpu.run(run);
-            } catch (KvmException e) {
-                if (e.errno() == Errno.EINTR) {
-                    run.immediateExit = false;
-                    trace(entered, "KVM_EXIT_INTR");
-                    attention();
-                    continue;
-                }
-                throw new VmmException("KVM_RUN: " + e.getMessage(), e);
-            }
-            trace(entered, null);
-            Outcome end = exit();
-            if (end != null) {
-                return end;
-            }
+        for (VcpuThread t : cpus) {
+            t.start();
         }
-        return new Outcome.Crashed("still running after " + m.config.maxExits() + " exits to user space", bootFailure);
+        try {
+            while (true) {
+                Runnable action;
+                synchronized (lock) {
+                    while (requests.isEmpty() && end == null && failure == null) {
+                        await();
+                    }
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    if (end != null) {
+                        return end;
+                    }
+                    action = requests.poll();
+                }
+                pauseAll();
+                try {
+                    action.run();
+                } finally {
+                    resumeAll();
+                }
+            }
+        } finally {
+            stopThreads();
+        }
     }
 
-    private void trace(long entered, String what) {
-        if (!m.trace.enabled()) {
+    // ---- what vCPU threads ask of the loop -----------------------------------------------------------
+
+    /** The run ends with {@code outcome} (the first one reported wins). */
+    void end(Outcome outcome) {
+        synchronized (lock) {
+            if (end == null) {
+                end = outcome;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** A vCPU thread failed (an ioctl the VMM cannot recover from): the run ends with it. */
+    void fail(RuntimeException e) {
+        synchronized (lock) {
+            if (failure == null && end == null) {
+                failure = e;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** Counts one exit to user space; false once the budget is used up (the run then ends as a crash). */
+    boolean countExit() {
+        if (exits.incrementAndGet() <= m.config.maxExits()) {
+            return true;
+        }
+        end(new Outcome.Crashed("still running after " + m.config.maxExits() + " exits to user space", bootFailure));
+        return false;
+    }
+
+    /**
+     * {@code initiator} asks for a machine-wide action (a reset, the protected boot): it pauses itself at
+     * once (it must not run on past the instruction that asked), the loop pauses the others and runs it.
+     */
+    void request(VcpuThread initiator, Runnable action) {
+        request(initiator, action, false);
+    }
+
+    /** A reboot the guest asked for: as {@link #request}, unless the reboot limit says shut down instead. */
+    void rebootRequest(VcpuThread initiator, Runnable action) {
+        request(initiator, action, true);
+    }
+
+    private void request(VcpuThread initiator, Runnable action, boolean isReboot) {
+        int limit = m.config.maxReboots();
+        if (isReboot && limit >= 0 && reboot.count() >= limit) {
+            synchronized (lock) {
+                initiator.pauseRequested = true;
+            }
+            end(new Outcome.Shutdown("reboot asked for after " + limit + " reboots (the limit): shut down instead",
+                    sclp.exitStatus()));
             return;
         }
-        Map<String, Object> args = new TreeMap<>();
-        String name = what;
-        if (name == null) {
-            if (run.exitReason == KvmRun.KVM_EXIT_S390_SIEIC) {
-                name = String.format("SIE exit icpt 0x%02x", run.icptcode);
-                args.put("icptcode", String.format("0x%02x", run.icptcode));
-                args.put("ipa", String.format("0x%04x", run.ipa));
-                args.put("ipb", String.format("0x%08x", run.ipb));
-            } else {
-                name = run.exitReason == KvmRun.KVM_EXIT_S390_RESET ? "KVM_EXIT_S390_RESET" : "exit " + run.exitReason;
+        synchronized (lock) {
+            initiator.pauseRequested = true;
+            requests.add(action);
+            lock.notifyAll();
+        }
+    }
+
+    /** Running CPUs: operating and not in a disabled wait (QEMU's s390_count_running_cpus). Context: lock. */
+    int runningCpus() {
+        int n = 0;
+        for (VcpuThread t : cpus) {
+            if (t.operating && !t.halted) {
+                n++;
             }
         }
-        args.put("protected", m.isProtected());
-        m.trace.sieExit(cpu.id(), entered, "KVM_RUN: " + name, args);
+        return n;
     }
 
-    /** Handles one exit; returns how the guest ended, or null to run it again. */
-    private Outcome exit() {
-        if (run.exitReason == KvmRun.KVM_EXIT_S390_RESET) {
-            return reipl();
-        }
-        if (run.exitReason != KvmRun.KVM_EXIT_S390_SIEIC) {
-            return new Outcome.Crashed("unexpected KVM exit reason " + run.exitReason, bootFailure);
-        }
-        return switch (run.icptcode) {
-            case ICPT_WAIT -> waitState();
-            case ICPT_INSTRUCTION, ICPT_PV_INSTRUCTION, ICPT_PV_NOTIFICATION -> instruction();
-            case ICPT_PROGRAM -> new Outcome.Crashed("program interruption loop (the program new PSW is invalid)", bootFailure);
-            default -> new Outcome.Crashed(String.format("unhandled interception 0x%02x (ipa 0x%04x)", run.icptcode, run.ipa),
-                    bootFailure);
-        };
-    }
-
-    /** s390_handle_wait: a disabled wait at ...fff is a clean shutdown, any other a crash. */
-    private Outcome waitState() {
-        if ((run.pswMask & PSW_WAIT) == 0) {
-            return null;
-        }
-        String psw = String.format("PSW %016x %016x", run.pswMask, run.pswAddr);
-        if ((run.pswAddr & 0xfff) == 0xfff) {
-            return new Outcome.Shutdown("disabled wait, " + psw, sclp.exitStatus());
-        }
-        return new Outcome.Crashed("disabled wait, " + psw, bootFailure);
-    }
-
-    private Outcome instruction() {
-        int op = run.ipa >>> 8;
-        if (op == 0x83) {
-            return diagnose();
-        }
-        if (run.ipa == 0xb220) {
-            servc();
-            return null;
-        }
-        if (op == 0xae) {
-            return sigp();
-        }
-        if (run.ipa == 0xb27d) { // STSI with a function code the kernel leaves us: no such information
-            setCc(3);
-            return null;
-        }
-        program(run.icptcode == ICPT_INSTRUCTION ? PGM_OPERATION : PGM_SPECIFICATION);
-        return null;
-    }
-
-    // ---- DIAGNOSE --------------------------------------------------------------------------------
-
-    private Outcome diagnose() {
-        int b2 = run.ipb >>> 28;
-        long d2 = run.ipb >>> 16 & 0xfff;
-        int code = (int) (((b2 == 0 ? 0 : run.gprs[b2]) + d2) & 0xffff);
-        if (code != 0x308) {
-            if (code != 0x500) { // virtio notification: nothing to notify here
-                program(PGM_SPECIFICATION);
+    /**
+     * s390_handle_wait: a disabled wait halts the CPU; when it was the last running one the run ends, cleanly
+     * if the wait PSW's address ends in 0xfff, as a crash otherwise.
+     */
+    void disabledWait(VcpuThread t) {
+        synchronized (lock) {
+            t.halted = true;
+            if (runningCpus() > 0) {
+                return;
             }
-            return null;
         }
-        if (run.icptcode != ICPT_INSTRUCTION) {
-            return protectedDiag308();
+        String psw = String.format("PSW %016x %016x", t.run.pswMask, t.run.pswAddr);
+        if ((t.run.pswMask & PSW_WAIT) != 0 && (t.run.pswAddr & 0xfff) == 0xfff) {
+            end(new Outcome.Shutdown("disabled wait, " + psw, sclp.exitStatus()));
+        } else {
+            end(new Outcome.Crashed("disabled wait, " + psw, bootFailure));
         }
-        if ((run.pswMask & PSW_PROBLEM_STATE) != 0) {
-            program(0x02);
-            return null;
-        }
-        return switch (diag308.handle(run)) {
-            case CONTINUE -> null;
-            case PROGRAM_SPECIFICATION -> {
-                program(PGM_SPECIFICATION);
-                yield null;
-            }
-            case PROGRAM_ADDRESSING -> {
-                program(0x05);
-                yield null;
-            }
-            case REIPL_CLEAR, REIPL_NORMAL -> reipl();
-            case PV_START -> pvStart();
-        };
     }
 
-    /** diag 308 of a protected guest: the UV normalised it, the subcode is in GR2. */
-    private Outcome protectedDiag308() {
-        long subcode = run.gprs[2];
-        if (run.icptcode == ICPT_PV_NOTIFICATION && (subcode == 0 || subcode == 1)) {
-            reboot.protectedReset(cpu, subcode == 0);
-            Arrays.fill(run.gprs, 0);
-            return null;
+    /** do_stop_interrupt: the CPU is stopped; stopping the last running CPU shuts the guest down. */
+    void stopped(VcpuThread t) {
+        boolean last;
+        synchronized (lock) {
+            t.operating = false;
+            t.halted = false;
+            last = runningCpus() == 0;
         }
-        if (run.icptcode == ICPT_PV_NOTIFICATION && (subcode == 3 || subcode == 4)) {
-            return reipl();
+        if (last) {
+            end(new Outcome.Shutdown("SIGP stop of the last running CPU", sclp.exitStatus()));
         }
-        run.gprs[1] = Diag308.RC_NO_CONF; // subcodes 5/6 over the SIDA: pvsim keeps no normal IPL block
-        return null;
     }
 
-    /** S390_RESET_PV: the CPUs reset, the VM protected from the stored PV IPL block, the IPL CPU loaded. */
-    private Outcome pvStart() {
-        int r1 = run.ipa >>> 4 & 0xf;
-        reboot.beforeProtect(cpu);
+    // ---- machine-wide actions (on the loop's thread, every vCPU paused) ---------------------------------
+
+    /** S390_RESET_REIPL: out of protected mode, every CPU reset, the image loaded again and IPLed. */
+    void reipl() {
+        reboot.reipl();
+        for (VcpuThread t : cpus) {
+            t.resetRunState(GuestMachine.CpuReset.CLEAR);
+        }
+        ipl();
+    }
+
+    /** S390_RESET_PV: the CPUs reset, the VM protected from the stored PV IPL block, the initiator loaded. */
+    void pvStart(VcpuThread initiator) {
+        int r1 = initiator.run.ipa >>> 4 & 0xf;
+        reboot.beforeProtect(initiator.cpu);
+        for (VcpuThread t : cpus) {
+            t.resetRunState(t == initiator ? GuestMachine.CpuReset.NORMAL : GuestMachine.CpuReset.CLEAR);
+        }
         try {
             pv.protect(diag308.pvIplb());
         } catch (PvTransition.BootFailure f) {
             bootFailure = f.getMessage();
-            run.gprs[r1 + 1] = f.diagResponse(); // the guest continues after the diag and sees why
-            m.setMpState(cpu, KvmUapi.KVM_MP_STATE_OPERATING);
-            return null;
+            initiator.run.gprs[r1 + 1] = f.diagResponse(); // the guest continues after the diag and sees why
+            m.setMpState(initiator.cpu, KvmUapi.KVM_MP_STATE_OPERATING);
+            syncStates();
+            return;
         }
         bootFailure = null;
-        Arrays.fill(run.gprs, 0);
-        reboot.loadProtected(cpu);
-        return null;
+        Arrays.fill(initiator.run.gprs, 0);
+        reboot.loadProtected(initiator.cpu);
+        syncStates();
     }
 
-    /** S390_RESET_REIPL: out of protected mode, every CPU reset, the image loaded again and IPLed. */
-    private Outcome reipl() {
-        reboot.reipl();
-        ipl();
-        return null;
+    /** diag 308 subcodes 0 and 1 of a protected guest: reset, still protected, the IPL CPU loaded again. */
+    void protectedReset(VcpuThread initiator, boolean clear) {
+        reboot.protectedReset(initiator.cpu, clear);
+        for (VcpuThread t : cpus) {
+            t.resetRunState(clear || t != initiator ? GuestMachine.CpuReset.CLEAR : GuestMachine.CpuReset.INITIAL);
+            Arrays.fill(t.run.gprs, 0);
+        }
+        syncStates();
     }
 
-    // ---- SERVC -------------------------------------------------------------------------------------
-
-    private void servc() {
-        int command = (int) run.gprs[run.ipb >>> 20 & 0xf];
-        if (run.icptcode == ICPT_PV_INSTRUCTION) {
-            servcProtected(command);
-            return;
-        }
-        long sccb = run.gprs[run.ipb >>> 16 & 0xf] & 0xffffffffL;
-        if ((sccb & ~0x7ffffff8L) != 0) {
-            program(PGM_SPECIFICATION);
-            return;
-        }
-        long abs = realToAbsolute(sccb);
-        byte[] head = m.readAbsolute(abs, 8);
-        if (head == null) {
-            program(0x05);
-            return;
-        }
-        int len = ByteBuffer.wrap(head).getShort(0) & 0xffff;
-        if (len < 8) {
-            program(PGM_SPECIFICATION);
-            return;
-        }
-        len = (int) Math.min(len, 4096 - (sccb & 0xfff)); // an SCCB does not cross its page
-        byte[] block = m.readAbsolute(abs, len);
-        complete(command, block);
-        m.writeAbsolute(abs, Arrays.copyOf(block, Math.min(block.length, Math.max(8, ByteBuffer.wrap(block).getShort(0) & 0xffff))));
-        setCc(0);
-        signal(sccb);
-    }
-
-    /** sclp_service_call_protected: the SCCB from the SIDA and back; the UV sets the CC and names the SCCB. */
-    private void servcProtected(int command) {
-        byte[] head = m.readSida(cpu, 8);
-        int len = Math.min(Math.max(ByteBuffer.wrap(head).getShort(0) & 0xffff, 8), 4096);
-        byte[] block = m.readSida(cpu, len);
-        complete(command, block);
-        int back = Math.min(Math.max(ByteBuffer.wrap(block).getShort(0) & 0xffff, 8), 4096);
-        m.writeSida(cpu, Arrays.copyOf(block, back));
-        signal(SCLP_PV_DUMMY_ADDR);
-    }
-
-    private void complete(int command, byte[] block) {
-        if (!SclpConsole.valid(command)) {
-            ByteBuffer.wrap(block).putShort(6, (short) SclpConsole.RC_INVALID_COMMAND);
-        } else {
-            sclp.execute(command, block);
+    /** Each thread's CPU state from KVM's (after resets and loads). Context: every vCPU thread paused. */
+    private void syncStates() {
+        synchronized (lock) {
+            for (VcpuThread t : cpus) {
+                t.operating = !t.cpu.isStopped();
+                t.halted = false;
+            }
         }
     }
 
-    private void signal(long sccb) {
+    // ---- the SCLP's service signal -------------------------------------------------------------------
+
+    synchronized void serviceSignal(long sccb) {
         lastServiceParm = sccb;
         m.injectService(sccb | (sclp.inputPending() ? 1 : 0));
     }
 
-    /** Console input arrived (the input thread kicked us): tell the guest events are pending. */
-    private void attention() {
+    /** Console input arrived (on the input thread): tell the guest events are pending. */
+    synchronized void inputArrived() {
         if (sclp.inputPending()) {
             m.injectService(lastServiceParm | 1);
         }
     }
 
-    private long realToAbsolute(long real) {
-        long prefix = run.prefix;
-        if (real < 0x2000) {
-            return real + prefix;
+    // ---- pausing and ending the threads -------------------------------------------------------------
+
+    private void pauseAll() {
+        synchronized (lock) {
+            for (VcpuThread t : cpus) {
+                t.pauseRequested = true;
+            }
+            lock.notifyAll();
         }
-        if (real >= prefix && real < prefix + 0x2000) {
-            return real - prefix;
+        for (VcpuThread t : cpus) {
+            t.cpu.kick();
         }
-        return real;
-    }
-
-    // ---- SIGP --------------------------------------------------------------------------------------
-
-    /** Orders the kernel leaves to user space: a CPU stopping itself ends the run when it is the last one. */
-    private Outcome sigp() {
-        int r3 = run.ipa & 0xf;
-        int b2 = run.ipb >>> 28;
-        int order = (int) (((b2 == 0 ? 0 : run.gprs[b2]) + (run.ipb >>> 16 & 0xfff)) & 0xff);
-        int target = (int) (run.gprs[r3] & 0xffff);
-        if ((order == SIGP_STOP || order == SIGP_STOP_AND_STORE_STATUS) && target == cpu.id()) {
-            m.setMpState(cpu, KvmUapi.KVM_MP_STATE_STOPPED);
-            return new Outcome.Shutdown("SIGP stop of the last running CPU", sclp.exitStatus());
+        synchronized (lock) {
+            while (!cpus.stream().allMatch(t -> t.paused) && failure == null) {
+                await();
+            }
+            if (failure != null) {
+                throw failure;
+            }
         }
-        boolean exists = m.vcpus.stream().anyMatch(v -> v.id() == target);
-        setCc(exists ? 2 : 3); // secondary CPUs are not run by pvsim: busy for ever
-        return null;
     }
 
-    // ---- helpers -----------------------------------------------------------------------------------
-
-    private void setCc(int cc) {
-        run.pswMask = run.pswMask & ~(3L << 44) | (long) cc << 44;
+    private void resumeAll() {
+        synchronized (lock) {
+            for (VcpuThread t : cpus) {
+                t.pauseRequested = false;
+            }
+            lock.notifyAll();
+        }
     }
 
-    private void program(int code) {
-        m.injectProgram(cpu, code);
+    private void stopThreads() {
+        synchronized (lock) {
+            quitting = true;
+            lock.notifyAll();
+        }
+        for (VcpuThread t : cpus) {
+            t.cpu.kick();
+        }
+        for (VcpuThread t : cpus) {
+            t.join();
+        }
     }
 
-    /** Kicks the IPL CPU out of KVM_RUN (from another thread). */
-    void kick() {
-        cpu.kick();
+    /** Waits on {@link #lock} (held); the wait ends on any change, or after a while to look again. */
+    void await() {
+        try {
+            lock.wait(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmmException("interrupted while the guest was running", e);
+        }
     }
 }

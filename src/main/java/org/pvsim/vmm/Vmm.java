@@ -42,7 +42,7 @@ public final class Vmm implements AutoCloseable {
         GuestMachine m = GuestMachine.create(kvm, config, trace);
         SclpConsole console = new SclpConsole(out, config.memory(), config.cpus());
         VcpuLoop loop = new VcpuLoop(m, new Ipl(kernel, config.append()), console);
-        console.attachInput(in, loop::kick);
+        console.attachInput(in, loop::inputArrived);
         return new Vmm(m, console, loop);
     }
 

@@ -36,6 +36,11 @@ class LifecycleDemoTest {
                 .contains("leaked 0 KiB")
                 .containsPattern("CREATE_SEC_CONF +2 ")
                 .containsPattern("CONV_FROM_SEC_STOR +[1-9]");
+        // DISABLE once per VM, each named; the UV calls that answer other than rc 1 by design are explained
+        assertThat(out.lines().filter(l -> l.contains("KVM_PV_DISABLE"))).hasSize(2)
+                .anyMatch(l -> l.contains("first VM:")).anyMatch(l -> l.contains("second VM (tampered):"));
+        assertThat(out.lines().filter(l -> l.startsWith("DESTR_SEC_STOR 0x0107/0x000d: "))).hasSize(1);
+        assertThat(out.lines().filter(l -> l.startsWith("PIN_PAGE_SHARED 0x0102: "))).hasSize(1);
         // what the host read is neither the image's bytes nor zeros
         String seen = out.lines().filter(l -> l.startsWith("host reads guest")).findFirst().orElseThrow();
         String had = out.lines().filter(l -> l.contains("the image had there")).findFirst().orElseThrow();

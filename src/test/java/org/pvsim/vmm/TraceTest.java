@@ -52,4 +52,28 @@ class TraceTest {
         assertThat(wait).isTrue();
         assertThat(enable).isTrue();
     }
+
+    @Test
+    @Timeout(60)
+    void anSmpRunHasATrackPerVcpuAndStillEveryUvCall() throws Exception {
+        Trace trace = Trace.recording();
+        AtomicLong uvCalls = new AtomicLong();
+        VmmFixture.Guest g = new VmmFixture.Guest(TestGuests.seImage(dir, "smp-O2"), true, trace, 2);
+        g.machine.addUvListener(e -> {
+            uvCalls.incrementAndGet();
+            trace.uvCall(e.name(), e.cc(), e.rc(), e.rrc(), e.durationNanos(), e.domain() != 0);
+        });
+        assertThat(g.vmm.run().exitCode()).isZero();
+        g.close();
+        Path file = dir.resolve("smp-trace.json");
+        trace.write(file);
+        long uv = 0;
+        boolean vcpu1Runs = false;
+        for (JsonNode e : new ObjectMapper().readTree(file.toFile()).get("traceEvents")) {
+            uv += "uv".equals(e.path("cat").asText()) ? 1 : 0;
+            vcpu1Runs |= "sie".equals(e.path("cat").asText()) && e.get("tid").asInt() == Trace.vcpuTrack(1);
+        }
+        assertThat(uv).isEqualTo(uvCalls.get()).isPositive();
+        assertThat(vcpu1Runs).as("vCPU 1's SIE exits on its own track").isTrue();
+    }
 }

@@ -51,8 +51,16 @@ final class VmmFixture {
         final Vmm vmm;
 
         Guest(byte[] kernel, boolean confidential, Trace trace) {
-            vmm = Vmm.create(kvm, VmConfig.of(MEMORY, 1, confidential, null), kernel,
-                    new PrintStream(console, true, StandardCharsets.ISO_8859_1), null, trace);
+            this(kernel, confidential, trace, 1);
+        }
+
+        Guest(byte[] kernel, boolean confidential, Trace trace, int cpus) {
+            this(kernel, confidential, trace, cpus, null);
+        }
+
+        Guest(byte[] kernel, boolean confidential, Trace trace, int cpus, InputStream input) {
+            vmm = Vmm.create(kvm, VmConfig.of(MEMORY, cpus, confidential, null), kernel,
+                    new PrintStream(console, true, StandardCharsets.ISO_8859_1), input, trace);
         }
 
         String console() {

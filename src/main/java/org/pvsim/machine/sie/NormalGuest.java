@@ -14,7 +14,8 @@ import org.pvsim.machine.storage.Storage;
 /**
  * A format-2 guest: absolute storage is host virtual storage from MSO up to MSL (when the host set a
  * limit), translated by the host's DAT tables; the instructions KVM emulates are intercepted (code 4),
- * the others interpreted. Intercepted: DIAGNOSE, SIGP, SERVC, STSI, SPX, STPX, SIE, UVC, and the
+ * the others interpreted. Intercepted: DIAGNOSE, SIGP, SERVC, STSI, SPX, STPX, STAP (the CPU address is the
+ * host's: KVM's vCPU id), SIE, UVC, and the
  * storage-key instructions and TPROT when the SD's ictl asks for them.
  */
 final class NormalGuest implements GuestMode, InterceptionHook {
@@ -62,7 +63,7 @@ final class NormalGuest implements GuestMode, InterceptionHook {
         return switch (op) {
             case 0x83, 0xae -> true; // DIAGNOSE, SIGNAL PROCESSOR
             case 0xb2 -> switch (op2) {
-                case 0x10, 0x11, 0x14, 0x20, 0x7d -> true; // SPX, STPX, SIE, SERVC, STSI
+                case 0x10, 0x11, 0x12, 0x14, 0x20, 0x7d -> true; // SPX, STPX, STAP, SIE, SERVC, STSI
                 case 0x29 -> (ictl & ICTL_ISKE) != 0;
                 case 0x2b -> (ictl & ICTL_SSKE) != 0;
                 case 0x2a -> (ictl & ICTL_RRBE) != 0;

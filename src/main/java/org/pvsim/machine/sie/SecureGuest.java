@@ -85,6 +85,11 @@ final class SecureGuest implements GuestMode, InterceptionHook {
         return prefix;
     }
 
+    /** The prefix the host put in the SD (SIGP SET PREFIX of a stopped CPU, or the one this CPU set itself). */
+    void prefix(long p) {
+        prefix = p & 0x7fffe000L;
+    }
+
     /** The UV started the CPU's registers afresh (creation, operating with load): a clear reset here. */
     void startAfresh(long newGeneration) {
         guest.cpu().reset();

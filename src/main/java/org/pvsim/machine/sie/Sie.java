@@ -196,7 +196,7 @@ public final class Sie {
             if (s == null || s.generation != generation) {
                 if (s == null) {
                     forgetDestroyedCpus();
-                    s = new SecureGuest(new GuestCpu(machine, 0));
+                    s = new SecureGuest(new GuestCpu(machine, uv.secureCpuNumber(cpuHandle)));
                 }
                 s.startAfresh(generation);
                 secureGuests.put(cpuHandle, s);
@@ -204,7 +204,12 @@ public final class Sie {
         } finally {
             lock.unlock();
         }
-        SecureEntry entry = uv.enterSecure(d.u64(PV_HANDLE_CONFIG), cpuHandle, hostAsce, s.prefix(), d.u64(CPUTM));
+        // The host sets a secure CPU's prefix through the SD (KVM's sync_regs for SIGP SET PREFIX, its
+        // handle_pv_spx after the guest's SPX); the UV takes it at entry and checks both pages are secure.
+        s.prefix(d.prefix());
+        boolean restart = d.u8(IICTL) == IICTL_RESTART;
+        SecureEntry entry = uv.enterSecure(d.u64(PV_HANDLE_CONFIG), cpuHandle, hostAsce, s.prefix(), d.u64(CPUTM),
+                restart);
         if (entry instanceof SecureEntry.Validity v) {
             return Interception.validity(v.reason());
         }

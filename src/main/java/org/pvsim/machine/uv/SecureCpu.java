@@ -20,6 +20,8 @@ final class SecureCpu {
     boolean running;
     /** Has been loaded (operating with load) since its creation or the last guest reboot request. */
     boolean loaded;
+    /** The guest asked for a reboot (diag 308) and no operating-with-load followed yet: no restart starts it. */
+    boolean rebootRequested;
     /** The CPU timer at the last SIE exit and when that was (System.nanoTime), for the entry check. */
     boolean timerSaved;
     long cpuTimer;
@@ -34,6 +36,7 @@ final class SecureCpu {
 
     void startAfresh() {
         generation = GENERATIONS.incrementAndGet();
+        rebootRequested = false;
     }
 
     SecureCpu(long handle, SecureConfig config, int num, long storOrigin, long storLen, long stateOrigin) {

@@ -244,8 +244,17 @@ public final class Ultravisor implements UvcPort {
      * that both prefix pages are secure; then hands out the guest's domain and PSW. Machine-internal
      * (the sie package); never reachable from host software.
      */
+    public SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix, long cpuTimer) {
+        return enterSecure(configHandle, cpuHandle, asce, prefix, cpuTimer, false);
+    }
+
+    /**
+     * SIE entry as above; {@code restartInjected}: the SD injects a restart interruption (iictl 4), with
+     * which a secondary CPU that was never loaded starts (the guest's SIGP RESTART of a stopped CPU: the
+     * host sets it operating and injects the restart; the CPU begins at its restart new PSW).
+     */
     public synchronized SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix,
-            long cpuTimer) {
+            long cpuTimer, boolean restartInjected) {
         SecureConfig config = state.configs.get(configHandle);
         if (config == null) {
             return new SecureEntry.Validity(SecureEntry.VIR_CONFIG_HANDLE);
@@ -256,6 +265,11 @@ public final class Ultravisor implements UvcPort {
         }
         if (asce != config.asce) {
             return new SecureEntry.Validity(SecureEntry.VIR_ASCE);
+        }
+        boolean startedByRestart = restartInjected && cpu.state == SecureCpu.State.OPERATING
+                && config.phase == SecureConfig.Phase.VERIFIED && !config.resetPrepared && !cpu.rebootRequested;
+        if (startedByRestart) {
+            cpu.loaded = true;
         }
         if (!cpu.loaded || (cpu.state != SecureCpu.State.OPERATING && cpu.state != SecureCpu.State.OPERATING_LOADED)) {
             return new SecureEntry.Validity(SecureEntry.VIR_NOT_RUNNABLE);
@@ -296,7 +310,14 @@ public final class Ultravisor implements UvcPort {
         cpu.pswAddress = pswAddress;
         if (rebootRequested) {
             cpu.loaded = false;
+            cpu.rebootRequested = true;
         }
+    }
+
+    /** The CPU number the host gave a secure CPU at CREATE_SEC_CPU (what its STAP stores); machine-internal. */
+    public synchronized int secureCpuNumber(long cpuHandle) {
+        SecureCpu cpu = state.cpus.get(cpuHandle);
+        return cpu == null ? 0 : cpu.num;
     }
 
     /**

@@ -28,8 +28,11 @@ final class Interrupts {
 
     /** The VM's floating interruptions (kvm->arch.float_int). */
     static final class Floating {
-        /** The pending service signal's parameter (the SCCB address), or -1. */
-        volatile long serviceSignal = -1;
+        /**
+         * The pending service signal's parameter (the SCCB address), or -1. Atomic: vCPUs deliver it on
+         * their own threads, and only one of them may take it.
+         */
+        final java.util.concurrent.atomic.AtomicLong serviceSignal = new java.util.concurrent.atomic.AtomicLong(-1);
     }
 
     /** One vCPU's local interruptions (vcpu->arch.local_int); guarded by the vCPU lock or volatile. */
@@ -44,7 +47,7 @@ final class Interrupts {
     /** Whether any condition is pending for the vCPU (a waiting guest then is not idle). */
     boolean pending(KvmVm vm) {
         return programCode >= 0 || restart || emergencyFrom != 0 || externalCallFrom >= 0
-                || vm.floating.serviceSignal >= 0 && !vm.serviceIrqMasked;
+                || vm.floating.serviceSignal.get() >= 0 && !vm.serviceIrqMasked;
     }
 
     /** Delivers what can be delivered now. Context: vcpu->mutex held, before SIE entry. */
@@ -89,11 +92,10 @@ final class Interrupts {
             }
             return;
         }
-        long service = vm.floating.serviceSignal;
-        if (service >= 0 && !(secure && vm.serviceIrqMasked)) {
-            if (external(vcpu, sd, secure, 0x2401, 0, service, 1L << 9)) {
-                vm.floating.serviceSignal = -1;
-            }
+        long service = vm.floating.serviceSignal.get();
+        if (service >= 0 && !(secure && vm.serviceIrqMasked) && vm.floating.serviceSignal.compareAndSet(service, -1)
+                && !external(vcpu, sd, secure, 0x2401, 0, service, 1L << 9)) {
+            vm.floating.serviceSignal.compareAndSet(-1, service); // not enabled: pending again (unless a new one came)
         }
     }
 

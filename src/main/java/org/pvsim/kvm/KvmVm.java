@@ -93,14 +93,15 @@ public final class KvmVm {
 
     /**
      * KVM_S390_INTERRUPT on the VM: a floating interruption (the service signal with its parameter, as
-     * user space's SCLP raises it). Every vCPU is kicked so that one that is enabled takes it.
+     * user space's SCLP raises it). The first vCPU enabled for it takes it before its next SIE entry; a
+     * running vCPU sees it when its slice ends, a waiting one within its wait poll (pvsim does not wake it).
      */
     public void injectFloating(int type, long parm) {
         if (type != KvmUapi.KVM_S390_INT_SERVICE) {
             throw new KvmException("KVM_S390_INTERRUPT", Errno.EINVAL,
                     "interrupt type 0x" + Integer.toHexString(type) + " is not a floating interrupt pvsim models");
         }
-        floating.serviceSignal = parm & 0xffffffffL;
+        floating.serviceSignal.set(parm & 0xffffffffL);
     }
 
     /** The vCPUs, in creation order. */

@@ -18,7 +18,7 @@ import org.pvsim.image.TestImages;
 public final class TestGuests {
     /** The C guests that run under KVM (sie.c is a host program: it executes SIE itself). */
     public static final List<String> PROGRAMS = List.of("hello", "arith", "strings", "recursion", "crc32", "pgm", "timer", "smp",
-            "sigp");
+            "sigp", "vector");
     private static final int PAYLOAD = 0x20000;
     private static final int PAYLOAD_LEN = 0x1eff8;
     private static final int PAYLOAD_END = 0x1f000;

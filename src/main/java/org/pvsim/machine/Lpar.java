@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.pvsim.machine.cpu.Machine;
 import org.pvsim.machine.cpu.ProgramLoader;
 import org.pvsim.machine.cpu.Psw;
+import org.pvsim.machine.uv.HostKey;
 
 /**
  * The operator's console of a bare machine (an LPAR with no hypervisor in it): load a program, IPL it and run
@@ -41,6 +42,12 @@ public final class Lpar {
                 options.ultravisor()), console);
         if (!options.translation()) {
             m.setTranslation(false);
+        }
+        if (options.ultravisor()) {
+            // The UV behind UVC (and SIE for its guests), counting these CPUs for INIT_UV. The machine's
+            // host key is a fresh one: a bare program can query, initialise and create configurations,
+            // but no image built for a real host key unpacks here.
+            SimulatedMachine.withCpus(m, List.of(HostKey.generate().privateKey()));
         }
         Psw psw = ProgramLoader.load(image, name, m.storage());
         Lpar lpar = new Lpar(m);

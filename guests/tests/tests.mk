@@ -57,3 +57,9 @@ $(TESTS_BUILD)/uvcb-layouts.o: $(TESTS_DIR)uvcb-layouts.c
 $(OUT)/tests/uvcb-layouts.bin: $(TESTS_BUILD)/uvcb-layouts.o
 	@mkdir -p $(dir $@)
 	$(TESTS_OBJCOPY) -O binary -j .rodata $< $@
+
+# Machine services (console input, diag 308/288, UVC under --ultravisor): programs that test the machine,
+# not the compiler, built at -O2 only.
+TESTS_MACHINE := console diag uvc
+all: $(TESTS_MACHINE:%=$(OUT)/tests/%-O2.bin)
+$(TESTS_MACHINE:%=$(TESTS_BUILD)/%-O2.elf): $(TESTS_DIR)sclpcall.h

@@ -117,9 +117,10 @@ public final class Machine {
     }
 
     /**
-     * The machine reset of diag 308 subcode 0, 1, 3 or 4 issued by {@code self}: CPUs reset, the
-     * watchdog disabled, the Ultravisor (if any) reset; then {@code self} loads and runs, the others stay
-     * stopped. Storage is cleared only by a load clear (3); the SCLP's event masks survive.
+     * The machine reset of diag 308 subcode 0, 1, 3 or 4 issued by {@code self}: CPUs reset (0: clear
+     * resets, registers zeroed; 1: an initial CPU reset of {@code self}, registers kept), the watchdog
+     * disabled, the Ultravisor (if any) reset; then {@code self} loads and runs, the others stay stopped.
+     * Storage is cleared only by a load clear (3); the SCLP's event masks survive.
      */
     void diagReset(Cpu self, IplDiagnose.Reset kind) {
         watchdog.reset();
@@ -136,7 +137,18 @@ public final class Machine {
                 c.stop();
             }
         }
-        self.reset();
+        if (kind == IplDiagnose.Reset.LOAD_NORMAL) {
+            // an initial CPU reset leaves the general, access and floating-point registers as they are
+            long[] gr = self.gr.clone();
+            long[] fpr = self.fpr.clone();
+            int[] ar = self.ar.clone();
+            self.reset();
+            System.arraycopy(gr, 0, self.gr, 0, gr.length);
+            System.arraycopy(fpr, 0, self.fpr, 0, fpr.length);
+            System.arraycopy(ar, 0, self.ar, 0, ar.length);
+        } else {
+            self.reset();
+        }
         if (kind == IplDiagnose.Reset.MODIFIED_CLEAR || kind == IplDiagnose.Reset.LOAD_CLEAR) {
             storageKeys.clear();
         }

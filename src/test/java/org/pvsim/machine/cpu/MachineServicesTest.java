@@ -93,6 +93,17 @@ class MachineServicesTest {
     }
 
     @Test
+    void servcIgnoresTheUnusedBitsOfItsInstruction() { // kvm-unit-tests sclp: instruction format ignored bits
+        m.storage().writeShort(0x3000, 4096, Storage.HOST);
+        code("b2204212");
+        c.gr[1] = Sclp.CMD_READ_SCP_INFO;
+        c.gr[2] = 0x3000;
+        assertThat(run(1)).isZero();
+        assertThat(c.cc).isZero();
+        assertThat(m.storage().readShort(0x3006, Storage.HOST)).isEqualTo(Sclp.RC_NORMAL_READ_COMPLETION);
+    }
+
+    @Test
     void aSecondServcBeforeTheFirstSignalIsTakenIsBusy() {
         m.storage().writeShort(0x3000, 4096, Storage.HOST);
         code("b2200012 b2200012");
@@ -196,7 +207,8 @@ class MachineServicesTest {
             Machine.Result r = m.run(100);
             assertThat(r.success()).as("subcode %d", sub).isTrue();
             assertThat(c.gr[7]).isEqualTo(42);
-            assertThat(c.gr[9]).as("registers reset").isZero();
+            assertThat(c.gr[9]).as(sub == 0 ? "a clear reset zeroes registers" : "an initial reset keeps them")
+                    .isEqualTo(sub == 0 ? 0 : 99);
             assertThat(c.cr[0]).isEqualTo(0xe0L);
             assertThat(m.cpu(1).state()).isEqualTo(Cpu.State.STOPPED);
             assertThat(m.storage().readLong(0x5000, Storage.HOST)).as("storage kept").isEqualTo(0x5a5a);

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * the end of input itself.
  *
  * <p>Thread safety: the reader thread and injectors add, the machine's thread takes; one lock guards
- * the buffer. The buffer is bounded: a reader thread that is far ahead of the program waits.
+ * the buffer. The reader thread reads ahead of the program by at most {@link #LIMIT} bytes; injected
+ * bytes are never refused.
  */
 public final class ConsoleInput {
     /** How far the reader thread may read ahead of the program. */
@@ -42,9 +43,6 @@ public final class ConsoleInput {
     /** Adds bytes, as if typed. */
     public void inject(byte[] bytes) {
         synchronized (lock) {
-            while (length + bytes.length > Math.max(LIMIT, bytes.length) && !end) {
-                waitQuietly(0);
-            }
             if (end) {
                 return;
             }
@@ -84,13 +82,23 @@ public final class ConsoleInput {
     private void readSource() {
         byte[] chunk = new byte[4096];
         try {
-            for (int n; (n = source.read(chunk)) >= 0; ) {
+            for (int n; roomToReadAhead() && (n = source.read(chunk)) >= 0; ) {
                 inject(Arrays.copyOf(chunk, n));
             }
         } catch (IOException e) {
             // a broken input is an ended one
         }
         end();
+    }
+
+    /** Waits until the program has taken enough for another chunk; false once input has ended. */
+    private boolean roomToReadAhead() {
+        synchronized (lock) {
+            while (length >= LIMIT && !end) {
+                waitQuietly(0);
+            }
+            return !end;
+        }
     }
 
     /** Bytes waiting. */

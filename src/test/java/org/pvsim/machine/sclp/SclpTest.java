@@ -383,4 +383,34 @@ class SclpTest {
         assertThat(withInput.inputExhausted()).isTrue();
         assertThat(readEvents(0, 0)).isEqualTo(Sclp.RC_NO_EVENT_BUFFERS_STORED);
     }
+    @Test
+    void aStreamIsReadOnlyOnceTheProgramAsksAndAheadByABoundedAmount() throws Exception {
+        byte[] lots = new byte[3 * ConsoleInput.LIMIT];
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        java.io.InputStream stream = new java.io.ByteArrayInputStream(lots) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                int n = super.read(b, off, len);
+                served.addAndGet(Math.max(n, 0));
+                return n;
+            }
+        };
+        ConsoleInput lazy = ConsoleInput.of(stream);
+        Sclp s = new Sclp(port, console::add, lazy);
+        Thread.sleep(50);
+        assertThat(served.get()).as("nobody asked yet").isZero();
+        storage.write(SCCB, new byte[32], 0, 32, Storage.HOST);
+        storage.writeShort(SCCB, 28, Storage.HOST);
+        storage.writeShort(SCCB + 10, 4, Storage.HOST);
+        storage.writeInt(SCCB + 12, Sclp.MASK_ASCII, Storage.HOST);
+        s.serviceCall(Sclp.CMD_WRITE_EVENT_MASK, SCCB);
+        s.awaitInput(2_000_000_000L);
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (lazy.available() < ConsoleInput.LIMIT && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
+        assertThat(lazy.available()).isBetween(ConsoleInput.LIMIT, ConsoleInput.LIMIT + 4096);
+        assertThat(served.get()).isLessThan(lots.length);
+    }
 }

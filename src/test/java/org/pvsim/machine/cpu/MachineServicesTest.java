@@ -93,6 +93,25 @@ class MachineServicesTest {
     }
 
     @Test
+    void anSccbCrossingItsPageIsAnsweredWithTheServiceSignal() { // kvm-unit-tests sclp: page boundary violation
+        m.storage().writeShort(0x3ff8, 64, Storage.HOST);
+        m.storage().writeLong(Lowcore.EXT_NEW_PSW, Psw.MASK_64BIT_DISABLED, Storage.HOST);
+        m.storage().writeLong(Lowcore.EXT_NEW_PSW + 8, 0x2100, Storage.HOST);
+        m.storage().write(0x2100, HexFormat.of().parseHex(LPSWE_WAIT), 0, 4, Storage.HOST);
+        m.storage().writeLong(0x310, 0x0102000180000000L, Storage.HOST); // enabled (EXT) wait
+        m.storage().writeLong(0x318, 0x2200, Storage.HOST);
+        code("b2200012 b2b20310"); // servc 1,2; then wait for the service signal
+        c.gr[1] = Sclp.CMD_WRITE_EVENT_DATA;
+        c.gr[2] = 0x3ff8;
+        c.cr[0] |= 0x200; // service-signal subclass
+        Machine.Result r = m.run(100);
+        assertThat(r.success()).as("the signal ended the wait").isTrue();
+        assertThat(m.storage().readShort(0x3ffe, Storage.HOST)).isEqualTo(Sclp.RC_SCCB_BOUNDARY_VIOLATION);
+        assertThat(m.storage().readInt(Lowcore.EXT_PARAM, Storage.HOST)).isEqualTo(0x3ff8);
+        assertThat(m.storage().readShort(Lowcore.EXT_CODE, Storage.HOST)).isEqualTo(Interruptions.EXT_SERVICE_SIGNAL);
+    }
+
+    @Test
     void servcIgnoresTheUnusedBitsOfItsInstruction() { // kvm-unit-tests sclp: instruction format ignored bits
         m.storage().writeShort(0x3000, 4096, Storage.HOST);
         code("b2204212");

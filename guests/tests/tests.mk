@@ -75,3 +75,9 @@ $(TESTS_BUILD)/sewrap.elf: $(TESTS_DIR)sewrap.S
 	@mkdir -p $(dir $@)
 	$(TESTS_CC) $(TESTS_CFLAGS) -Wl,-Ttext=0 -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wa,--noexecstack \
 		-o $@ $(TESTS_DIR)sewrap.S
+
+# Machine services (console input, diag 308/288, UVC under --ultravisor): programs that test the machine,
+# not the compiler, built at -O2 only.
+TESTS_MACHINE := console diag uvc
+all: $(TESTS_MACHINE:%=$(OUT)/tests/%-O2.bin)
+$(TESTS_MACHINE:%=$(TESTS_BUILD)/%-O2.elf): $(TESTS_DIR)sclpcall.h

@@ -1,16 +1,21 @@
 package org.pvsim.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.pvsim.machine.Lpar;
+import org.pvsim.machine.sclp.ConsoleInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code pvsim machine run}: IPL a program on the bare machine (an LPAR) with the SCLP console on stdout. */
+/**
+ * {@code pvsim machine run}: IPL a program on the bare machine (an LPAR) with the SCLP console on stdout
+ * and console input from stdin (read only once the program asks for input).
+ */
 @Command(name = "machine", mixinStandardHelpOptions = true,
         description = "The simulated z/Architecture machine.",
         subcommands = {MachineCommand.Run.class})
@@ -20,8 +25,21 @@ final class MachineCommand {
             description = {"IPL FILE (an s390x ELF, or a flat binary whose bytes 0-7 are the IPL PSW) and run "
                     + "it until every CPU is stopped or in a disabled wait.",
                     "Exit code 0 only if every wait PSW's address ends in 0xfff (QEMU's clean-shutdown "
-                    + "convention), 1 otherwise."})
+                    + "convention), 1 otherwise.",
+                    "Console input: stdin, handed to the program by SCLP READ EVENT DATA (ASCII console "
+                    + "data) once it asks for it."})
     static final class Run implements Callable<Integer> {
+        private final InputStream stdin;
+
+        Run() {
+            this(System.in);
+        }
+
+        /** A run whose console input is {@code stdin}. */
+        Run(InputStream stdin) {
+            this.stdin = stdin;
+        }
+
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -50,7 +68,8 @@ final class MachineCommand {
                 description = "Interpret every instruction (no translation of hot blocks to JVM bytecode; same results, slower).")
         boolean interpretOnly;
 
-        @Option(names = "--ultravisor", description = "Report the Ultravisor-call facilities (158, 161).")
+        @Option(names = "--ultravisor", description = "Report the Ultravisor-call facilities (158, 161) and "
+                + "connect UVC to an Ultravisor (with a fresh host key).")
         boolean ultravisor;
 
         @Parameters(paramLabel = "FILE", description = "Program to IPL.")
@@ -66,7 +85,7 @@ final class MachineCommand {
                     file.toString(), text -> {
                         out.print(text);
                         out.flush();
-                    });
+                    }, ConsoleInput.of(stdin));
             if (traceInsns > 0) {
                 m.trace(traceInsns, err::println);
             }

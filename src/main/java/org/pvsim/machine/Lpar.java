@@ -5,6 +5,8 @@ import java.util.function.Consumer;
 import org.pvsim.machine.cpu.Machine;
 import org.pvsim.machine.cpu.ProgramLoader;
 import org.pvsim.machine.cpu.Psw;
+import org.pvsim.machine.sclp.ConsoleInput;
+import org.pvsim.machine.uv.HostKey;
 
 /**
  * The operator's console of a bare machine (an LPAR with no hypervisor in it): load a program, IPL it and run
@@ -37,11 +39,28 @@ public final class Lpar {
      * IPLed; the SCLP console writes to {@code console}.
      */
     public static Lpar ipl(Options options, byte[] image, String name, Consumer<String> console) {
+        return ipl(options, image, name, console, null);
+    }
+
+    /**
+     * {@link #ipl(Options, byte[], String, Consumer)} with console input: READ EVENT DATA hands the
+     * program what {@code input} provides (null: no console input).
+     */
+    public static Lpar ipl(Options options, byte[] image, String name, Consumer<String> console, ConsoleInput input) {
         Machine m = new Machine(new Machine.Options(options.memory(), options.cpus(), options.deterministic(),
-                options.ultravisor()), console);
+                options.ultravisor()), console, input);
         if (!options.translation()) {
             m.setTranslation(false);
         }
+        if (options.ultravisor()) {
+            // The UV behind UVC (and SIE for its guests), counting these CPUs for INIT_UV. The machine's
+            // host key is a fresh one: a bare program can query, initialise and create configurations,
+            // but no image built for a real host key unpacks here.
+            SimulatedMachine sm = SimulatedMachine.withCpus(m, List.of(HostKey.generate().privateKey()));
+            m.setResetHook(sm::machineReset);
+        }
+        // diag 308's re-IPLs load the same program again
+        m.setProgram(() -> ProgramLoader.load(image, name, m.storage()));
         Psw psw = ProgramLoader.load(image, name, m.storage());
         Lpar lpar = new Lpar(m);
         m.ipl(psw);

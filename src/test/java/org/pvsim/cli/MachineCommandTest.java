@@ -140,4 +140,35 @@ class MachineCommandTest {
         assertThat(a.rc()).isZero();
         assertThat(b).isEqualTo(a);
     }
+    Outcome runWithStdin(byte[] stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(new MachineCommand.Run(new java.io.ByteArrayInputStream(stdin)));
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute(args);
+        return new Outcome(rc, out.toString(), err.toString());
+    }
+
+    @Test
+    void stdinIsTheConsoleInput() throws Exception {
+        Outcome o = runWithStdin("typed at the console\n".getBytes(), "--deterministic", guest("console-O2.bin").toString());
+        assertThat(o.rc()).isZero();
+        assertThat(o.out()).contains("read 21 bytes: typed at the console\n");
+    }
+
+    @Test
+    void aProgramWaitingForInputAfterTheEndOfStdinStopsWithOneLine() throws Exception {
+        Outcome o = runWithStdin(new byte[0], guest("console-O2.bin").toString());
+        assertThat(o.rc()).isEqualTo(1);
+        assertThat(o.err()).contains("every CPU waits enabled and nothing can wake it (console input has ended)");
+    }
+
+    @Test
+    void ultravisorConnectsUvc() throws Exception {
+        Outcome o = run("machine", "run", "--deterministic", "--ultravisor", "--memory", "4G", guest("uvc-O2.bin").toString());
+        assertThat(o.rc()).isZero();
+        assertThat(o.out()).contains("qui: cc 0 rc 0x1, base storage 98 MiB, init installed 1\n")
+                .contains("init at 2 GiB: cc 0 rc 0x1 rrc 0x0\n");
+    }
 }

@@ -88,10 +88,19 @@ class BootLoadersOnCpuTest {
         assertWriteCompleted(m, BootLoaders.STAGE3A_LOAD_ADDRESS + BootLoaders.stage3aArgsOffset() - 256);
     }
 
-    /** Without a hypervisor hook the CPU model answers DIAG 308 with a specification exception (code 6). */
+    /**
+     * A hypervisor that cannot unpack answers DIAG 308 subcode 8 with a specification exception (code 6),
+     * as QEMU does for a CPU model without the unpack facility (the bare machine has its own diag 308).
+     */
     @Test
     void stage3aReportsTheProgramInterruptionOfAnUnhandledDiag308() {
         Machine m = machine(true);
+        m.setDiagnoseHandler((cpu, function, r1, r3) -> {
+            if (function == 0x308) {
+                throw new org.pvsim.machine.ProgramInterruption(org.pvsim.machine.ProgramInterruption.SPECIFICATION);
+            }
+            return false;
+        });
         Psw wait = runStage3a(m, stage3a());
 
         // the first DIAG 308 in the code is subcode 8's

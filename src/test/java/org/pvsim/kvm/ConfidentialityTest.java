@@ -25,7 +25,7 @@ import org.pvsim.machine.uv.cb.UvCommand;
  */
 class ConfidentialityTest {
     private static final byte[] SECRET = "TOP-SECRET: the guest's private key 7f3a91c0e5d2b84a".getBytes();
-    private static final long STORAGE = (2L << 30) + (2L << 20); // room for the UV's base storage at 2 GiB
+    private static final long STORAGE = (2L << 30) + (128L << 20); // room for the UV's base storage at 2 GiB
     private static final int SECRET_OFFSET = 0x11100; // inside the kernel, away from its header
     private static byte[] imageBytes;
     private static SeImage image;

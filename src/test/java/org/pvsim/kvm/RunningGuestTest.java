@@ -75,7 +75,7 @@ class RunningGuestTest {
 
     /** s390_machine_protect(), as KvmRunTest does it. */
     static Booted boot() {
-        SimulatedMachine machine = SimulatedMachine.create((2L << 30) + (2L << 20), List.of(TestImage.hostKey())); // room for the UV at 2 GiB;
+        SimulatedMachine machine = SimulatedMachine.create((2L << 30) + (128L << 20), List.of(TestImage.hostKey())); // room for the UV at 2 GiB;
         Kvm kvm = Kvm.boot(machine, Kvm.Options.defaults());
         KvmVm vm = kvm.createVm();
         long mem = kvm.mm().mmap(16L << 20);

@@ -17,7 +17,7 @@ import org.pvsim.machine.uv.cb.UvCommand;
 
 class SimulatedMachineTest {
     static final List<ECPrivateKey> KEYS = List.of(HostKey.generate().privateKey());
-    static final InitUv INIT = InitUv.of(1L << 31, 1L << 20);
+    static final InitUv INIT = InitUv.of(1L << 31, org.pvsim.machine.uv.UvParameters.UV_BASE_STOR_LEN);
 
     static UvCaller host(SimulatedMachine m) {
         return new UvCaller(m.hostStorage(), m.uvc(), 0x10000);

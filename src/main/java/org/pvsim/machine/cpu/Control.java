@@ -248,22 +248,22 @@ final class Control {
             }
             switch (function) {
                 case 0x44, 0x9c -> c.endSlice(); // yield: let the other CPUs run
+                case 0x288 -> {
+                    c.machine.watchdog().diagnose(c, i.r1, i.r3, c.machine.clocks().tod());
+                    c.endSlice();
+                }
+                case 0x308 -> {
+                    c.machine.iplDiagnose().diagnose(c, i.r1, i.r3);
+                    c.endSlice();
+                }
                 default -> throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
         }, PRIVILEGED);
         d.addControl(0xb27d, "stsi", S, SystemInformation::stsi, PRIVILEGED);
         d.addControl(0xb220, "servc", RRE, (c, i) -> {
-            long sccb = c.gr[i.r2] & 0xffffffffL;
+            long abs = ServiceCallChecks.sccbAbsolute(c, c.gr[i.r2]);
             int command = (int) c.gr[i.r1];
-            if ((sccb & 7) != 0) {
-                throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
-            }
-            long abs = c.realToAbsolute(sccb);
-            if (abs + 8 > c.storage.size() || abs >= 0x80000000L) {
-                throw new ProgramInterruption(ProgramInterruption.ADDRESSING, sccb);
-            }
-            c.storage.checkAccess(abs >>> Storage.PAGE_SHIFT, c.domain, sccb);
-            if (c.machine.serviceSignalPending()) {
+            if (c.machine.serviceCallBusy()) {
                 c.cc = 2; // busy: the previous request's service signal has not been taken yet
                 return;
             }

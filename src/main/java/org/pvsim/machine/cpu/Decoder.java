@@ -35,6 +35,7 @@ public final class Decoder {
         Control.register(d);
         Sigp.register(d);
         StorageKeys.register(d);
+        ChannelSubsystem.register(d);
         return d;
     }
 

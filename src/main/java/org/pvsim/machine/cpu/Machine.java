@@ -3,6 +3,8 @@ package org.pvsim.machine.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.pvsim.machine.sclp.ConsoleInput;
 import org.pvsim.machine.sclp.Sclp;
 import org.pvsim.machine.storage.Storage;
 
@@ -58,8 +60,19 @@ public final class Machine {
     private long traceLeft;
     private long programInterruptions;
     private final java.util.Map<Long, Byte> storageKeys = new java.util.HashMap<>();
+    private final IplDiagnose iplDiagnose = new IplDiagnose(this);
+    private final Watchdog watchdog = new Watchdog();
+    /** Loads the IPLed program again (diag 308 subcodes 3 and 4) and returns its IPL PSW; null: none known. */
+    private Supplier<Psw> program;
+    /** What else a machine reset resets (the Ultravisor); runs before the CPUs restart. */
+    private Runnable resetHook = () -> { };
 
     public Machine(Options options, Consumer<String> console) {
+        this(options, console, null);
+    }
+
+    /** A machine whose SCLP console also reads {@code input} (null: no console input). */
+    public Machine(Options options, Consumer<String> console, ConsoleInput input) {
         this.options = options;
         this.storage = new Storage(options.memory());
         this.decoder = Decoder.standard();
@@ -79,7 +92,88 @@ public final class Machine {
         }
         this.cpuList = List.of(cpus);
         setTranslation(!"false".equals(System.getProperty("pvsim.translate")));
-        this.sclp = new Sclp(new SclpPort(), console);
+        this.sclp = new Sclp(new SclpPort(), console, input);
+    }
+
+    IplDiagnose iplDiagnose() {
+        return iplDiagnose;
+    }
+
+    Watchdog watchdog() {
+        return watchdog;
+    }
+
+    /**
+     * What diag 308's re-IPL subcodes (3, 4) load: {@code loader} writes the program into storage and
+     * returns its IPL PSW. Without one they load the short PSW at absolute 0, as a load normal does.
+     */
+    public void setProgram(Supplier<Psw> loader) {
+        this.program = loader;
+    }
+
+    /** Runs {@code hook} on every machine reset of diag 308 (the Ultravisor forgets its state). */
+    public void setResetHook(Runnable hook) {
+        this.resetHook = hook;
+    }
+
+    /**
+     * The machine reset of diag 308 subcode 0, 1, 3 or 4 issued by {@code self}: CPUs reset (0: clear
+     * resets, registers zeroed; 1: an initial CPU reset of {@code self}, registers kept), the watchdog
+     * disabled, the Ultravisor (if any) reset; then {@code self} loads and runs, the others stay stopped.
+     * Storage is cleared only by a load clear (3); the SCLP's event masks survive.
+     */
+    void diagReset(Cpu self, IplDiagnose.Reset kind) {
+        watchdog.reset();
+        resetHook.run();
+        for (Cpu c : cpus) {
+            if (c != self && kind == IplDiagnose.Reset.LOAD_NORMAL) {
+                // a CPU reset: stopped, pending interruptions gone, registers and prefix kept
+                c.stop();
+                c.emergencyFrom = 0;
+                c.externalCallFrom = -1;
+                c.restartPending = false;
+            } else if (c != self) {
+                c.reset();
+                c.stop();
+            }
+        }
+        if (kind == IplDiagnose.Reset.LOAD_NORMAL) {
+            // an initial CPU reset leaves the general, access and floating-point registers as they are
+            long[] gr = self.gr.clone();
+            long[] fpr = self.fpr.clone();
+            int[] ar = self.ar.clone();
+            self.reset();
+            System.arraycopy(gr, 0, self.gr, 0, gr.length);
+            System.arraycopy(fpr, 0, self.fpr, 0, fpr.length);
+            System.arraycopy(ar, 0, self.ar, 0, ar.length);
+        } else {
+            self.reset();
+        }
+        if (kind == IplDiagnose.Reset.MODIFIED_CLEAR || kind == IplDiagnose.Reset.LOAD_CLEAR) {
+            storageKeys.clear();
+        }
+        if (kind == IplDiagnose.Reset.LOAD_CLEAR) {
+            for (long f = 0; f < storage.frameCount(); f++) {
+                storage.rawClearFrame(f);
+            }
+            storageChanged(0, storage.size());
+            framesReplaced();
+        }
+        Psw psw = null;
+        if (program != null && (kind == IplDiagnose.Reset.LOAD_CLEAR || kind == IplDiagnose.Reset.LOAD_NORMAL_DUMP)) {
+            psw = program.get();
+        }
+        if (psw == null) {
+            psw = Psw.fromShort(storage.readLong(0, Storage.HOST));
+        }
+        if (psw == null || !Psw.isValid(psw.mask(), psw.address())) {
+            self.checkStop = String.format("diag 308: the IPL PSW at absolute 0 is not valid: %016x",
+                    storage.readLong(0, Storage.HOST));
+            self.stop();
+            return;
+        }
+        self.setPsw(psw.mask(), psw.address());
+        self.start();
     }
 
     public Options options() {
@@ -223,6 +317,11 @@ public final class Machine {
         return serviceSignal;
     }
 
+    /** SERVC's busy condition: a completed SCCB whose service signal has not been taken yet. */
+    boolean serviceCallBusy() {
+        return serviceSignal && (serviceSignalParam & ~7L) != 0;
+    }
+
     long takeServiceSignal() {
         serviceSignal = false;
         return serviceSignalParam;
@@ -242,8 +341,9 @@ public final class Machine {
 
         @Override
         public void serviceSignal(long parameter) {
+            // one pending service signal: an attention (event pending, no SCCB) merges into it
+            serviceSignalParam = serviceSignal ? serviceSignalParam | parameter : parameter;
             serviceSignal = true;
-            serviceSignalParam = parameter;
         }
 
         @Override
@@ -287,6 +387,8 @@ public final class Machine {
             }
             boolean ran = false;
             boolean delivered = false;
+            sclp.poll();
+            watchdog.expire(clocks.tod());
             for (Cpu c : cpus) {
                 if (c.checkStop != null) {
                     return new Result(Ending.CHECK_STOP, List.of(c.psw()), total,
@@ -336,19 +438,26 @@ public final class Machine {
                 return new Result(waits.isEmpty() ? Ending.STOPPED : Ending.DISABLED_WAIT, waits, total,
                         waits.isEmpty() ? "every CPU is stopped" : "disabled wait");
             }
-            long deadline = Long.MAX_VALUE;
+            long deadline = watchdog.deadline();
+            boolean inputWakes = false;
             for (Cpu c : enabledWaiting) {
                 deadline = Math.min(deadline, Interruptions.nextTimerDeadline(c));
+                inputWakes |= (c.cr[0] & Interruptions.CR0_SERVICE_SIGNAL) != 0;
             }
+            inputWakes &= sclp.inputMayArrive();
             // Every pending condition a waiting CPU is enabled for was delivered above, and no CPU runs
-            // that could make a new one: only a timer can still wake a CPU. (A pending service signal
-            // with the CR0 subclass off, for one, stays pending for ever.)
-            if (deadline == Long.MAX_VALUE) {
+            // that could make a new one: only a timer, the watchdog or console input can still wake a
+            // CPU. (A pending service signal with the CR0 subclass off, for one, stays pending for ever.)
+            if (deadline == Long.MAX_VALUE && !inputWakes) {
                 return new Result(Ending.ENABLED_WAIT_FOREVER, List.of(enabledWaiting.get(0).psw()), total,
                         "every CPU waits enabled and nothing can wake it" + pendingNote(enabledWaiting));
             }
-            long nanos = clocks.nanosUntil(deadline);
-            if (clocks.deterministic()) {
+            long nanos = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : clocks.nanosUntil(deadline);
+            if (inputWakes && (!clocks.deterministic() || deadline == Long.MAX_VALUE)) {
+                // console input comes in host time, also on a deterministic clock
+                long left = maxNanos == Long.MAX_VALUE ? Long.MAX_VALUE : maxNanos - (System.nanoTime() - started);
+                sclp.awaitInput(Math.max(1, Math.min(Math.min(nanos, left), 10_000_000L)));
+            } else if (clocks.deterministic()) {
                 clocks.skip(nanos);
             } else if (nanos > 0) {
                 sleep(Math.min(nanos, 10_000_000L));
@@ -361,6 +470,9 @@ public final class Machine {
         if (serviceSignal) {
             return String.format(" (a service signal is pending, but CR0 bit 54 (service-signal subclass) is off: CR0 %016x)",
                     waiting.get(0).cr[0]);
+        }
+        if (sclp.inputExhausted()) {
+            return " (console input has ended)";
         }
         return "";
     }

@@ -98,7 +98,7 @@ class ControlTest {
             seen[2] = r3;
             return fn == 0x500;
         });
-        code("83230500 83230308"); // diag 2,3,0x500; diag 2,3,0x308 (not handled: specification)
+        code("83230500 83230258"); // diag 2,3,0x500; diag 2,3,0x258 (not handled: specification)
         m.run(1);
         assertThat(seen).containsExactly(0x500, 2, 3);
         m.run(3);

@@ -12,7 +12,7 @@ class SclpTest {
     Storage storage = new Storage(1 << 20);
     List<String> console = new ArrayList<>();
     long[] signal = {-1};
-    Sclp sclp = new Sclp(new Sclp.Port() {
+    final Sclp.Port port = new Sclp.Port() {
         @Override
         public Storage storage() {
             return storage;
@@ -36,7 +36,8 @@ class SclpTest {
         public int cpuCount() {
             return 2;
         }
-    }, console::add);
+    };
+    Sclp sclp = new Sclp(port, console::add);
 
     static final long SCCB = 0x10000;
 
@@ -227,5 +228,189 @@ class SclpTest {
         sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
         assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
         assertThat(console).containsExactly("HELLO LINE MODE\n");
+    }
+    // ---- response codes of the SCLP's own checks (kvm-unit-tests sclp: test_short, test_boundary, test_inval)
+
+    int call(int command, long sccb, int length) {
+        storage.write(sccb, new byte[Math.min(length, 4096)], 0, Math.min(length, 4096) - (int) Math.max(0, (sccb & 0xfff) + Math.min(length, 4096) - 4096), Storage.HOST);
+        storage.writeShort(sccb, length, Storage.HOST);
+        signal[0] = -1;
+        assertThat(sclp.serviceCall(command, sccb)).isZero();
+        assertThat(signal[0]).as("every command ends with the service signal").isEqualTo(sccb);
+        return storage.readShort(sccb + 6, Storage.HOST);
+    }
+
+    @Test
+    void tooShortReadInfoSccbsAnswerInsufficientLength() {
+        // two CPUs: READ SCP INFO needs 128 + 2 * 16 bytes, READ CPU INFO 24 + 2 * 16
+        for (int len = 8; len < 160; len++) {
+            assertThat(call(Sclp.CMD_READ_SCP_INFO, SCCB, len)).as("length %d", len).isEqualTo(0x0300);
+        }
+        assertThat(call(Sclp.CMD_READ_SCP_INFO, SCCB, 160)).isEqualTo(Sclp.RC_NORMAL_READ_COMPLETION);
+        for (int len = 8; len < 56; len++) {
+            assertThat(call(Sclp.CMD_READ_CPU_INFO, SCCB, len)).as("length %d", len).isEqualTo(0x0300);
+        }
+        assertThat(call(Sclp.CMD_READ_CPU_INFO, SCCB, 56)).isEqualTo(Sclp.RC_NORMAL_READ_COMPLETION);
+        assertThat(storage.readShort(SCCB + 8, Storage.HOST)).isEqualTo(2);
+        assertThat(storage.readShort(SCCB + 10, Storage.HOST)).as("entries after the 24-byte header").isEqualTo(24);
+        assertThat(storage.readByte(SCCB + 24 + 16, Storage.HOST)).as("second CPU's address").isEqualTo(1);
+    }
+
+    @Test
+    void everySccbCrossingItsPageIsABoundaryViolation() {
+        for (int len = 32; len <= 4096; len += 7) {
+            for (int offset = 4096 - (len & ~7) + (len % 8 == 0 ? 8 : 0); offset < 4096; offset += 8 * 13) {
+                long at = 0x20000 + offset;
+                storage.writeShort(at, len, Storage.HOST);
+                storage.writeByte(at + 2, 0, Storage.HOST);
+                signal[0] = -1;
+                sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, at);
+                assertThat(storage.readShort(at + 6, Storage.HOST)).as("length %d at +%d", len, offset)
+                        .isEqualTo(Sclp.RC_SCCB_BOUNDARY_VIOLATION);
+                assertThat(signal[0]).isEqualTo(at);
+            }
+        }
+        for (int len = 4097; len < 8192; len += 101) {
+            storage.writeShort(SCCB, len, Storage.HOST);
+            sclp.serviceCall(Sclp.CMD_WRITE_EVENT_DATA, SCCB);
+            assertThat(response()).as("length %d", len).isEqualTo(Sclp.RC_SCCB_BOUNDARY_VIOLATION);
+        }
+    }
+
+    @Test
+    void theCommandIsCheckedBeforeTheSccbsExtentAndItsResourceByteIsIgnored() {
+        storage.writeShort(0x10ff8, 64, Storage.HOST);
+        sclp.serviceCall(0xdead0001, 0x10ff8);
+        assertThat(storage.readShort(0x10ff8 + 6, Storage.HOST)).isEqualTo(Sclp.RC_INVALID_COMMAND);
+        assertThat(call(Sclp.CMD_READ_SCP_INFO | 0x0000ab00, SCCB, 4096)).isEqualTo(Sclp.RC_NORMAL_READ_COMPLETION);
+        assertThat(call((Sclp.CMD_READ_SCP_INFO & ~0xff) | 0x02, SCCB, 4096)).isEqualTo(Sclp.RC_INVALID_COMMAND);
+    }
+
+    // ---- console input ------------------------------------------------------------------------------
+
+    ConsoleInput input = ConsoleInput.injected();
+    Sclp withInput = new Sclp(port, console::add, input);
+
+    void maskWithInput(int cpReceive) {
+        storage.write(SCCB, new byte[32], 0, 32, Storage.HOST);
+        storage.writeShort(SCCB, 28, Storage.HOST);
+        storage.writeShort(SCCB + 10, 4, Storage.HOST);
+        storage.writeInt(SCCB + 12, cpReceive, Storage.HOST);
+        storage.writeInt(SCCB + 16, Sclp.MASK_ASCII, Storage.HOST);
+        withInput.serviceCall(Sclp.CMD_WRITE_EVENT_MASK, SCCB);
+        assertThat(response()).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+    }
+
+    int readEvents(int function, int controlByte) {
+        storage.write(SCCB, new byte[4096], 0, 4096, Storage.HOST);
+        storage.writeShort(SCCB, 4096, Storage.HOST);
+        storage.writeByte(SCCB + 2, function, Storage.HOST);
+        storage.writeByte(SCCB + 5, controlByte, Storage.HOST);
+        storage.writeInt(SCCB + 14, Sclp.MASK_ASCII, Storage.HOST); // selection mask (function 1)
+        withInput.serviceCall(Sclp.CMD_READ_EVENT_DATA, SCCB);
+        return response();
+    }
+
+    @Test
+    void withInputTheSclpSendsAsciiConsoleData() {
+        maskWithInput(Sclp.MASK_ASCII);
+        assertThat(storage.readInt(SCCB + 20, Storage.HOST)).as("send_mask").isEqualTo(Sclp.MASK_ASCII);
+    }
+
+    @Test
+    void readEventDataHandsOverTheTypedBytes() {
+        maskWithInput(Sclp.MASK_ASCII);
+        assertThat(readEvents(0, 0)).isEqualTo(Sclp.RC_NO_EVENT_BUFFERS_STORED);
+        input.inject("ls -l\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(readEvents(0, 0)).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(storage.readShort(SCCB + 8, Storage.HOST)).isEqualTo(6 + 1 + 6);
+        assertThat(storage.readByte(SCCB + 10, Storage.HOST)).isEqualTo(Sclp.EVENT_ASCII_CONSOLE);
+        assertThat(storage.readByte(SCCB + 11, Storage.HOST)).isEqualTo(0x80);
+        assertThat(storage.readByte(SCCB + 14, Storage.HOST)).as("VT220 session byte: data").isZero();
+        assertThat(new String(storage.read(SCCB + 15, 6, Storage.HOST), StandardCharsets.US_ASCII)).isEqualTo("ls -l\n");
+        assertThat(storage.readShort(SCCB, Storage.HOST)).as("no variable-length response asked").isEqualTo(4096);
+        assertThat(readEvents(0, 0)).as("taken").isEqualTo(Sclp.RC_NO_EVENT_BUFFERS_STORED);
+    }
+
+    @Test
+    void aVariableLengthResponseShortensTheSccb() {
+        maskWithInput(Sclp.MASK_ASCII);
+        input.inject("abc".getBytes(StandardCharsets.US_ASCII));
+        assertThat(readEvents(1, 0x80)).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(storage.readShort(SCCB, Storage.HOST)).isEqualTo(8 + 6 + 1 + 3);
+        assertThat(storage.readByte(SCCB + 5, Storage.HOST)).as("bit reset").isZero();
+    }
+
+    @Test
+    void inputBeyondOnePageIsReadInPieces() {
+        maskWithInput(Sclp.MASK_ASCII);
+        input.inject(new byte[5000]);
+        assertThat(readEvents(0, 0)).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(storage.readShort(SCCB + 8, Storage.HOST)).isEqualTo(4096 - 8);
+        assertThat(signal[0]).as("more waits: the event-pending bit").isEqualTo(SCCB | Sclp.EVENT_PENDING);
+        assertThat(readEvents(0, 0)).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(storage.readShort(SCCB + 8, Storage.HOST)).isEqualTo(6 + 1 + 5000 - (4096 - 8 - 6 - 1));
+        assertThat(signal[0]).isEqualTo(SCCB);
+    }
+
+    @Test
+    void arrivingInputRaisesOneAttentionOnlyIfTheProgramAskedForIt() {
+        maskWithInput(0);
+        input.inject("x".getBytes(StandardCharsets.US_ASCII));
+        signal[0] = -1;
+        withInput.poll();
+        assertThat(signal[0]).as("receive mask without ASCII").isEqualTo(-1);
+        maskWithInput(Sclp.MASK_ASCII);
+        assertThat(signal[0]).as("the mask's completion tells of the waiting input").isEqualTo(SCCB | Sclp.EVENT_PENDING);
+        input.inject("y".getBytes(StandardCharsets.US_ASCII));
+        signal[0] = -1;
+        withInput.poll();
+        assertThat(signal[0]).as("attention: no SCCB, event pending").isEqualTo(Sclp.EVENT_PENDING);
+        signal[0] = -1;
+        withInput.poll();
+        assertThat(signal[0]).as("once per arrival").isEqualTo(-1);
+    }
+
+    @Test
+    void theEndOfInputIsNoEventAndNothingToWaitFor() {
+        maskWithInput(Sclp.MASK_ASCII);
+        assertThat(withInput.inputMayArrive()).isTrue();
+        input.inject("z".getBytes(StandardCharsets.US_ASCII));
+        input.end();
+        assertThat(withInput.inputMayArrive()).as("a byte still waits").isTrue();
+        assertThat(readEvents(0, 0)).isEqualTo(Sclp.RC_NORMAL_COMPLETION);
+        assertThat(withInput.inputMayArrive()).isFalse();
+        assertThat(withInput.inputExhausted()).isTrue();
+        assertThat(readEvents(0, 0)).isEqualTo(Sclp.RC_NO_EVENT_BUFFERS_STORED);
+    }
+    @Test
+    void aStreamIsReadOnlyOnceTheProgramAsksAndAheadByABoundedAmount() throws Exception {
+        byte[] lots = new byte[3 * ConsoleInput.LIMIT];
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        java.io.InputStream stream = new java.io.ByteArrayInputStream(lots) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                int n = super.read(b, off, len);
+                served.addAndGet(Math.max(n, 0));
+                return n;
+            }
+        };
+        ConsoleInput lazy = ConsoleInput.of(stream);
+        Sclp s = new Sclp(port, console::add, lazy);
+        Thread.sleep(50);
+        assertThat(served.get()).as("nobody asked yet").isZero();
+        storage.write(SCCB, new byte[32], 0, 32, Storage.HOST);
+        storage.writeShort(SCCB, 28, Storage.HOST);
+        storage.writeShort(SCCB + 10, 4, Storage.HOST);
+        storage.writeInt(SCCB + 12, Sclp.MASK_ASCII, Storage.HOST);
+        s.serviceCall(Sclp.CMD_WRITE_EVENT_MASK, SCCB);
+        s.awaitInput(2_000_000_000L);
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (lazy.available() < ConsoleInput.LIMIT && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
+        assertThat(lazy.available()).isBetween(ConsoleInput.LIMIT, ConsoleInput.LIMIT + 4096);
+        assertThat(served.get()).isLessThan(lots.length);
     }
 }

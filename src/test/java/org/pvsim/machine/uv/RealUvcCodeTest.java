@@ -81,7 +81,7 @@ class RealUvcCodeTest {
     @Test
     void aFailingInitFromRealCodeMatchesTheJavaPath() {
         Cpu cpu = Cpu.create();
-        InitUv bad = InitUv.of(1L << 30, 1L << 20); // below 2 GiB
+        InitUv bad = InitUv.of(1L << 30, UvParameters.UV_BASE_STOR_LEN); // below 2 GiB
         int cc = cpu.run(ISSUE_UVC, Psw.MASK_64BIT_DISABLED, bad);
         var j = java(bad);
         assertThat(cc).isEqualTo(j.cc()).isOne();
@@ -112,7 +112,7 @@ class RealUvcCodeTest {
                 .filter(c -> c.state() == org.pvsim.machine.cpu.Cpu.State.OPERATING).count());
         m.setUvcHandler(uv::call);
         Cpu cpu = new Cpu(m, uv);
-        InitUv init = InitUv.of(1L << 31, 1L << 20);
+        InitUv init = InitUv.of(1L << 31, UvParameters.UV_BASE_STOR_LEN);
         m.cpu(1).setPsw(Psw.MASK_64BIT_DISABLED, 0x6000); // a loop: j .
         m.storage().writeInt(0x6000, 0xa7f40000, Storage.HOST);
         m.cpu(1).start();

@@ -1,0 +1,43 @@
+/* SERVC for the test guests that issue their own SCLP commands (console input, READ SCP INFO). */
+#ifndef GUEST_SCLPCALL_H
+#define GUEST_SCLPCALL_H
+
+#include "lib.h"
+
+#define SCLP_CMD_READ_SCP_INFO    0x00020001
+#define SCLP_CMD_READ_EVENT_DATA  0x00770005
+#define SCLP_CMD_WRITE_EVENT_MASK 0x00780005
+#define SCLP_MASK_ASCII           0x40
+
+struct sccb_hdr {
+	uint16_t length;
+	uint8_t function_code;
+	uint8_t control_mask[3];
+	uint16_t response_code;
+} __attribute__((packed));
+
+/* The parameter of the service signal that ended the last sclp_call (bit 31: an event waits). */
+static volatile uint32_t sclp_param;
+
+/*
+ * Issues one command and waits for its service signal in an enabled wait (the library's external
+ * handler clears sclp_busy on code 0x2401). Returns the response code, or -1 if SERVC did not take it.
+ */
+static inline int sclp_call(uint32_t command, void *sccb)
+{
+	int cc;
+
+	sclp_busy = 1;
+	asm volatile(".insn rre,0xb2200000,%1,%2\n\tipm %0\n\tsrl %0,28"
+		     : "=&d"(cc) : "d"(command), "a"(sccb) : "cc", "memory");
+	if (cc != 0) {
+		sclp_busy = 0;
+		return -1;
+	}
+	while (sclp_busy)
+		wait_for_ext();
+	sclp_param = lc32(LC_EXT_PARAM);
+	return ((volatile struct sccb_hdr *)sccb)->response_code;
+}
+
+#endif

@@ -34,6 +34,7 @@ public final class Decoder {
         Control.register(d);
         Sigp.register(d);
         StorageKeys.register(d);
+        DatInstructions.register(d);
         return d;
     }
 

@@ -179,7 +179,7 @@ class InstructionTest {
 
     @Test
     void stfleStoresTheFacilityList() {
-        code("a7090000 a51f3000 b2b01000"); // lghi 0,0; llill 1,0x3000; stfle 0(1)
+        code("a7090002 a51f3000 b2b01000"); // lghi 0,2 (room for the 3 doublewords); llill 1,0x3000; stfle 0(1)
         run(3);
         assertThat(c.cc).isEqualTo(0);
         long word = m.storage().readLong(0x3000, Storage.HOST);

@@ -140,7 +140,13 @@ final class DatInstructions {
      * Access-register mode (2) is not modelled and is a specification exception, as undefined values are.
      */
     private static void setAddressSpaceControl(Cpu c, Insn i) {
-        int mode = (int) (c.ea(i.b2, i.d2) >>> 8) & 0xf;
+        int mode = switch ((int) (c.ea(i.b2, i.d2) >>> 8) & 0xf) { // the operand's codes, not the PSW's
+            case 0 -> Dat.PRIMARY;
+            case 1 -> Dat.SECONDARY;
+            case 2 -> Dat.ACCESS_REGISTER;
+            case 3 -> Dat.HOME;
+            default -> -1;
+        };
         if ((c.pswMask & Psw.DAT) == 0) {
             throw new ProgramInterruption(ProgramInterruption.SPECIAL_OPERATION);
         }

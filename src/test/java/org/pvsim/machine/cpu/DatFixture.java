@@ -123,6 +123,22 @@ final class DatFixture {
         }
     }
 
+    /**
+     * One-to-one tables for all of {@code storage} (4 KiB pages, a segment-table ASCE), built at
+     * {@code base}: what a kernel that maps its memory as it is would use. Returns the ASCE.
+     */
+    static long identityTables(Storage storage, long base) {
+        long segments = storage.size() >>> 20;
+        long st = base;
+        for (int k = 0; k < 2048; k++) {
+            storage.writeLong(st + 8L * k, k < segments ? base + 0x4000 + 0x800L * k : 0x20, Storage.HOST);
+        }
+        for (long p = 0; p < storage.size() >>> 12; p++) {
+            storage.writeLong(base + 0x4000 + 8 * p, p << 12, Storage.HOST);
+        }
+        return st | 3;
+    }
+
     // ---- running -----------------------------------------------------------------------------------
 
     /** Writes the program at CODE and starts it with DAT on, CR1 = {@code asce}, and {@code cr0} ORed into CR0. */

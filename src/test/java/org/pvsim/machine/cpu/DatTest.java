@@ -73,6 +73,30 @@ class DatTest {
         assertThat(f.read(REAL + 0x10)).isZero();
     }
 
+    @Test
+    void anInstructionFetchFromAnUnmappedPageIsAPageTranslationExceptionAtThatAddress() {
+        long asce = f.asce(0);
+        f.identity(asce);
+        f.map(asce, 0x5000, 0x5000, 0x400);
+        f.run(asce, load(2, 0x5000) + rr("0d", 14, 2));
+        assertThat(f.pgmCode()).isEqualTo(0x11);
+        assertThat(f.teid()).isEqualTo(0x5000);
+        assertThat(f.pgmOldAddress()).isEqualTo(0x5000);
+    }
+
+    @Test
+    void theTeidNamesTheSecondarySpace() {
+        long asce = f.asce(0);
+        f.identity(asce);
+        long secondary = f.asce(0);
+        f.identity(secondary);
+        f.start(asce, Dat.CR0_SECONDARY_SPACE, s("b279", 0, 0x100) + storeAndLoad(0x4000_0000L));
+        f.c.cr[7] = secondary;
+        f.run(100);
+        assertThat(f.pgmCode()).isEqualTo(0x10);
+        assertThat(f.teid()).isEqualTo(0x4000_0000L | Dat.SECONDARY);
+    }
+
     @ParameterizedTest(name = "designation type {0}")
     @ValueSource(ints = {0, 1, 2})
     void anAddressBeyondTheTopTableIsAnAsceTypeException(int type) {

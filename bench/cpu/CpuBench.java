@@ -5,12 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.pvsim.machine.Lpar;
+import org.pvsim.machine.cpu.Machine;
+import org.pvsim.machine.cpu.ProgramLoader;
+import org.pvsim.machine.cpu.Psw;
+import org.pvsim.machine.storage.Storage;
 
 /**
  * Guest instructions per second of pvsim, interpreter alone and with translated blocks, on (1) the
  * tight "stg; aghi; brctg" loop and (2) the CRC-32 guest with 256 rounds, with their ratio, and, when
  * installed, QEMU TCG on the same guests (slopes of two run lengths, so that start-up cancels out),
- * with the ratios. Each figure is printed with the host's load average. Run with bench/cpu/run.
+ * with the ratios. Each figure is printed with the host's load average. Both guests run once more with
+ * DAT on (PSW bit 5, one-to-one 4 KiB page tables for all of storage), to show what translation costs.
+ * Run with bench/cpu/run.
  */
 public final class CpuBench {
     static final Path GUESTS = Path.of("src/main/resources/guests/tests");
@@ -45,6 +51,20 @@ public final class CpuBench {
                     crcRates[t][0] / crcRates[t][1], crcRates[t][1] / 1e6, crcRates[t][2] / 1e6, crcRates[t][3]);
         }
         System.out.printf("pvsim translator / interpreter, crc32 guest: %.2f%n", crcRates[1][1] / crcRates[0][1]);
+
+        // DAT off and on alternate, so that a change in the host's load hits both alike
+        for (int t = 0; t < 2; t++) {
+            boolean translate = t == 1;
+            runLoopDat(loop, iterations / 10, translate);
+            double[][] l = alternate(() -> runLoop(loop, iterations, translate), () -> runLoopDat(loop, iterations, translate), 3);
+            System.out.printf("pvsim %s  tight loop, DAT off %.1f MIPS, DAT on %.1f MIPS: DAT on / DAT off = %.3f"
+                    + " (per CPU-second %.1f / %.1f = %.3f; load average %.2f)%n", names[t], l[0][1] / 1e6, l[1][1] / 1e6,
+                    l[1][1] / l[0][1], l[1][2] / 1e6, l[0][2] / 1e6, l[1][2] / l[0][2], load());
+            double[][] g = alternate(() -> runGuest(crcBench, translate), () -> runDat(crcBench, translate), 2);
+            System.out.printf("pvsim %s  crc32bench-O2 guest, DAT off %.1f MIPS, DAT on %.1f MIPS: DAT on / DAT off = %.3f"
+                    + " (per CPU-second %.1f / %.1f = %.3f; load average %.2f)%n", names[t], g[0][1] / 1e6, g[1][1] / 1e6,
+                    g[1][1] / g[0][1], g[1][2] / 1e6, g[0][2] / 1e6, g[1][2] / g[0][2], load());
+        }
 
         double floor = DispatchFloor.instructionsPerSecond(iterations);
         System.out.printf("java  dispatch floor (fetch a decoded brctg from a page, dispatch, count; nothing else): %.1f MIPS;"
@@ -106,6 +126,22 @@ public final class CpuBench {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
+    /** The best of n runs of each of two kinds, run alternately. */
+    static double[][] alternate(java.util.function.Supplier<double[]> a, java.util.function.Supplier<double[]> b, int n) {
+        double[][] best = new double[2][];
+        for (int k = 0; k < n; k++) {
+            double[] ra = a.get();
+            double[] rb = b.get();
+            if (best[0] == null || ra[1] > best[0][1]) {
+                best[0] = ra;
+            }
+            if (best[1] == null || rb[1] > best[1][1]) {
+                best[1] = rb;
+            }
+        }
+        return best;
+    }
+
     /** The best of n runs (highest wall-clock rate), with the load average after it. */
     static double[] best(java.util.function.Supplier<double[]> run, int n) {
         double[] best = null;
@@ -138,6 +174,44 @@ public final class CpuBench {
         byte[] img = image.clone();
         ByteBuffer.wrap(img).putLong(COUNT_OFFSET, iterations);
         return runGuest(img, translate);
+    }
+
+    static double[] runLoopDat(byte[] image, long iterations, boolean translate) {
+        byte[] img = image.clone();
+        ByteBuffer.wrap(img).putLong(COUNT_OFFSET, iterations);
+        return runDat(img, translate);
+    }
+
+    /**
+     * The guest with DAT on: a segment table and page tables at 56 MiB mapping all 64 MiB one to one (the
+     * guests leave CR0's EDAT bit off, so 4 KiB pages), CR1 their ASCE, the IPL PSW with bit 5 added.
+     */
+    static double[] runDat(byte[] img, boolean translate) {
+        Machine m = new Machine(new Machine.Options(64L << 20, 1, true, false), s -> { });
+        if (!translate) {
+            m.setTranslation(false);
+        }
+        Storage s = m.storage();
+        Psw psw = ProgramLoader.load(img, "bench", s);
+        long base = 56L << 20;
+        for (int k = 0; k < 2048; k++) {
+            s.writeLong(base + 8L * k, k < 64 ? base + 0x4000 + 0x800L * k : 0x20, Storage.HOST);
+        }
+        for (long p = 0; p < (64L << 20) >>> 12; p++) {
+            s.writeLong(base + 0x4000 + 8 * p, p << 12, Storage.HOST);
+        }
+        m.ipl(new Psw(psw.mask() | Psw.DAT, psw.address()));
+        m.cpu(0).cr[1] = base | 3; // segment-table designation, full length
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        Machine.Result r = m.run(Long.MAX_VALUE, Long.MAX_VALUE);
+        long t1 = System.nanoTime();
+        long c1 = threads.getCurrentThreadCpuTime();
+        if (!r.success()) {
+            throw new IllegalStateException("guest with DAT on did not end cleanly: " + r);
+        }
+        return new double[] {r.instructions(), r.instructions() / ((t1 - t0) / 1e9), r.instructions() / ((c1 - c0) / 1e9)};
     }
 
     static double[] runGuest(byte[] img, boolean translate) {

@@ -18,6 +18,7 @@ public final class ProgramInterruption extends RuntimeException {
     public static final int DECIMAL_OVERFLOW = 0x0a;
     public static final int DECIMAL_DIVIDE = 0x0b;
     public static final int TRANSLATION_SPECIFICATION = 0x12;
+    public static final int SPECIAL_OPERATION = 0x13;
     /** Host (or another configuration) touched a frame owned by a secure configuration or the UV. */
     public static final int SECURE_STORAGE_ACCESS = 0x3d;
     /** A secure guest touched a frame that has not been imported (is not secure) yet. */
@@ -26,16 +27,36 @@ public final class ProgramInterruption extends RuntimeException {
     private final int code;
     private final long address;
     private final boolean host;
+    /** The whole translation-exception identification, when the raiser composed it (else -1). */
+    private final long teid;
 
     public ProgramInterruption(int code, long address) {
         this(code, address, false);
     }
 
     private ProgramInterruption(int code, long address, boolean host) {
+        this(code, address, host, -1);
+    }
+
+    private ProgramInterruption(int code, long address, boolean host, long teid) {
         super(null, null, false, false); // raised on hot paths: no stack trace
         this.code = code;
         this.address = address;
         this.host = host;
+        this.teid = teid;
+    }
+
+    /**
+     * An access exception of the CPU's dynamic address translation or protection, with the
+     * translation-exception identification it stores (the page address and its indication bits).
+     */
+    public static ProgramInterruption access(int code, long address, long teid) {
+        return new ProgramInterruption(code, address, false, teid);
+    }
+
+    /** The translation-exception identification to store, or -1 (then derived from {@link #address}). */
+    public long teid() {
+        return teid;
     }
 
     /**

@@ -85,9 +85,11 @@ final class Control {
             }
             int n = ((i.r3 - i.r1) & 15) + 1;
             c.checkRead(a, 8L * n);
+            long[] before = c.cr.clone();
             for (int k = 0; k < n; k++) {
                 c.cr[(i.r1 + k) & 15] = c.load64((a + 8L * k) & c.amask);
             }
+            c.controlRegistersLoaded(before);
             c.endSlice();
         }, PRIVILEGED);
         d.addControl(0xb700, "lctl", RS, (c, i) -> {
@@ -97,10 +99,12 @@ final class Control {
             }
             int n = ((i.r3 - i.r1) & 15) + 1;
             c.checkRead(a, 4L * n);
+            long[] before = c.cr.clone();
             for (int k = 0; k < n; k++) {
                 int r = (i.r1 + k) & 15;
                 c.cr[r] = (c.cr[r] & 0xffffffff00000000L) | (c.load32((a + 4L * k) & c.amask) & 0xffffffffL);
             }
+            c.controlRegistersLoaded(before);
             c.endSlice();
         }, PRIVILEGED);
         d.addControl(0xeb25, "stctg", RSY, (c, i) -> {

@@ -16,8 +16,10 @@ import org.pvsim.machine.storage.Storage;
  * architected exception). Pages holding decoded code never enter the write TLB, so a store into code
  * takes the slow path, which drops the decoded page (self-modifying code stays correct).
  *
- * <p>DAT is not modelled: fetching an instruction with PSW bit 5 on raises a translation-specification
- * exception.
+ * <p>With DAT on (PSW bit 5) the TLBs are keyed by the logical page and filled through {@link Dat}
+ * (translation, prefixing, protection); what a fill depends on purges them when it changes. A translated
+ * block runs only at the address it was translated for, so a frame mapped at two addresses (or reached
+ * with DAT on and off) never runs a block built for the other one.
  */
 public final class Cpu {
     static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -89,6 +91,8 @@ public final class Cpu {
     private final long[] wPage = new long[TLB_SIZE];
     private final long[] wFrame = new long[TLB_SIZE];
     private final byte[][] wData = new byte[TLB_SIZE][];
+    /** Dynamic address translation and protection, on TLB misses. */
+    final Dat dat = new Dat(this);
 
     // ---- pending interruption conditions (the machine is single-threaded, see Machine) -------------
     /** Emergency-signal senders, one bit per CPU address. */
@@ -173,6 +177,9 @@ public final class Cpu {
 
     /** Loads a PSW (no validity check: callers check, as LPSWE does). */
     public void setPsw(long mask, long address) {
+        if (((pswMask ^ mask) & (Psw.DAT | Psw.AS | Psw.KEY)) != 0) {
+            flushTlb(); // the TLBs hold translations and key checks of the old mode
+        }
         pswMask = mask & ~Psw.CC;
         cc = (int) (mask >>> Psw.CC_SHIFT) & 3;
         amask = Psw.addressMask(mask);
@@ -233,7 +240,7 @@ public final class Cpu {
                 }
                 Block b = in.block;
                 if (b != null) {
-                    if (insnCount + b.length <= limit && amask == -1L && translate) {
+                    if (b.start == a && insnCount + b.length <= limit && amask == -1L && translate) {
                         blockRuns++;
                         b.run(this); // counts its instructions and delivers its own program interruptions
                         continue;
@@ -287,14 +294,11 @@ public final class Cpu {
         if ((a & 1) != 0) {
             throw new ProgramInterruption(ProgramInterruption.SPECIFICATION, a);
         }
-        if ((pswMask & Psw.DAT) != 0) {
-            throw new ProgramInterruption(ProgramInterruption.TRANSLATION_SPECIFICATION, a);
-        }
-        long frame = frameOf(realToAbsolute(a), a);
+        long frame = dat.frame(a, Dat.IFETCH);
         storage.checkAccess(frame, domain, a);
         codePage = machine.codeCache().page(frame, storage.rawFrameForCpu(frame));
         codeSlots = codePage.slots;
-        codeBase = a & ~Storage.PAGE_MASK;
+        codeBase = dat.partial ? -1 : a & ~Storage.PAGE_MASK;
     }
 
     private Insn decodeAt(long a) {
@@ -320,10 +324,7 @@ public final class Cpu {
     }
 
     private int fetchByte(long a) {
-        if ((pswMask & Psw.DAT) != 0) {
-            throw new ProgramInterruption(ProgramInterruption.TRANSLATION_SPECIFICATION, a);
-        }
-        long frame = frameOf(realToAbsolute(a), a);
+        long frame = dat.frame(a, Dat.IFETCH);
         storage.checkAccess(frame, domain, a);
         return storage.rawFrameForRead(frame)[(int) (a & Storage.PAGE_MASK)] & 0xff;
     }
@@ -396,7 +397,7 @@ public final class Cpu {
         long page = a >>> Storage.PAGE_SHIFT;
         int i = (int) page & TLB_MASK;
         if (rPage[i] != page) {
-            fillRead(a, i);
+            fillRead(a, i); // a partial answer fills the slot but not its tag: used once, below
         }
         long frame = rFrame[i];
         if (storage.tagOf(frame) != fastTag) {
@@ -406,12 +407,12 @@ public final class Cpu {
     }
 
     private void fillRead(long a, int i) {
-        long frame = frameOf(realToAbsolute(a), a);
+        long frame = dat.frame(a, Dat.FETCH);
         storage.checkAccess(frame, domain, a);
         // materialise: a cached shared zero frame would hide a later store
         rData[i] = storage.rawFrameForCpu(frame);
         rFrame[i] = frame;
-        rPage[i] = a >>> Storage.PAGE_SHIFT;
+        rPage[i] = dat.partial ? -1 : a >>> Storage.PAGE_SHIFT;
     }
 
     private byte[] writeFrame(long a, int len) {
@@ -432,11 +433,14 @@ public final class Cpu {
      * decoded instructions that overlap the stored bytes (an instruction starts at most 4 bytes before).
      */
     private byte[] fillWrite(long a, int i, int len) {
-        long frame = frameOf(realToAbsolute(a), a);
+        long frame = dat.frame(a, Dat.STORE);
         storage.checkAccess(frame, domain, a);
         byte[] data = storage.rawFrameForCpu(frame);
         CodeCache.Page code = machine.codeCache().get(frame);
-        if (code != null) {
+        if (code != null || dat.partial) {
+            if (code == null) {
+                return data; // low-address protection covers part of this page: check every store
+            }
             int off = (int) (a & Storage.PAGE_MASK);
             code.invalidate(off, Math.min(len, Storage.PAGE_SIZE - off));
             return data;
@@ -555,7 +559,14 @@ public final class Cpu {
     }
 
     private void checkWritable(long a) {
-        storage.checkAccess(frameOf(realToAbsolute(a), a), domain, a);
+        storage.checkAccess(dat.frame(a, Dat.STORE), domain, a);
+    }
+
+    /** After a control-register load: purge the TLBs if a register that translation depends on changed. */
+    void controlRegistersLoaded(long[] before) {
+        if (before[0] != cr[0] || before[1] != cr[1] || before[7] != cr[7] || before[13] != cr[13]) {
+            flushTlb();
+        }
     }
 
     /** Checks that every byte of [a, a+len) can be stored into (len >= 1). */

@@ -36,6 +36,7 @@ public final class Decoder {
         Sigp.register(d);
         StorageKeys.register(d);
         ChannelSubsystem.register(d);
+        DatInstructions.register(d);
         return d;
     }
 

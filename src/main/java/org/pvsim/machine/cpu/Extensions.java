@@ -186,15 +186,9 @@ final class Extensions {
         d.add(0x9b00, "stam", RS, stam);
         d.add(0xeb9b, "stamy", RSY, stam);
         // supervisor helpers a small kernel uses
-        d.addControl(0xb20d, "ptlb", S, (c, i) -> { }, PRIVILEGED); // no TLB without DAT
-        d.addControl(0xe501, "tprot", SSE, (c, i) -> {
-            long a = c.ea(i.b1, i.d1);
-            long abs = c.realToAbsolute(a);
-            if (abs >= c.storage.size()) {
-                throw new ProgramInterruption(ProgramInterruption.ADDRESSING, a);
-            }
-            c.cc = 0; // no storage keys are modelled: fetch and store are permitted
-        }, PRIVILEGED);
+        d.addControl(0xb20d, "ptlb", S, (c, i) -> c.flushTlb(), PRIVILEGED);
+        d.addControl(0xe501, "tprot", SSE, (c, i) -> c.cc = DatInstructions.testProtection(c,
+                c.ea(i.b1, i.d1), (int) (c.ea(i.b2, i.d2) >>> 4) & 0xf), PRIVILEGED);
     }
 
     /** COMPARE DOUBLE AND SWAP: R1:R1+1 against the double-size operand; R3:R3+1 stored when equal. */
@@ -371,6 +365,7 @@ final class Extensions {
         d.addControl(0xb20a, "spka", S, (c, i) -> {
             long key = (c.ea(i.b2, i.d2) >>> 4) & 0xf;
             c.pswMask = (c.pswMask & ~Psw.KEY) | key << 52;
+            c.flushTlb(); // key-controlled protection was checked with the old key
         });
     }
 

@@ -8,6 +8,7 @@ public final class Facilities {
     public static final int ZARCH_INSTALLED = 1;
     public static final int ZARCH_ACTIVE = 2;
     public static final int STFLE = 7;
+    public static final int EDAT_1 = 8;
     public static final int LONG_DISPLACEMENT = 18;
     public static final int EXTENDED_IMMEDIATE = 21;
     public static final int STORE_CLOCK_FAST = 25;
@@ -17,7 +18,9 @@ public final class Facilities {
     public static final int DISTINCT_OPERANDS = 45;
     public static final int MISC_INSTRUCTION_EXTENSIONS = 49;
     public static final int LOAD_STORE_ON_CONDITION_2 = 53;
+    public static final int EDAT_2 = 78;
     public static final int VECTOR = 129;
+    public static final int INSTRUCTION_EXECUTION_PROTECTION = 130;
     public static final int ULTRAVISOR_CALL = 158;
     public static final int SECURE_EXECUTION_UNPACK = 161;
 
@@ -30,7 +33,8 @@ public final class Facilities {
         Facilities f = new Facilities();
         for (int bit : new int[] {0, ZARCH_INSTALLED, ZARCH_ACTIVE, STFLE, LONG_DISPLACEMENT,
                 EXTENDED_IMMEDIATE, STORE_CLOCK_FAST, GENERAL_INSTRUCTIONS_EXTENSION, EXECUTE_EXTENSIONS,
-                DISTINCT_OPERANDS, MISC_INSTRUCTION_EXTENSIONS, LOAD_STORE_ON_CONDITION_2}) {
+                DISTINCT_OPERANDS, MISC_INSTRUCTION_EXTENSIONS, LOAD_STORE_ON_CONDITION_2,
+                EDAT_1, EDAT_2, INSTRUCTION_EXECUTION_PROTECTION}) {
             f.set(bit);
         }
         f.set(VECTOR);

@@ -76,7 +76,10 @@ public final class Interruptions {
         if (code == ProgramInterruption.DATA) {
             dxcIntoFpc(cpu);
         }
-        if (pi.address() >= 0 && (code == 0x10 || code == 0x11 || code == ProgramInterruption.SECURE_STORAGE_ACCESS
+        if (pi.teid() != -1) {
+            cpu.absStore(lc + Lowcore.TRANS_EXC_ID, pi.teid(), 8);
+            cpu.absStore(lc + Lowcore.EXC_ACCESS_ID, 0, 1); // no access register took part (see docs/dat.md)
+        } else if (pi.address() >= 0 && (code == 0x10 || code == 0x11 || code == ProgramInterruption.SECURE_STORAGE_ACCESS
                 || code == ProgramInterruption.NON_SECURE_STORAGE_ACCESS || code == Storage.SECURE_STORAGE_VIOLATION)) {
             cpu.absStore(lc + Lowcore.TRANS_EXC_ID, pi.address() & ~0xfffL, 8);
         }

@@ -15,6 +15,7 @@ public final class Lowcore {
     public static final int PGM_ILC = 0x8c;
     public static final int PGM_CODE = 0x8e;
     public static final int DXC = 0x90;
+    public static final int EXC_ACCESS_ID = 0xa0;
     public static final int TRANS_EXC_ID = 0xa8;
     public static final int STFL = 0xc8;
 

@@ -7,9 +7,9 @@ import org.pvsim.machine.ProgramInterruption;
 
 /**
  * Storage keys: one 7-bit key per 4 KiB frame (access-control bits 0-3, fetch protection, reference,
- * change) that SSKE sets, ISKE inserts and RRBE resets the reference bit of. The keys are kept so that
- * a kernel's key management reads back what it wrote; key-controlled protection is not enforced and
- * the reference and change bits are not set by accesses.
+ * change) that SSKE sets, ISKE inserts and RRBE resets the reference bit of. {@link Dat} enforces
+ * key-controlled and fetch protection with them on TLB fills, so SSKE purges the TLBs; the reference
+ * and change bits are not set by accesses.
  */
 final class StorageKeys {
     private StorageKeys() {
@@ -27,6 +27,7 @@ final class StorageKeys {
     static void register(Decoder d) {
         d.addControl(0xb22b, "sske", RRF, (c, i) -> {
             c.machine.storageKeys().put(frame(c, i.r2), (byte) (c.gr[i.r1] & 0xfe));
+            Dat.purgeAll(c.machine);
         }, PRIVILEGED);
         d.addControl(0xb229, "iske", RRE, (c, i) -> {
             int key = c.machine.storageKeys().getOrDefault(frame(c, i.r2), (byte) 0) & 0xfe;

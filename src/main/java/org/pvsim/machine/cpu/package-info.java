@@ -4,8 +4,8 @@
  * <h2>Structure</h2>
  * <ul>
  * <li>{@link org.pvsim.machine.cpu.Cpu}: architected state (PSW, GRs, CRs, ARs, FPRs, prefix, timers)
- *     and the run loop; storage access through per-CPU TLBs keyed by real page (prefixing applied
- *     once per page), with the frame-ownership check of {@link org.pvsim.machine.storage.Storage} on
+ *     and the run loop; storage access through per-CPU TLBs keyed by logical page (DAT, protection and
+ *     prefixing applied once per page by {@code Dat}, see docs/dat.md), with the frame-ownership check of {@link org.pvsim.machine.storage.Storage} on
  *     every access (one int compare on the fast path).</li>
  * <li>{@link org.pvsim.machine.cpu.Decoder}, {@link org.pvsim.machine.cpu.Format},
  *     {@link org.pvsim.machine.cpu.Insn}, {@link org.pvsim.machine.cpu.Opcode}: the opcode table (one
@@ -37,9 +37,9 @@
  *     its bytes 0-7 are the IPL PSW in ESA/390 short format (bit 12 set), as in a real IPL record.</li>
  * <li>The run ends when every CPU is stopped or in a disabled wait. Success is QEMU's convention for a
  *     clean shutdown: every wait PSW's instruction address ends in 0xfff.</li>
- * <li>Not modelled, each raising the architected exception when used: DAT (a PSW with bit 5 on gets a
- *     translation-specification exception at fetch), storage keys, PER, I/O, floating-point arithmetic
- *     (scalar and vector), decimal, crypto. The CPU timer also runs while a CPU is stopped. The long and
+ * <li>Not modelled, each raising the architected exception when used: access-register mode, the
+ *     reference and change bits of the storage keys, PER, I/O beyond a channel subsystem without devices,
+ *     floating-point arithmetic (scalar and vector), decimal, crypto. The CPU timer also runs while a CPU is stopped. The long and
  *     interruptible instructions (MVCL, MVCLE, CLST, ...) complete in one execution.</li>
  * <li>The UVC instruction calls the {@link org.pvsim.machine.cpu.UvcHandler} installed with
  *     {@link org.pvsim.machine.cpu.Machine#setUvcHandler}; DIAGNOSE calls the

@@ -388,7 +388,7 @@ public final class Cpu {
         long page = a >>> Storage.PAGE_SHIFT;
         int i = (int) page & TLB_MASK;
         if (rPage[i] != page) {
-            fillRead(a, i);
+            return fillRead(a, i);
         }
         long frame = rFrame[i];
         if (storage.tagOf(frame) != fastTag) {
@@ -397,13 +397,19 @@ public final class Cpu {
         return rData[i];
     }
 
-    private void fillRead(long a, int i) {
+    private byte[] fillRead(long a, int i) {
         long frame = frameOf(realToAbsolute(a), a);
         storage.checkAccess(frame, domain, a);
-        // materialise: a cached shared zero frame would hide a later store
-        rData[i] = storage.rawFrameForCpu(frame);
+        if (!storage.materialised(frame)) {
+            // not cached: the shared zero frame would hide a later store. Not materialised either, so
+            // that a guest reading all its storage does not make the model hold all of it.
+            return storage.rawFrameForRead(frame);
+        }
+        byte[] data = storage.rawFrameForCpu(frame);
+        rData[i] = data;
         rFrame[i] = frame;
         rPage[i] = a >>> Storage.PAGE_SHIFT;
+        return data;
     }
 
     private byte[] writeFrame(long a, int len) {

@@ -57,6 +57,8 @@ public final class Machine {
     private Consumer<String> trace;
     private long traceLeft;
     private long programInterruptions;
+    /** Told of every program interruption's code (tests assert that only architected codes occur). */
+    private java.util.function.IntConsumer programInterruptionObserver;
     private final java.util.Map<Long, Byte> storageKeys = new java.util.HashMap<>();
 
     public Machine(Options options, Consumer<String> console) {
@@ -183,8 +185,15 @@ public final class Machine {
         return programInterruptions;
     }
 
+    void observeProgramInterruptions(java.util.function.IntConsumer observer) {
+        this.programInterruptionObserver = observer;
+    }
+
     void recordProgramInterruption(Cpu cpu, int code, long address) {
         programInterruptions++;
+        if (programInterruptionObserver != null) {
+            programInterruptionObserver.accept(code);
+        }
         if (traceLeft > 0 && trace != null) {
             trace.accept(String.format("cpu %d: program interruption 0x%02x at 0x%x", cpu.cpuAddress, code, address));
         }

@@ -60,6 +60,8 @@ public final class Machine {
     /** Told of every program interruption's code (tests assert that only architected codes occur). */
     private java.util.function.IntConsumer programInterruptionObserver;
     private final java.util.Map<Long, Byte> storageKeys = new java.util.HashMap<>();
+    /** The virtual machine's name when the configuration presents itself as one (STSI level 3), else null. */
+    private String guestConfiguration;
 
     public Machine(Options options, Consumer<String> console) {
         this.options = options;
@@ -174,6 +176,21 @@ public final class Machine {
     public void trace(long count, Consumer<String> sink) {
         this.traceLeft = count;
         this.trace = sink;
+    }
+
+    /**
+     * Presents the configuration as a virtual machine named {@code name} (up to 8 characters) in the LPAR,
+     * as a guest of a hypervisor sees itself: STSI reports level 3 and stores 3.2.2. Null: the LPAR itself.
+     */
+    public void setGuestConfiguration(String name) {
+        if (name != null && (name.isEmpty() || name.length() > 8)) {
+            throw new IllegalArgumentException("virtual-machine name must be 1..8 characters: " + name);
+        }
+        this.guestConfiguration = name;
+    }
+
+    public String guestConfiguration() {
+        return guestConfiguration;
     }
 
     /** Storage keys by absolute frame (see StorageKeys); frames never set have key 0. */

@@ -102,6 +102,7 @@ final class StorageToStorage {
         d.add(0xb25d, "clst", RRE, StorageToStorage::clst);
         d.add(0xb255, "mvst", RRE, StorageToStorage::mvst);
         d.add(0xb25e, "srst", RRE, StorageToStorage::srst);
+        d.add(0xb254, "mvpg", RRE, MovePage::mvpg);
     }
 
     private static void evenPair(Insn i, int... regs) {

@@ -76,6 +76,11 @@ public final class Cpu {
     boolean translate;
     /** Why the CPU stopped by itself (check stop), or null. */
     String checkStop;
+    /**
+     * The PSW loaded last has a format error: the specification exception is recognized as soon as it is
+     * active, before any instruction or interruption, with the invalid PSW as the old PSW (early exception).
+     */
+    boolean pswInvalid;
 
     private final long[] rPage = new long[TLB_SIZE];
     private final long[] rFrame = new long[TLB_SIZE];
@@ -163,8 +168,12 @@ public final class Cpu {
         return (pswMask & Psw.PROBLEM) != 0;
     }
 
-    /** Loads a PSW (no validity check: callers check, as LPSWE does). */
+    /**
+     * Loads a PSW as it is. A PSW-format error (see {@link Psw#isValid}) is an early exception: the next
+     * fetch recognizes it (ILC 0, the invalid PSW as the old PSW), even in the wait state.
+     */
     public void setPsw(long mask, long address) {
+        pswInvalid = !Psw.isValid(mask, address);
         pswMask = mask & ~Psw.CC;
         cc = (int) (mask >>> Psw.CC_SHIFT) & 3;
         amask = Psw.addressMask(mask);
@@ -184,7 +193,7 @@ public final class Cpu {
     }
 
     boolean isWaiting() {
-        return (pswMask & Psw.WAIT) != 0;
+        return (pswMask & Psw.WAIT) != 0 && !pswInvalid;
     }
 
     /** Ends the current slice after this instruction so the machine looks at interruptions again. */
@@ -276,6 +285,9 @@ public final class Cpu {
     }
 
     private void fetchPage(long a) {
+        if (pswInvalid) {
+            throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
+        }
         if ((a & 1) != 0) {
             throw new ProgramInterruption(ProgramInterruption.SPECIFICATION, a);
         }

@@ -51,7 +51,8 @@ public final class HostDat {
             return -SEGMENT_TRANSLATION;
         }
         long pte = entry(storage, (ste & ~0x7ffL) + ((vaddr >>> 12) & 0xff) * 8);
-        if (pte == -1 || (pte & PAGE_INVALID) != 0 || (pte & ~0xfffL) >= storage.size()) {
+        // unsigned: a frame address with bit 0 set must not pass as a (negative) exception code
+        if (pte == -1 || (pte & PAGE_INVALID) != 0 || Long.compareUnsigned(pte & ~0xfffL, storage.size()) >= 0) {
             return -PAGE_TRANSLATION;
         }
         return (pte & ~0xfffL) | (vaddr & 0xfff);

@@ -8,9 +8,11 @@ import org.pvsim.machine.ProgramInterruption;
  * Storage-to-storage instructions: MVC, CLC, XC/NC/OC, TR, MVCL(E), CLCL(E), CLST, MVST, SRST.
  * Every operand range is checked before the first byte changes, and bytes move one at a time left
  * to right, so overlapping MVC propagates bytes as the architecture defines.
- * MVCL and CLCL (24-bit lengths) complete in one execution; MVCLE, CLCLE, CLST, MVST and SRST, whose
- * operands a 64-bit length or a missing terminator can make as long as storage or endless (a 24-bit
- * address wraps), stop after {@link #CPU_DETERMINED} bytes with cc 3, as the architecture lets a CPU.
+ * MVCLE, CLCLE, CLST, MVST and SRST, whose operands a 64-bit length or a missing terminator can make
+ * as long as storage or endless (a 24-bit address wraps), stop after {@link #CPU_DETERMINED} bytes with
+ * cc 3, as the architecture lets a CPU. MVCL and CLCL (up to 16 MiB) are interruptible instead: after
+ * that amount the registers are updated and the PSW points at the instruction again, as after an
+ * interruption, so that each execution is bounded; under EXECUTE they complete in one.
  */
 final class StorageToStorage {
     private StorageToStorage() {
@@ -133,6 +135,7 @@ final class StorageToStorage {
         long l1 = len24(c, i.r1);
         long l2 = len24(c, i.r2);
         int pad = (int) (c.gr[i.r2 + 1] >>> 24) & 0xff;
+        int cc = c.cc;
         c.cc = FixedPoint.ccCompare(l1, l2);
         // destructive overlap: the source starts inside the destination
         if (l1 > 0 && l2 > 0 && Long.compareUnsigned((a2 - a1) & c.amask, 0) != 0
@@ -146,16 +149,20 @@ final class StorageToStorage {
         if (Math.min(l1, l2) > 0) {
             c.checkRead(a2, Math.min(l1, l2));
         }
-        long k = 0;
-        for (; k < l1; k++) {
+        long n = l1 > CPU_DETERMINED && c.executeAddress < 0 ? CPU_DETERMINED : l1;
+        for (long k = 0; k < n; k++) {
             int v = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
             c.store8((a1 + k) & c.amask, v);
         }
-        long moved = Math.min(l1, l2);
-        setAddress(c, i.r1, a1 + l1);
+        long moved = Math.min(n, l2);
+        setAddress(c, i.r1, a1 + n);
         setAddress(c, i.r2, a2 + moved);
-        c.gr[i.r1 + 1] &= ~0xffffffL;
+        c.gr[i.r1 + 1] = (c.gr[i.r1 + 1] & ~0xffffffL) | (l1 - n);
         c.gr[i.r2 + 1] = (c.gr[i.r2 + 1] & ~0xffffffL) | (l2 - moved);
+        if (n != l1) {
+            c.cc = cc; // set when the last part completes
+            c.ia = c.insnAddress(i); // the rest on the next execution
+        }
     }
 
     private static void clcl(Cpu c, Insn i) {
@@ -165,13 +172,18 @@ final class StorageToStorage {
         long l1 = len24(c, i.r1);
         long l2 = len24(c, i.r2);
         int pad = (int) (c.gr[i.r2 + 1] >>> 24) & 0xff;
-        long k = comparePadded(c, a1, l1, a2, l2, pad, Long.MAX_VALUE);
+        int cc = c.cc;
+        long k = comparePadded(c, a1, l1, a2, l2, pad, c.executeAddress < 0 ? CPU_DETERMINED : Long.MAX_VALUE);
         long d1 = Math.min(k, l1);
         long d2 = Math.min(k, l2);
         setAddress(c, i.r1, a1 + d1);
         setAddress(c, i.r2, a2 + d2);
         c.gr[i.r1 + 1] = (c.gr[i.r1 + 1] & ~0xffffffL) | (l1 - d1);
         c.gr[i.r2 + 1] = (c.gr[i.r2 + 1] & ~0xffffffL) | (l2 - d2);
+        if (c.cc == 3) { // equal so far: the rest on the next execution
+            c.cc = cc;
+            c.ia = c.insnAddress(i);
+        }
     }
 
     /**

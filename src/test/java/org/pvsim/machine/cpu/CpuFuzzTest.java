@@ -15,7 +15,7 @@ import java.time.Duration;
  * {@code mvn verify -Pfuzz -Dtest=CpuFuzzTest} really fuzzes.
  */
 class CpuFuzzTest {
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void randomInstructionStreams(byte[] data) {
         CpuFuzzHarness.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CpuFuzzHarness.run(data),
                 "a run that does not end");
@@ -26,8 +26,9 @@ class CpuFuzzTest {
             assertThat(r.ending()).as(r.detail()).isNotEqualTo(Machine.Ending.TIME_LIMIT);
         }
         for (Cpu c : o.cpus()) {
+            // an invalid PSW is only ever held with its early specification exception pending
             if (c.checkStop == null && c.state() == Cpu.State.OPERATING) {
-                assertThat(Psw.isValid(c.psw().mask(), c.psw().address())).as("PSW %s", c.psw()).isTrue();
+                assertThat(Psw.isValid(c.psw().mask(), c.psw().address()) || c.pswInvalid).as("PSW %s", c.psw()).isTrue();
             }
         }
     }

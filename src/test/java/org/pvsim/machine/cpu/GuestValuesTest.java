@@ -131,4 +131,54 @@ class GuestValuesTest {
         assertThat(c.gr[3]).isZero();
         assertThat(m.storage().materialisedFrames()).isLessThan(8);
     }
+
+    @Test
+    void moveLongOfMoreThanTheCpuDeterminedAmountCompletesOverSeveralExecutions() {
+        machine(1L << 20);
+        code(Psw.MASK_64BIT_DISABLED, "0e24 b2b20000"); // mvcl 2,4; lpswe 0
+        m.storage().writeLong(0, 0x0002000180000000L, Storage.HOST);
+        m.storage().writeLong(8, 0xfff, Storage.HOST);
+        byte[] src = new byte[0x10000];
+        java.util.Arrays.fill(src, (byte) 0x5a);
+        m.storage().write(0x80000, src, 0, src.length, Storage.HOST);
+        long length = 3 * StorageToStorage.CPU_DETERMINED;
+        c.gr[2] = 0x10000;
+        c.gr[3] = length;
+        c.gr[4] = 0x80000;
+        c.gr[5] = 0xaaL << 24 | src.length; // pad 0xaa
+        m.run(2);
+        assertThat(c.psw().address()).isEqualTo(CODE); // not done yet: it runs again
+        m.run(1);
+        assertThat(c.psw().address()).isEqualTo(CODE + 2);
+        assertThat(c.cc).isEqualTo(2); // the first operand was longer
+        assertThat(c.gr[2]).isEqualTo(0x10000 + length);
+        assertThat(c.gr[3]).isZero();
+        assertThat(c.gr[4]).isEqualTo(0x80000 + src.length);
+        assertThat(c.gr[5]).isEqualTo(0xaaL << 24);
+        assertThat(m.storage().readByte(0x10000 + src.length - 1, Storage.HOST)).isEqualTo(0x5a);
+        assertThat(m.storage().readByte(0x10000 + src.length, Storage.HOST)).isEqualTo(0xaa);
+        assertThat(m.storage().readByte(0x10000 + length - 1, Storage.HOST)).isEqualTo(0xaa);
+    }
+
+    @Test
+    void compareLongOfEqualOperandsLongerThanTheCpuDeterminedAmountCompletesOverSeveralExecutions() {
+        machine(1L << 20);
+        code(Psw.MASK_64BIT_DISABLED, "0f24 b2b20000"); // clcl 2,4; lpswe 0
+        m.storage().writeLong(0, 0x0002000180000000L, Storage.HOST);
+        m.storage().writeLong(8, 0xfff, Storage.HOST);
+        long length = 2 * StorageToStorage.CPU_DETERMINED;
+        c.gr[2] = 0x10000;
+        c.gr[3] = length;
+        c.gr[4] = 0x40000;
+        c.gr[5] = length;
+        m.run(1);
+        assertThat(c.psw().address()).isEqualTo(CODE);
+        c.cc = 3; // only the last execution sets the condition code
+        m.run(1);
+        assertThat(c.psw().address()).isEqualTo(CODE + 2);
+        assertThat(c.cc).isZero();
+        assertThat(c.gr[2]).isEqualTo(0x10000 + length);
+        assertThat(c.gr[3]).isZero();
+        assertThat(c.gr[5]).isZero();
+    }
 }

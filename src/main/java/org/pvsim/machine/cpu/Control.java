@@ -22,10 +22,7 @@ final class Control {
             }
             long mask = c.load64(a);
             long addr = c.load64((a + 8) & c.amask);
-            if (!Psw.isValid(mask, addr)) {
-                throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
-            }
-            c.setPsw(mask, addr);
+            c.setPsw(mask, addr); // a format error is recognized once it is active (Cpu#setPsw)
         }, PRIVILEGED);
         d.addControl(0x8200, "lpsw", S, (c, i) -> {
             long a = c.ea(i.b2, i.d2);
@@ -33,7 +30,7 @@ final class Control {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             Psw p = Psw.fromShort(c.load64(a));
-            if (p == null || !Psw.isValid(p.mask(), p.address())) {
+            if (p == null) { // bit 12 zero: LPSW may recognize it before loading, and does
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             c.setPsw(p.mask(), p.address());

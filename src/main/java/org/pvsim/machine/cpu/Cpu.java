@@ -84,6 +84,11 @@ public final class Cpu {
     boolean translate;
     /** Why the CPU stopped by itself (check stop), or null. */
     String checkStop;
+    /**
+     * The PSW loaded last has a format error: the specification exception is recognized as soon as it is
+     * active, before any instruction or interruption, with the invalid PSW as the old PSW (early exception).
+     */
+    boolean pswInvalid;
 
     private final long[] rPage = new long[TLB_SIZE];
     private final long[] rFrame = new long[TLB_SIZE];
@@ -175,11 +180,15 @@ public final class Cpu {
         return (pswMask & Psw.PROBLEM) != 0;
     }
 
-    /** Loads a PSW (no validity check: callers check, as LPSWE does). */
+    /**
+     * Loads a PSW as it is. A PSW-format error (see {@link Psw#isValid}) is an early exception: the next
+     * fetch recognizes it (ILC 0, the invalid PSW as the old PSW), even in the wait state.
+     */
     public void setPsw(long mask, long address) {
         if (((pswMask ^ mask) & (Psw.DAT | Psw.AS | Psw.KEY)) != 0) {
             flushTlb(); // the TLBs hold translations and key checks of the old mode
         }
+        pswInvalid = !Psw.isValid(mask, address);
         pswMask = mask & ~Psw.CC;
         cc = (int) (mask >>> Psw.CC_SHIFT) & 3;
         amask = Psw.addressMask(mask);
@@ -199,7 +208,7 @@ public final class Cpu {
     }
 
     boolean isWaiting() {
-        return (pswMask & Psw.WAIT) != 0;
+        return (pswMask & Psw.WAIT) != 0 && !pswInvalid;
     }
 
     /** Ends the current slice after this instruction so the machine looks at interruptions again. */
@@ -291,6 +300,9 @@ public final class Cpu {
     }
 
     private void fetchPage(long a) {
+        if (pswInvalid) {
+            throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
+        }
         if ((a & 1) != 0) {
             throw new ProgramInterruption(ProgramInterruption.SPECIFICATION, a);
         }
@@ -397,7 +409,7 @@ public final class Cpu {
         long page = a >>> Storage.PAGE_SHIFT;
         int i = (int) page & TLB_MASK;
         if (rPage[i] != page) {
-            fillRead(a, i); // a partial answer fills the slot but not its tag: used once, below
+            return fillRead(a, i);
         }
         long frame = rFrame[i];
         if (storage.tagOf(frame) != fastTag) {
@@ -406,13 +418,19 @@ public final class Cpu {
         return rData[i];
     }
 
-    private void fillRead(long a, int i) {
+    private byte[] fillRead(long a, int i) {
         long frame = dat.frame(a, Dat.FETCH);
         storage.checkAccess(frame, domain, a);
-        // materialise: a cached shared zero frame would hide a later store
-        rData[i] = storage.rawFrameForCpu(frame);
+        if (!storage.materialised(frame)) {
+            // not cached: the shared zero frame would hide a later store. Not materialised either, so
+            // that a guest reading all its storage does not make the model hold all of it.
+            return storage.rawFrameForRead(frame);
+        }
+        byte[] data = storage.rawFrameForCpu(frame);
+        rData[i] = data;
         rFrame[i] = frame;
         rPage[i] = dat.partial ? -1 : a >>> Storage.PAGE_SHIFT;
+        return data;
     }
 
     private byte[] writeFrame(long a, int len) {

@@ -32,15 +32,27 @@ final class FixedPoint {
     static final Src M8 = (c, i) -> (byte) c.load8(c.ea(i));
     static final Src I2 = (c, i) -> i.i2;
     static final Src I2U32 = (c, i) -> i.i2 & 0xffffffffL;
-    static final Src REL32 = (c, i) -> (int) c.load32(relative(c, i));
-    static final Src REL32U = (c, i) -> c.load32(relative(c, i)) & 0xffffffffL;
-    static final Src REL64 = (c, i) -> c.load64(relative(c, i));
+    static final Src REL32 = (c, i) -> (int) c.load32(relative(c, i, 4));
+    static final Src REL32U = (c, i) -> c.load32(relative(c, i, 4)) & 0xffffffffL;
+    static final Src REL64 = (c, i) -> c.load64(relative(c, i, 8));
     static final Src REL16 = (c, i) -> (short) c.load16(relative(c, i));
     static final Src REL16U = (c, i) -> c.load16(relative(c, i));
 
     /** Address of an RIL-b relative operand: instruction address + 2 * I2. */
     static long relative(Cpu c, Insn i) {
         return (c.insnAddress(i) + 2 * i.i2) & c.amask;
+    }
+
+    /**
+     * A relative-long storage operand of {@code size} bytes (4 or 8), which must be on an integral
+     * boundary: a specification exception otherwise (the target is always halfword aligned).
+     */
+    static long relative(Cpu c, Insn i, int size) {
+        long a = relative(c, i);
+        if ((a & (size - 1)) != 0) {
+            throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
+        }
+        return a;
     }
 
     static void set32(Cpu c, int r, long v) {
@@ -223,8 +235,8 @@ final class FixedPoint {
         d.add(0xe370, "sthy", RXY, (c, i) -> c.store16(c.ea(i), (int) c.gr[i.r1]));
         d.add(0x4200, "stc", RX, Inline.store(Ops::stc));
         d.add(0xe372, "stcy", RXY, (c, i) -> c.store8(c.ea(i), (int) c.gr[i.r1]));
-        d.add(0xc40f, "strl", RIL, (c, i) -> c.store32(relative(c, i), (int) c.gr[i.r1]));
-        d.add(0xc40b, "stgrl", RIL, (c, i) -> c.store64(relative(c, i), c.gr[i.r1]));
+        d.add(0xc40f, "strl", RIL, (c, i) -> c.store32(relative(c, i, 4), (int) c.gr[i.r1]));
+        d.add(0xc40b, "stgrl", RIL, (c, i) -> c.store64(relative(c, i, 8), c.gr[i.r1]));
         d.add(0xc407, "sthrl", RIL, (c, i) -> c.store16(relative(c, i), (int) c.gr[i.r1]));
         d.add(0x4300, "ic", RX, Inline.load(Ops::ic));
         d.add(0xe373, "icy", RXY, (c, i) -> c.gr[i.r1] = (c.gr[i.r1] & ~0xffL) | c.load8(c.ea(i)));

@@ -146,9 +146,10 @@ public final class Interruptions {
         if (!Psw.isValid(mask, addr) && cpu.guest != null) {
             throw cpu.guest.invalidNewPsw(cpu, what);
         }
-        if (!Psw.isValid(mask, addr)) {
-            // the architecture raises a specification exception on the next fetch; as the new PSW is
-            // then stored again, the CPU would loop: report it as the guest bug it is
+        if (!Psw.isValid(mask, addr) && newOff == Lowcore.PGM_NEW_PSW) {
+            // the specification exception (early, on the next fetch) would load this PSW again, and
+            // the CPU would loop: report it as the guest bug it is. Any other invalid new PSW is
+            // recognized as the early exception it is (Cpu#setPsw).
             cpu.checkStop = String.format("invalid %s new PSW %016x %016x", what, mask, addr);
             cpu.stop();
         }
@@ -156,8 +157,8 @@ public final class Interruptions {
 
     /** Takes the highest-priority pending interruption the CPU is enabled for; true if one was taken. */
     static boolean deliverPending(Cpu cpu) {
-        if (cpu.state != Cpu.State.OPERATING) {
-            return false;
+        if (cpu.state != Cpu.State.OPERATING || cpu.pswInvalid) {
+            return false; // an invalid PSW's specification exception comes before any interruption
         }
         if (cpu.restartPending) {
             restart(cpu);

@@ -59,6 +59,8 @@ public final class Machine {
     private Consumer<String> trace;
     private long traceLeft;
     private long programInterruptions;
+    /** Told of every program interruption's code (tests assert that only architected codes occur). */
+    private java.util.function.IntConsumer programInterruptionObserver;
     private final java.util.Map<Long, Byte> storageKeys = new java.util.HashMap<>();
     private final IplDiagnose iplDiagnose = new IplDiagnose(this);
     private final Watchdog watchdog = new Watchdog();
@@ -66,6 +68,8 @@ public final class Machine {
     private Supplier<Psw> program;
     /** What else a machine reset resets (the Ultravisor); runs before the CPUs restart. */
     private Runnable resetHook = () -> { };
+    /** The virtual machine's name when the configuration presents itself as one (STSI level 3), else null. */
+    private String guestConfiguration;
 
     public Machine(Options options, Consumer<String> console) {
         this(options, console, null);
@@ -272,6 +276,21 @@ public final class Machine {
         this.trace = sink;
     }
 
+    /**
+     * Presents the configuration as a virtual machine named {@code name} (up to 8 characters) in the LPAR,
+     * as a guest of a hypervisor sees itself: STSI reports level 3 and stores 3.2.2. Null: the LPAR itself.
+     */
+    public void setGuestConfiguration(String name) {
+        if (name != null && (name.isEmpty() || name.length() > 8)) {
+            throw new IllegalArgumentException("virtual-machine name must be 1..8 characters: " + name);
+        }
+        this.guestConfiguration = name;
+    }
+
+    public String guestConfiguration() {
+        return guestConfiguration;
+    }
+
     /** Storage keys by absolute frame (see StorageKeys); frames never set have key 0. */
     java.util.Map<Long, Byte> storageKeys() {
         return storageKeys;
@@ -281,8 +300,15 @@ public final class Machine {
         return programInterruptions;
     }
 
+    void observeProgramInterruptions(java.util.function.IntConsumer observer) {
+        this.programInterruptionObserver = observer;
+    }
+
     void recordProgramInterruption(Cpu cpu, int code, long address) {
         programInterruptions++;
+        if (programInterruptionObserver != null) {
+            programInterruptionObserver.accept(code);
+        }
         if (traceLeft > 0 && trace != null) {
             trace.accept(String.format("cpu %d: program interruption 0x%02x at 0x%x", cpu.cpuAddress, code, address));
         }

@@ -25,6 +25,7 @@ final class Sigp {
     static final int SET_PREFIX = 0x0d;
     static final int STORE_STATUS_AT_ADDRESS = 0x0e;
     static final int SET_ARCHITECTURE = 0x12;
+    static final int CONDITIONAL_EMERGENCY_SIGNAL = 0x13;
     static final int SENSE_RUNNING_STATUS = 0x15;
 
     static final long STATUS_INVALID_ORDER = 0x00000002L;
@@ -76,6 +77,12 @@ final class Sigp {
             case EMERGENCY_SIGNAL:
                 target.emergencyFrom |= 1L << self.cpuAddress;
                 return 0;
+            case CONDITIONAL_EMERGENCY_SIGNAL:
+                if (!conditionalEmergencyApplies(target, (int) param & 0xffff)) {
+                    return STATUS_INCORRECT_STATE;
+                }
+                target.emergencyFrom |= 1L << self.cpuAddress;
+                return 0;
             case START:
                 target.start();
                 return 0;
@@ -84,7 +91,7 @@ final class Sigp {
                 return 0;
             case STOP_AND_STORE_STATUS:
                 target.stop();
-                storeStatus(target, 0);
+                storeStatusInPrefixArea(target);
                 return 0;
             case RESTART:
                 target.restartPending = true;
@@ -143,12 +150,36 @@ final class Sigp {
     }
 
     /**
-     * Stores the CPU's status in the save-area layout: at absolute 0x1200.. of its own prefix area
-     * for STOP AND STORE STATUS (base 0 means "the target's prefix"), or at {@code base} for STORE
-     * STATUS AT ADDRESS.
+     * Whether a conditional emergency signal is made pending at {@code target}: when it is operating, is
+     * not enabled for both I/O and external interruptions, waits at a nonzero address, or runs with
+     * {@code asn} as its primary (CR4) or secondary (CR3) ASN; else the order is rejected (incorrect
+     * state), so that a sender can tell a CPU that would never see the signal.
      */
-    static void storeStatus(Cpu t, long base) {
-        long b = base == 0 ? t.prefix + Lowcore.SAVE_FPRS : base;
+    static boolean conditionalEmergencyApplies(Cpu target, int asn) {
+        boolean waiting = target.isWaiting();
+        return target.state != Cpu.State.STOPPED
+                || (target.pswMask & (Psw.IO | Psw.EXT)) != (Psw.IO | Psw.EXT)
+                || (waiting && target.ia != 0)
+                || (!waiting && (asn == (int) (target.cr[4] & 0xffff) || asn == (int) (target.cr[3] & 0xffff)));
+    }
+
+    /**
+     * STOP AND STORE STATUS: the status goes to the save areas of the target's own prefix area (real
+     * 0x1200-0x13ff), and the architectural-mode identification (1, z/Architecture) to real location 163.
+     */
+    static void storeStatusInPrefixArea(Cpu t) {
+        storeStatus(t, t.prefix + Lowcore.SAVE_FPRS);
+        t.absStore(t.prefix + ARCH_MODE_ID, 1, 1);
+    }
+
+    /** Real location of the architectural-mode identification that store status sets. */
+    static final int ARCH_MODE_ID = 0xa3;
+
+    /**
+     * Stores the CPU's status in the save-area layout at absolute {@code b} (the prefix area's 0x1200, or
+     * the 512-byte area STORE STATUS AT ADDRESS names, which may be absolute 0).
+     */
+    static void storeStatus(Cpu t, long b) {
         for (int k = 0; k < 16; k++) {
             t.absStore(b + 8L * k, t.fpr[k], 8);
             t.absStore(b + 0x80 + 8L * k, t.gr[k], 8);

@@ -18,7 +18,7 @@ final class StorageKeys {
     private static long frame(Cpu c, int r) {
         long real = c.gr[r] & c.amask & ~0xfffL;
         long abs = c.realToAbsolute(real);
-        if (abs >= c.storage.size()) {
+        if (Long.compareUnsigned(abs, c.storage.size()) >= 0) { // a 64-bit address may look negative
             throw new ProgramInterruption(ProgramInterruption.ADDRESSING, real);
         }
         return abs >>> 12;

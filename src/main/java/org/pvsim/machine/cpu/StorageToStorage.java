@@ -8,11 +8,18 @@ import org.pvsim.machine.ProgramInterruption;
  * Storage-to-storage instructions: MVC, CLC, XC/NC/OC, TR, MVCL(E), CLCL(E), CLST, MVST, SRST.
  * Every operand range is checked before the first byte changes, and bytes move one at a time left
  * to right, so overlapping MVC propagates bytes as the architecture defines.
- * The interruptible long forms complete in one execution (the CPU-determined amount is "all").
+ * MVCLE, CLCLE, CLST, MVST and SRST, whose operands a 64-bit length or a missing terminator can make
+ * as long as storage or endless (a 24-bit address wraps), stop after {@link #CPU_DETERMINED} bytes with
+ * cc 3, as the architecture lets a CPU. MVCL and CLCL (up to 16 MiB) are interruptible instead: after
+ * that amount the registers are updated and the PSW points at the instruction again, as after an
+ * interruption, so that each execution is bounded; under EXECUTE they complete in one.
  */
 final class StorageToStorage {
     private StorageToStorage() {
     }
+
+    /** The CPU-determined amount: bytes processed in one execution of an interruptible instruction. */
+    static final long CPU_DETERMINED = 1 << 16;
 
     interface ByteOp {
         int apply(int a, int b);
@@ -97,6 +104,7 @@ final class StorageToStorage {
         d.add(0xb25d, "clst", RRE, StorageToStorage::clst);
         d.add(0xb255, "mvst", RRE, StorageToStorage::mvst);
         d.add(0xb25e, "srst", RRE, StorageToStorage::srst);
+        d.add(0xb254, "mvpg", RRE, MovePage::mvpg);
     }
 
     private static void evenPair(Insn i, int... regs) {
@@ -127,6 +135,7 @@ final class StorageToStorage {
         long l1 = len24(c, i.r1);
         long l2 = len24(c, i.r2);
         int pad = (int) (c.gr[i.r2 + 1] >>> 24) & 0xff;
+        int cc = c.cc;
         c.cc = FixedPoint.ccCompare(l1, l2);
         // destructive overlap: the source starts inside the destination
         if (l1 > 0 && l2 > 0 && Long.compareUnsigned((a2 - a1) & c.amask, 0) != 0
@@ -140,16 +149,20 @@ final class StorageToStorage {
         if (Math.min(l1, l2) > 0) {
             c.checkRead(a2, Math.min(l1, l2));
         }
-        long k = 0;
-        for (; k < l1; k++) {
+        long n = l1 > CPU_DETERMINED && c.executeAddress < 0 ? CPU_DETERMINED : l1;
+        for (long k = 0; k < n; k++) {
             int v = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
             c.store8((a1 + k) & c.amask, v);
         }
-        long moved = Math.min(l1, l2);
-        setAddress(c, i.r1, a1 + l1);
+        long moved = Math.min(n, l2);
+        setAddress(c, i.r1, a1 + n);
         setAddress(c, i.r2, a2 + moved);
-        c.gr[i.r1 + 1] &= ~0xffffffL;
+        c.gr[i.r1 + 1] = (c.gr[i.r1 + 1] & ~0xffffffL) | (l1 - n);
         c.gr[i.r2 + 1] = (c.gr[i.r2 + 1] & ~0xffffffL) | (l2 - moved);
+        if (n != l1) {
+            c.cc = cc; // set when the last part completes
+            c.ia = c.insnAddress(i); // the rest on the next execution
+        }
     }
 
     private static void clcl(Cpu c, Insn i) {
@@ -159,31 +172,43 @@ final class StorageToStorage {
         long l1 = len24(c, i.r1);
         long l2 = len24(c, i.r2);
         int pad = (int) (c.gr[i.r2 + 1] >>> 24) & 0xff;
-        long k = comparePadded(c, a1, l1, a2, l2, pad);
+        int cc = c.cc;
+        long k = comparePadded(c, a1, l1, a2, l2, pad, c.executeAddress < 0 ? CPU_DETERMINED : Long.MAX_VALUE);
         long d1 = Math.min(k, l1);
         long d2 = Math.min(k, l2);
         setAddress(c, i.r1, a1 + d1);
         setAddress(c, i.r2, a2 + d2);
         c.gr[i.r1 + 1] = (c.gr[i.r1 + 1] & ~0xffffffL) | (l1 - d1);
         c.gr[i.r2 + 1] = (c.gr[i.r2 + 1] & ~0xffffffL) | (l2 - d2);
+        if (c.cc == 3) { // equal so far: the rest on the next execution
+            c.cc = cc;
+            c.ia = c.insnAddress(i);
+        }
     }
 
     /**
-     * CLCL and CLCLE: compares the operands, the shorter one extended with {@code pad}, up to the first
-     * unequal byte. Sets the condition code and returns that byte's index, or the longer length if none.
+     * CLCL and CLCLE: compares the operands (unsigned lengths), the shorter one extended with {@code pad},
+     * up to the first unequal byte. Sets the condition code and returns that byte's index, or the longer
+     * length if none; after {@code limit} equal bytes short of that, cc 3 and {@code limit}.
      */
-    private static long comparePadded(Cpu c, long a1, long l1, long a2, long l2, int pad) {
-        long n = Math.max(l1, l2);
-        for (long k = 0; k < n; k++) {
-            int x = k < l1 ? c.load8((a1 + k) & c.amask) : pad;
-            int y = k < l2 ? c.load8((a2 + k) & c.amask) : pad;
+    private static long comparePadded(Cpu c, long a1, long l1, long a2, long l2, int pad, long limit) {
+        long n = Long.compareUnsigned(l1, l2) >= 0 ? l1 : l2;
+        boolean partial = Long.compareUnsigned(n, limit) > 0;
+        long end = partial ? limit : n;
+        for (long k = 0; k < end; k++) {
+            int x = Long.compareUnsigned(k, l1) < 0 ? c.load8((a1 + k) & c.amask) : pad;
+            int y = Long.compareUnsigned(k, l2) < 0 ? c.load8((a2 + k) & c.amask) : pad;
             if (x != y) {
                 c.cc = x < y ? 1 : 2;
                 return k;
             }
         }
-        c.cc = 0;
-        return n;
+        c.cc = partial ? 3 : 0;
+        return end;
+    }
+
+    private static long minUnsigned(long a, long b) {
+        return Long.compareUnsigned(a, b) <= 0 ? a : b;
     }
 
     private static long lenLong(Cpu c, int r) {
@@ -197,21 +222,22 @@ final class StorageToStorage {
         long l1 = lenLong(c, i.r1);
         long l2 = lenLong(c, i.r3);
         int pad = (int) c.ea(i.b2, i.d2) & 0xff;
-        if (l1 > 0) {
-            c.checkWrite(a1, l1);
+        long n = minUnsigned(l1, CPU_DETERMINED); // access exceptions only for the part processed
+        long copied = minUnsigned(n, l2);
+        if (n > 0) {
+            c.checkWrite(a1, n);
         }
-        if (Math.min(l1, l2) > 0) {
-            c.checkRead(a2, Math.min(l1, l2));
+        if (copied > 0) {
+            c.checkRead(a2, copied);
         }
-        for (long k = 0; k < l1; k++) {
-            c.store8((a1 + k) & c.amask, k < l2 ? c.load8((a2 + k) & c.amask) : pad);
+        for (long k = 0; k < n; k++) {
+            c.store8((a1 + k) & c.amask, k < copied ? c.load8((a2 + k) & c.amask) : pad);
         }
-        long moved = Math.min(l1, l2);
-        setAddress(c, i.r1, a1 + l1);
-        setAddress(c, i.r3, a2 + moved);
-        setLength(c, i.r1 + 1, 0);
-        setLength(c, i.r3 + 1, l2 - moved);
-        c.cc = FixedPoint.ccCompareUnsigned(l1, l2);
+        setAddress(c, i.r1, a1 + n);
+        setAddress(c, i.r3, a2 + copied);
+        setLength(c, i.r1 + 1, l1 - n);
+        setLength(c, i.r3 + 1, l2 - copied);
+        c.cc = n != l1 ? 3 : FixedPoint.ccCompareUnsigned(l1, l2);
     }
 
     private static void setLength(Cpu c, int r, long v) {
@@ -229,9 +255,9 @@ final class StorageToStorage {
         long l1 = lenLong(c, i.r1);
         long l2 = lenLong(c, i.r3);
         int pad = (int) c.ea(i.b2, i.d2) & 0xff;
-        long k = comparePadded(c, a1, l1, a2, l2, pad);
-        long d1 = Math.min(k, l1);
-        long d2 = Math.min(k, l2);
+        long k = comparePadded(c, a1, l1, a2, l2, pad, CPU_DETERMINED);
+        long d1 = minUnsigned(k, l1);
+        long d2 = minUnsigned(k, l2);
         setAddress(c, i.r1, a1 + d1);
         setAddress(c, i.r3, a2 + d2);
         setLength(c, i.r1 + 1, l1 - d1);
@@ -250,6 +276,12 @@ final class StorageToStorage {
         long a1 = c.gr[i.r1] & c.amask;
         long a2 = c.gr[i.r2] & c.amask;
         for (long k = 0; ; k++) {
+            if (k == CPU_DETERMINED) {
+                setAddress(c, i.r1, a1 + k);
+                setAddress(c, i.r2, a2 + k);
+                c.cc = 3;
+                return;
+            }
             int x = c.load8((a1 + k) & c.amask);
             int y = c.load8((a2 + k) & c.amask);
             if (x == end && y == end) {
@@ -276,6 +308,12 @@ final class StorageToStorage {
         long a1 = c.gr[i.r1] & c.amask;
         long a2 = c.gr[i.r2] & c.amask;
         for (long k = 0; ; k++) {
+            if (k == CPU_DETERMINED) {
+                setAddress(c, i.r1, a1 + k);
+                setAddress(c, i.r2, a2 + k);
+                c.cc = 3;
+                return;
+            }
             int v = c.load8((a2 + k) & c.amask);
             c.store8((a1 + k) & c.amask, v);
             if (v == end) {
@@ -290,7 +328,12 @@ final class StorageToStorage {
         int ch = terminator(c);
         long end = c.gr[i.r1] & c.amask;
         long a = c.gr[i.r2] & c.amask;
-        for (; a != end; a = (a + 1) & c.amask) {
+        for (long k = 0; a != end; a = (a + 1) & c.amask, k++) {
+            if (k == CPU_DETERMINED) {
+                setAddress(c, i.r2, a);
+                c.cc = 3;
+                return;
+            }
             if (c.load8(a) == ch) {
                 setAddress(c, i.r1, a);
                 c.cc = 1;

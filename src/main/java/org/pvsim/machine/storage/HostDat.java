@@ -100,7 +100,8 @@ public final class HostDat {
         if (w.code != 0) {
             return -w.code;
         }
-        if (w.address >= storage.size()) {
+        // unsigned: a frame address with bit 0 set must not pass as a (negative) exception code
+        if (Long.compareUnsigned(w.address, storage.size()) >= 0) {
             return -PAGE_TRANSLATION;
         }
         return w.address | (vaddr & 0xfff);

@@ -151,6 +151,11 @@ public final class Storage {
         return f == null ? ZERO_FRAME : f;
     }
 
+    /** Whether the frame holds bytes of its own (has been written), rather than reading as zeros. */
+    public boolean materialised(long frame) {
+        return rawFrameForRead(frame) != ZERO_FRAME;
+    }
+
     /**
      * Told of every write into a frame that does not come from a CPU's own stores (host code through the
      * checked accessors, firmware through the raw ones), so that code decoded from the frame can be

@@ -105,7 +105,8 @@ final class AttestCommand implements Runnable {
             AttestationExchange ex;
             AttestationRequest req;
             try {
-                ex = AttestationExchange.parse(ImageKeyFiles.read(input, "attestation result"));
+                ex = AttestationExchange.parse(ImageKeyFiles.read(input, org.pvsim.image.BoundedInput.Limit.of(
+                        "attestation result", org.pvsim.image.BoundedInput.Limit.REQUEST.maxBytes())));
                 req = AttestationRequest.parse(ex.request());
             } catch (SeFormatException e) {
                 throw new IllegalArgumentException(input + ": " + e.getMessage(), e);

@@ -1,9 +1,9 @@
 package org.pvsim.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.pvsim.image.BoundedInput;
 import org.pvsim.machine.Lpar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +61,8 @@ final class MachineCommand {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             long mem = parseSize(memory);
-            byte[] image = Files.readAllBytes(file);
+            // bounded by the memory: a program larger than it cannot be loaded, so it is not read
+            byte[] image = BoundedInput.readProgram(file, "program", mem);
             Lpar m = Lpar.ipl(new Lpar.Options(mem, cpus, deterministic, ultravisor, !interpretOnly), image,
                     file.toString(), text -> {
                         out.print(text);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pvsim.image.BoundedInput;
 import org.pvsim.kvm.Kvm;
 import org.pvsim.machine.SimulatedMachine;
 import org.pvsim.vmm.Outcome;
@@ -74,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VmConfig config = VmConfig.of(parseMemory(memory), cpus, confidential(), append);
-        byte[] image = InputFiles.readBytes(kernel);
+        byte[] image = BoundedInput.readProgram(kernel, "-kernel image", config.memory());
         List<ECPrivateKey> keys = new ArrayList<>();
         for (Path p : hostKeys) {
             keys.add(ImageKeyFiles.hostPrivateKey(p));

@@ -175,7 +175,8 @@ final class SecretCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            byte[] raw = ImageKeyFiles.read(secret, "--secret file");
+            byte[] raw = ImageKeyFiles.read(secret, org.pvsim.image.BoundedInput.Limit.of("--secret file",
+                    org.pvsim.image.BoundedInput.Limit.SECRET.maxBytes()));
             SecretType t = SecretType.retrievable(type, raw.length);
             return create.create(GuestSecret.retrievable(t, name, raw), create.spec.commandLine().getOut(), null);
         }
@@ -195,7 +196,8 @@ final class SecretCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            byte[] b = ImageKeyFiles.read(request, "add-secret request");
+            byte[] b = ImageKeyFiles.read(request, org.pvsim.image.BoundedInput.Limit.of("add-secret request",
+                    org.pvsim.image.BoundedInput.Limit.REQUEST.maxBytes()));
             AddSecretRequest r;
             try {
                 r = AddSecretRequest.parse(b);

@@ -76,8 +76,17 @@ public final class SeImageBuilder {
         checkKeys(spec);
         Path out = output.toAbsolutePath();
         checkOutput(out, output, overwrite);
+        try (BoundedInput.Source kernel = BoundedInput.open(spec.kernel(), BoundedInput.Limit.KERNEL);
+                BoundedInput.Source ramdisk = spec.ramdisk() == null ? null
+                        : BoundedInput.open(spec.ramdisk(), BoundedInput.Limit.RAMDISK)) {
+            return create(spec, kernel, ramdisk, out, output, overwrite);
+        }
+    }
+
+    private Result create(ImageSpec spec, BoundedInput.Source kernel, BoundedInput.Source ramdisk, Path out,
+            Path output, boolean overwrite) throws IOException {
         byte[] stage3a = boot.stage3a();
-        Layout layout = plan(spec, stage3a.length);
+        Layout layout = plan(spec, kernel, ramdisk, stage3a.length);
         Choices choices = choose(spec, layout);
         Path tmp = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".part");
         boolean done = false;
@@ -111,25 +120,26 @@ public final class SeImageBuilder {
     }
 
     /** Checks and sizes the inputs and lays the image out as pvimg does. */
-    private Layout plan(ImageSpec spec, int stage3aLength) throws IOException {
-        long kernelSize = inputSize(spec.kernel(), "kernel");
+    private Layout plan(ImageSpec spec, BoundedInput.Source kernel, BoundedInput.Source ramdisk, int stage3aLength)
+            throws IOException {
+        long kernelSize = kernel.size();
         if (kernelSize == 0) {
             throw new IllegalArgumentException("kernel " + spec.kernel() + " is empty");
         }
         byte[] cmdline = spec.parmfile() == null ? null : Cmdline.read(spec.parmfile());
         if (spec.componentCheck()) {
-            KernelCheck.check(spec.kernel(), cmdline);
+            KernelCheck.check(kernel.path(), spec.kernel(), cmdline);
         }
-        long ramdiskSize = spec.ramdisk() == null ? -1 : inputSize(spec.ramdisk(), "ramdisk");
+        long ramdiskSize = ramdisk == null ? -1 : ramdisk.size();
 
         long headerSize = SeHeader.sizeFor(spec.hostKeys().size());
         long headerAddress = Math.max(ImageLayout.pageAlign(ImageLayout.STAGE3A_ADDRESS + stage3aLength),
                 ImageLayout.MIN_HEADER_ADDRESS);
         List<Planned> plan = new ArrayList<>();
         long next = ImageLayout.pageAlign(headerAddress + headerSize);
-        next = add(plan, ComponentKind.KERNEL, spec.kernel(), null, kernelSize, next);
+        next = add(plan, ComponentKind.KERNEL, kernel.path(), null, kernelSize, next);
         if (ramdiskSize >= 0) {
-            next = add(plan, ComponentKind.RAMDISK, spec.ramdisk(), null, ramdiskSize, next);
+            next = add(plan, ComponentKind.RAMDISK, ramdisk.path(), null, ramdiskSize, next);
         }
         if (cmdline != null) {
             next = add(plan, ComponentKind.CMDLINE, null, cmdline, cmdline.length, next);
@@ -198,19 +208,6 @@ public final class SeImageBuilder {
         long padded = ImageLayout.pageAlign(Math.max(size, 1));
         plan.add(new Planned(kind, file, bytes, size, address, padded));
         return address + padded;
-    }
-
-    private static long inputSize(Path p, String what) throws IOException {
-        if (Files.isDirectory(p)) {
-            throw new IllegalArgumentException(what + " " + p + " is a directory");
-        }
-        if (!Files.isReadable(p)) {
-            if (!Files.exists(p)) {
-                throw new java.nio.file.NoSuchFileException(p + " (" + what + ")");
-            }
-            throw new java.nio.file.AccessDeniedException(p + " (" + what + ")");
-        }
-        return Files.size(p);
     }
 
     private static void checkKeys(ImageSpec spec) {

@@ -95,7 +95,8 @@ final class SecretCommand implements Runnable {
             if (cck != null) {
                 ext = AddSecretRequest.derivedExtensionSecret(ImageKeyFiles.rawKey(cck, "--cck", 32), header.tag());
             }
-            OutputFiles.checkTargets(secretOut == null ? List.of(output) : List.of(output, secretOut), overwrite);
+            OutputFiles.checkTargets(secretOut == null ? List.of(output) : List.of(output, secretOut), overwrite, hdr,
+                    cck, extensionSecret, cuidFile);
             byte[] req = AddSecretRequest.create(secret, header.bootTags(), f, cuid, ext, hostKeys.hostKeys(err),
                     new SecureRandom());
             OutputFiles files = new OutputFiles(overwrite).add(output, req);

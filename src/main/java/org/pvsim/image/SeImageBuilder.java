@@ -75,7 +75,7 @@ public final class SeImageBuilder {
         SeHeaderBuilder.checkKeyCount(spec.hostKeys().size());
         checkKeys(spec);
         Path out = output.toAbsolutePath();
-        checkOutput(out, output, overwrite);
+        checkOutput(out, output, overwrite, spec);
         try (BoundedInput.Source kernel = BoundedInput.open(spec.kernel(), BoundedInput.Limit.KERNEL);
                 BoundedInput.Source ramdisk = spec.ramdisk() == null ? null
                         : BoundedInput.open(spec.ramdisk(), BoundedInput.Limit.RAMDISK)) {
@@ -88,33 +88,24 @@ public final class SeImageBuilder {
         byte[] stage3a = boot.stage3a();
         Layout layout = plan(spec, kernel, ramdisk, stage3a.length);
         Choices choices = choose(spec, layout);
-        Path tmp = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".part");
-        boolean done = false;
-        try {
-            // createTempFile makes the file owner-only; an image is ciphertext, so give it the usual 0644.
-            if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Result result = write(tmp, spec, layout, choices, stage3a);
-            moveIntoPlace(tmp, out, output, overwrite);
-            done = true;
+        PartFile.removeStale(out);
+        // owner-only (0600) as pvimg writes images; locked while written, so another create knows it is live
+        try (PartFile part = PartFile.create(out, output)) {
+            Result result = write(part.channel(), part.path(), spec, layout, choices, stage3a);
+            moveIntoPlace(part.path(), out, output, overwrite);
+            part.placed();
             return new Result(out, result.header(), result.headerAddress(), result.ipibAddress(), result.components());
         } finally {
             choices.wipe();
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
         }
     }
 
-    private static void checkOutput(Path out, Path given, boolean overwrite) {
-        if (Files.isDirectory(out)) {
-            throw new IllegalArgumentException("output " + given + " is a directory");
-        }
+    private static void checkOutput(Path out, Path given, boolean overwrite, ImageSpec spec) {
+        boolean exists = OutputTarget.check(given, spec.kernel(), spec.ramdisk(), spec.parmfile());
         if (!Files.isDirectory(out.getParent())) {
-            throw new IllegalArgumentException("output directory " + out.getParent() + " does not exist");
+            throw new IllegalArgumentException("cannot write " + given + ": no such directory " + out.getParent());
         }
-        if (!overwrite && Files.exists(out)) {
+        if (!overwrite && exists) {
             throw new IllegalArgumentException("output " + given + " already exists (use --overwrite to replace it)");
         }
     }
@@ -164,8 +155,9 @@ public final class SeImageBuilder {
     }
 
     /** Components first (they give the digests), then header, IPIB, stage3a, short PSW and metadata. */
-    private Result write(Path file, ImageSpec spec, Layout layout, Choices c, byte[] stage3a) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    private Result write(FileChannel ch, Path file, ImageSpec spec, Layout layout, Choices c, byte[] stage3a)
+            throws IOException {
+        {
             List<Ipib.Component> ipibComponents = new ArrayList<>();
             for (int i = 0; i < layout.components().size(); i++) {
                 Planned p = layout.components().get(i);

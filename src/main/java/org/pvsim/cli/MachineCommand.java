@@ -25,7 +25,7 @@ final class MachineCommand {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--memory", defaultValue = "64M", description = "Memory size (K, M, G suffix). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--memory", defaultValue = "64M", description = "Memory size (K, M, G, T suffix). Default: ${DEFAULT-VALUE}.")
         String memory;
 
         @Option(names = "--cpus", defaultValue = "1", description = "Number of CPUs. Default: ${DEFAULT-VALUE}.")
@@ -97,24 +97,7 @@ final class MachineCommand {
         }
 
         static long parseSize(String s) {
-            String t = s.trim().toUpperCase();
-            long mult = 1;
-            if (t.endsWith("K")) {
-                mult = 1L << 10;
-            } else if (t.endsWith("M")) {
-                mult = 1L << 20;
-            } else if (t.endsWith("G")) {
-                mult = 1L << 30;
-            }
-            if (mult != 1) {
-                t = t.substring(0, t.length() - 1);
-            }
-            long v;
-            try {
-                v = Long.parseLong(t) * mult;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--memory: not a size: " + s);
-            }
+            long v = SizeOption.parse(s, "--memory", 1);
             if (v < 64 * 1024 || (v & 4095) != 0) {
                 throw new IllegalArgumentException("--memory: must be a multiple of 4K and at least 64K: " + s);
             }

@@ -166,23 +166,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** QEMU's -m: a number of MiB, or with a K/M/G suffix. */
     static long parseMemory(String s) {
-        String t = s.trim().toUpperCase().replaceFirst("^SIZE=", "");
-        long mult = VmConfig.MIB;
-        if (t.endsWith("K")) {
-            mult = 1L << 10;
-        } else if (t.endsWith("M")) {
-            mult = 1L << 20;
-        } else if (t.endsWith("G")) {
-            mult = 1L << 30;
-        }
-        if (Character.isLetter(t.charAt(t.length() - 1))) {
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            return Long.parseLong(t) * mult;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-m: not a size: " + s);
-        }
+        return SizeOption.parse(s.trim().replaceFirst("^(?i)size=", ""), "-m", VmConfig.MIB);
     }
 
     /** The guest's console bytes to the command's output, as they come. */

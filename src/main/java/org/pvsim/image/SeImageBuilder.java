@@ -91,7 +91,12 @@ public final class SeImageBuilder {
         PartFile.removeStale(out);
         // owner-only (0600) as pvimg writes images; locked while written, so another create knows it is live
         try (PartFile part = PartFile.create(out, output)) {
-            Result result = write(part.channel(), part.path(), spec, layout, choices, stage3a);
+            Result result;
+            try {
+                result = write(part.channel(), part.path(), spec, layout, choices, stage3a);
+            } catch (WriteFailure e) {
+                throw new IOException("cannot write " + output + ": " + e.getMessage(), e.getCause());
+            }
             moveIntoPlace(part.path(), out, output, overwrite);
             part.placed();
             return new Result(out, result.header(), result.headerAddress(), result.ipibAddress(), result.components());
@@ -179,7 +184,11 @@ public final class SeImageBuilder {
             writeAt(ch, psw, 0);
             writeAt(ch, new ImageMetadata(layout.headerAddress(), 1, layout.ipibAddress()).encode(),
                     ImageMetadata.OFFSET);
-            ch.force(true);
+            try {
+                ch.force(true);
+            } catch (IOException e) {
+                throw new WriteFailure(e);
+            }
             return new Result(file, header, layout.headerAddress(), layout.ipibAddress(), List.copyOf(ipibComponents));
         }
     }
@@ -332,8 +341,19 @@ public final class SeImageBuilder {
 
     private static void writeAt(FileChannel ch, byte[] b, int off, int len, long position) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-        while (bb.hasRemaining()) {
-            ch.write(bb, position + bb.position() - off);
+        try {
+            while (bb.hasRemaining()) {
+                ch.write(bb, position + bb.position() - off);
+            }
+        } catch (IOException e) {
+            throw new WriteFailure(e);
+        }
+    }
+
+    /** The JDK's write errors ("File too large", "No space left on device") do not say which file. */
+    private static final class WriteFailure extends IOException {
+        WriteFailure(IOException cause) {
+            super(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName(), cause);
         }
     }
 }

@@ -71,7 +71,7 @@ final class AttestCommand implements Runnable {
                 };
             }
             OutputFiles.checkTargets(List.of(output, arpk), overwrite);
-            AttestationRequest.Sealed s = AttestationRequest.create(hostKeys.hostKeys(spec.commandLine().getErr()),
+            AttestationRequest.Sealed s = AttestationRequest.create(hostKeys.hostKeys(Log.of(spec), "attestation request"),
                     flags, new SecureRandom());
             int add = AttestationRequest.parse(s.bytes()).additionalDataSize();
             new OutputFiles(overwrite).add(output, AttestationExchange.request(s.bytes(), add).encode())

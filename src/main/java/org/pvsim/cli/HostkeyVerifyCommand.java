@@ -22,15 +22,15 @@ import picocli.CommandLine.Spec;
         description = "Verify host-key documents against the IBM Z signing key, its chain of trust and CRLs, "
                 + "as 'pvimg create' does. Prints 'verified' or the failure; exit code 0 or 1.")
 final class HostkeyVerifyCommand implements Callable<Integer> {
-    @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE",
+    @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE", split = ",",
             description = "Host-key document(s) to verify (PEM or DER); repeatable.")
     List<Path> hostKeyDocuments;
 
-    @Option(names = {"-C", "--cert"}, paramLabel = "FILE",
+    @Option(names = {"-C", "--cert", "--crt"}, paramLabel = "FILE", split = ",",
             description = "IBM Z signing-key certificate and intermediate CA certificate(s); repeatable.")
     List<Path> certs = new ArrayList<>();
 
-    @Option(names = "--crl", paramLabel = "FILE", description = "CRL(s) of the IBM Z signing key; repeatable.")
+    @Option(names = "--crl", paramLabel = "FILE", split = ",", description = "CRL(s) of the IBM Z signing key; repeatable.")
     List<Path> crls = new ArrayList<>();
 
     @Option(names = "--root-ca", paramLabel = "FILE",

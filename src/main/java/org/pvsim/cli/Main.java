@@ -37,8 +37,11 @@ public final class Main implements Runnable {
     /** -V, once per time given. */
     boolean[] deprecatedVerbose = new boolean[0];
 
-    /** Whether stdout is a terminal (then image info prints text by default, else JSON). */
-    boolean interactive;
+    /**
+     * Whether stdout is a terminal (then image info prints text by default, else JSON). {@link #run} says;
+     * a command line built by {@link #commandLine} alone prints for a person (the demo's transcript).
+     */
+    boolean interactive = true;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,8 +52,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the launcher knows (test -t 1); System.console() also needs stdin to be a terminal
+        boolean terminal = Boolean.parseBoolean(System.getProperty("pvsim.stdout.terminal",
+                String.valueOf(System.console() != null)));
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                CommandFactory.standard(), System.console() != null));
+                CommandFactory.standard(), terminal));
     }
 
     /** Runs one command line; returns the exit code (0 success, 1 error, 2 usage). */

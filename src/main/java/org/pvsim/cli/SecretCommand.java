@@ -75,7 +75,6 @@ final class SecretCommand implements Runnable {
         }
 
         int create(GuestSecret secret, PrintWriter out, Path secretOut) throws IOException {
-            PrintWriter err = spec.commandLine().getErr();
             if (extensionSecret != null && cck != null) {
                 throw new IllegalArgumentException("--extension-secret and --cck exclude each other");
             }
@@ -97,7 +96,7 @@ final class SecretCommand implements Runnable {
             }
             OutputFiles.checkTargets(secretOut == null ? List.of(output) : List.of(output, secretOut), overwrite, hdr,
                     cck, extensionSecret, cuidFile);
-            byte[] req = AddSecretRequest.create(secret, header.bootTags(), f, cuid, ext, hostKeys.hostKeys(err),
+            byte[] req = AddSecretRequest.create(secret, header.bootTags(), f, cuid, ext, hostKeys.hostKeys(Log.of(spec), "add-secret request"),
                     new SecureRandom());
             OutputFiles files = new OutputFiles(overwrite).add(output, req);
             if (secretOut != null) {

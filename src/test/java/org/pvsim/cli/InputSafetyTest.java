@@ -99,7 +99,7 @@ class InputSafetyTest {
                 dir.resolve("out.img").toString(), "-k", hkd.toString(), "--no-verify");
         assertThat(r.rc()).as(r.err()).isZero();
         Path imgPipe = SpecialFiles.fifo(dir, "img.pipe", Files.readAllBytes(dir.resolve("out.img")));
-        ImageCommandTest.Run info = ImageCommandTest.run("image", "info", imgPipe.toString());
+        ImageCommandTest.Run info = ImageCommandTest.run("image", "info", "--format", "text:full", imgPipe.toString());
         assertThat(info.rc()).as(info.err()).isZero();
         assertThat(info.out()).contains("SE image " + imgPipe);
         Path imgPipe2 = SpecialFiles.fifo(dir, "img2.pipe", Files.readAllBytes(dir.resolve("out.img")));

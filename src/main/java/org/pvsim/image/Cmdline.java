@@ -13,7 +13,11 @@ final class Cmdline {
     }
 
     static byte[] read(Path parmfile) throws IOException {
-        byte[] b = BoundedInput.readAll(parmfile, BoundedInput.Limit.of("parmfile", MAX_FILE_SIZE));
+        return of(BoundedInput.readAll(parmfile, BoundedInput.Limit.of("parmfile", MAX_FILE_SIZE)));
+    }
+
+    /** The component for a parmfile's bytes. */
+    static byte[] of(byte[] b) {
         if (b.length > 0 && b[b.length - 1] == 0) {
             return b;
         }

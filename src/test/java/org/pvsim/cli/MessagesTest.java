@@ -62,7 +62,8 @@ class MessagesTest {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // 100 blocks of 512 bytes: the JVM ignores SIGXFSZ, so the write fails with EFBIG
-        Process p = new ProcessBuilder("bash", "-c", "ulimit -f 100; exec \"$@\"", "bash", java, "-cp", cp,
+        Process p = new ProcessBuilder("bash", "-c", "ulimit -f 100; exec \"$@\"", "bash", java,
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", cp,
                 "org.pvsim.cli.Main", "image", "create", "-i", kernel.toString(), "-o", out.toString(), "-k",
                 hkd.toString(), "--no-verify").redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());

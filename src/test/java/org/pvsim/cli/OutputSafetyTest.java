@@ -112,7 +112,8 @@ class OutputSafetyTest {
         Path big = SpecialFiles.sparse(dir, "big-kernel", 8L << 30);
         Path out = dir.resolve("big.img");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", cp,
                 "org.pvsim.cli.Main", "image", "create", "-i", big.toString(), "-o", out.toString(),
                 "-k", hkd.toString(), "--no-verify", "--no-component-check")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();

@@ -75,6 +75,10 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VmConfig config = VmConfig.of(parseMemory(memory), cpus, confidential(), append);
+        if (traceFile != null) {
+            // the trace is written in place: never into a device, FIFO or through a link, nor over the image
+            org.pvsim.image.OutputTarget.check(traceFile, kernel);
+        }
         byte[] image = BoundedInput.readProgram(kernel, "-kernel image", config.memory());
         List<ECPrivateKey> keys = new ArrayList<>();
         for (Path p : hostKeys) {

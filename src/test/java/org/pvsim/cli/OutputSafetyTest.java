@@ -66,6 +66,15 @@ class OutputSafetyTest {
     }
 
     @Test
+    void runsTraceIsNoDeviceAndNotTheImage() throws Exception {
+        Path img = Files.write(dir.resolve("img"), new byte[16]);
+        fails(ImageCommandTest.run("run", "-kernel", img.toString(), "--trace", "/dev/null"),
+                "/dev/null: is not a regular file");
+        fails(ImageCommandTest.run("run", "-kernel", img.toString(), "--trace", img.toString()),
+                img + ": is also an input of this command");
+    }
+
+    @Test
     void theOutputMayNotBeAnInput() throws Exception {
         Path k = Files.copy(kernel, dir.resolve("k"));
         byte[] before = Files.readAllBytes(k);

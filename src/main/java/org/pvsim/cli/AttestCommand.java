@@ -71,7 +71,7 @@ final class AttestCommand implements Runnable {
                 };
             }
             OutputFiles.checkTargets(List.of(output, arpk), overwrite);
-            AttestationRequest.Sealed s = AttestationRequest.create(hostKeys.hostKeys(spec.commandLine().getErr()),
+            AttestationRequest.Sealed s = AttestationRequest.create(hostKeys.hostKeys(Log.of(spec), "attestation request"),
                     flags, new SecureRandom());
             int add = AttestationRequest.parse(s.bytes()).additionalDataSize();
             new OutputFiles(overwrite).add(output, AttestationExchange.request(s.bytes(), add).encode())
@@ -105,7 +105,8 @@ final class AttestCommand implements Runnable {
             AttestationExchange ex;
             AttestationRequest req;
             try {
-                ex = AttestationExchange.parse(ImageKeyFiles.read(input, "attestation result"));
+                ex = AttestationExchange.parse(ImageKeyFiles.read(input, org.pvsim.image.BoundedInput.Limit.of(
+                        "attestation result", org.pvsim.image.BoundedInput.Limit.REQUEST.maxBytes())));
                 req = AttestationRequest.parse(ex.request());
             } catch (SeFormatException e) {
                 throw new IllegalArgumentException(input + ": " + e.getMessage(), e);

@@ -1,7 +1,6 @@
 package org.pvsim.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -18,28 +17,40 @@ import picocli.CommandLine.Option;
  * --no-verify, and their P-521 keys returned.
  */
 final class HostKeyDocumentOptions {
-    @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE",
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
+    @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE", split = ",",
             description = "Host-key document (X.509, EC secp521r1) of a machine the request is for; repeatable.")
     List<Path> hostKeyDocuments = new ArrayList<>();
 
     @Option(names = "--no-verify", description = "Do not verify the host-key documents (insecure).")
     boolean noVerify;
 
-    @Option(names = {"-C", "--cert"}, paramLabel = "FILE",
+    @Option(names = {"-C", "--cert", "--crt"}, paramLabel = "FILE", split = ",",
             description = "IBM Z signing key certificate and intermediate CA certificates.")
     List<Path> certs = new ArrayList<>();
 
-    @Option(names = "--crl", paramLabel = "FILE", description = "Certificate revocation list.")
+    @Option(names = "--crl", paramLabel = "FILE", split = ",", description = "Certificate revocation list (needs --cert).")
     List<Path> crls = new ArrayList<>();
 
-    @Option(names = "--offline", description = "Do not download CRLs.")
+    @Option(names = "--offline", description = "Do not download CRLs (needs --cert).")
     boolean offline;
 
-    @Option(names = "--root-ca", paramLabel = "FILE", description = "Root CA instead of the system's.")
+    @Option(names = "--root-ca", paramLabel = "FILE", description = "Root CA instead of the system's (needs --cert).")
     Path rootCa;
 
-    /** The host keys, after verification (or the no-verify warning on {@code err}). */
-    List<ECPublicKey> hostKeys(PrintWriter err) throws IOException {
+    /** pvimg's --crl, --offline and --root-ca require --cert: a usage error (exit 2) otherwise. */
+    private void requireCert() {
+        String option = CertRequirement.violated(!certs.isEmpty(), !crls.isEmpty(), offline, rootCa != null);
+        if (option != null) {
+            throw CertRequirement.missing(mixee.commandLine(), option);
+        }
+    }
+
+    /** The host keys, after verification (or pvimg's no-verify warning for {@code protectee}). */
+    List<ECPublicKey> hostKeys(Log log, String protectee) throws IOException {
+        requireCert();
         if (noVerify && !certs.isEmpty()) {
             throw new IllegalArgumentException("--no-verify and --cert exclude each other");
         }
@@ -58,8 +69,7 @@ final class HostKeyDocumentOptions {
             keys.add(ImageKeyFiles.hostKeyOf(inFile.get(0), p));
         }
         if (noVerify) {
-            err.println(ImageCommand.NO_VERIFY_WARNING);
-            err.flush();
+            log.warn("WARNING: Host-key document verification is disabled. The " + protectee + " may not be protected.");
             return keys;
         }
         if (certs.isEmpty()) {

@@ -46,14 +46,21 @@ final class HostkeyCreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** RFC 5280's GeneralizedTime ends with year 9999. */
+    static final Instant LAST_X509_TIME = Instant.parse("9999-12-31T23:59:59Z");
+
     @Override
     public Integer call() {
         if (days < 1) {
             throw new IllegalArgumentException("--days must be at least 1, got " + days);
         }
         X500Name name = parseName(subject);
-        KeyPair keys = HostKeys.generateKeyPair(new SecureRandom());
         Instant now = Instant.now();
+        if (now.plus(Duration.ofDays(days)).isAfter(LAST_X509_TIME)) {
+            throw new IllegalArgumentException("--days " + days + ": the document would expire after 9999-12-31,"
+                    + " the last date an X.509 certificate can hold");
+        }
+        KeyPair keys = HostKeys.generateKeyPair(new SecureRandom());
         X509Certificate hkd = Issuer.selfSigned(name, keys, Issuer.Profile.HOST_KEY_DOCUMENT,
                 now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(days)));
         new OutputFiles(overwrite)

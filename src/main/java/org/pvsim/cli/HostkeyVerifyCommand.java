@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pvsim.image.BoundedInput;
 import org.pvsim.image.hostkey.HostKeyDocumentVerifier;
 import org.pvsim.se.HostKeys;
 import org.pvsim.se.Pem;
@@ -21,15 +22,15 @@ import picocli.CommandLine.Spec;
         description = "Verify host-key documents against the IBM Z signing key, its chain of trust and CRLs, "
                 + "as 'pvimg create' does. Prints 'verified' or the failure; exit code 0 or 1.")
 final class HostkeyVerifyCommand implements Callable<Integer> {
-    @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE",
+    @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE", split = ",",
             description = "Host-key document(s) to verify (PEM or DER); repeatable.")
     List<Path> hostKeyDocuments;
 
-    @Option(names = {"-C", "--cert"}, paramLabel = "FILE",
+    @Option(names = {"-C", "--cert", "--crt"}, paramLabel = "FILE", split = ",",
             description = "IBM Z signing-key certificate and intermediate CA certificate(s); repeatable.")
     List<Path> certs = new ArrayList<>();
 
-    @Option(names = "--crl", paramLabel = "FILE", description = "CRL(s) of the IBM Z signing key; repeatable.")
+    @Option(names = "--crl", paramLabel = "FILE", split = ",", description = "CRL(s) of the IBM Z signing key; repeatable.")
     List<Path> crls = new ArrayList<>();
 
     @Option(names = "--root-ca", paramLabel = "FILE",
@@ -47,22 +48,22 @@ final class HostkeyVerifyCommand implements Callable<Integer> {
         List<X509Certificate> documents = new ArrayList<>();
         List<String> origins = new ArrayList<>();
         for (Path p : hostKeyDocuments) {
-            for (X509Certificate c : InputFiles.read(p, Pem::readCertificates)) {
+            for (X509Certificate c : InputFiles.read(p, BoundedInput.Limit.HOST_KEY_DOCUMENT, Pem::readCertificates)) {
                 documents.add(c);
                 origins.add(p.toString());
             }
         }
         List<X509Certificate> chain = new ArrayList<>();
         for (Path p : certs) {
-            chain.addAll(InputFiles.read(p, Pem::readCertificates));
+            chain.addAll(InputFiles.read(p, BoundedInput.Limit.CERTIFICATE, Pem::readCertificates));
         }
         List<X509CRL> crlList = new ArrayList<>();
         for (Path p : crls) {
-            crlList.addAll(InputFiles.read(p, Pem::readCrls));
+            crlList.addAll(InputFiles.read(p, BoundedInput.Limit.CRL, Pem::readCrls));
         }
         X509Certificate root = null;
         if (rootCa != null) {
-            List<X509Certificate> roots = InputFiles.read(rootCa, Pem::readCertificates);
+            List<X509Certificate> roots = InputFiles.read(rootCa, BoundedInput.Limit.CERTIFICATE, Pem::readCertificates);
             if (roots.size() != 1) {
                 throw new IllegalArgumentException(rootCa + ": expected one root CA certificate, found " + roots.size());
             }

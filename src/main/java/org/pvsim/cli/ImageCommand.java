@@ -37,8 +37,11 @@ import picocli.CommandLine.Spec;
         subcommands = {ImageCommand.Create.class, ImageCommand.Info.class, ImageCommand.Verify.class,
             ImageCommand.Test.class})
 final class ImageCommand implements Runnable {
+    // pvimg's warnings, word for word
     static final String NO_VERIFY_WARNING =
-            "WARNING: host-key document verification is disabled. Your workload is not secured.";
+            "WARNING: Host-key document verification is disabled. The Secure Execution image may not be protected.";
+    static final String UNVERIFIED_WARNING = "WARNING: The Secure Execution header integrity and authenticity was"
+            + " not verified. Specify '--hdr-key' to authenticate it. Do not trust the data without verification.";
 
     @Spec
     CommandSpec spec;
@@ -71,21 +74,21 @@ final class ImageCommand implements Runnable {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Image to write.")
         Path output;
 
-        @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE",
+        @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE", split = ",",
                 description = "Host-key document (X.509, EC secp521r1) of a machine that may run the image;"
-                        + " repeat for up to 95 machines.")
+                        + " repeat (or separate with commas) for up to 95 machines.")
         List<Path> hostKeyDocuments = new ArrayList<>();
 
         @ArgGroup(exclusive = true)
         Verification verification = new Verification();
 
-        @Option(names = "--crl", paramLabel = "FILE", description = "Certificate revocation list.")
+        @Option(names = "--crl", paramLabel = "FILE", split = ",", description = "Certificate revocation list (needs --cert).")
         List<Path> crls = new ArrayList<>();
 
-        @Option(names = "--offline", description = "Do not download CRLs.")
+        @Option(names = "--offline", description = "Do not download CRLs (needs --cert).")
         boolean offline;
 
-        @Option(names = "--root-ca", paramLabel = "FILE", description = "Root CA instead of the system's.")
+        @Option(names = "--root-ca", paramLabel = "FILE", description = "Root CA instead of the system's (needs --cert).")
         Path rootCa;
 
         @Option(names = {"--hdr-key", "--x-header-key"}, paramLabel = "FILE",
@@ -144,7 +147,13 @@ final class ImageCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            PrintWriter err = spec.commandLine().getErr();
+            Log log = Log.of(spec);
+            String needsCert = CertRequirement.violated(!verification.certs.isEmpty(), !crls.isEmpty(), offline,
+                    rootCa != null);
+            if (needsCert != null) {
+                throw CertRequirement.missing(spec.commandLine(), needsCert);
+            }
+            PvimgConflicts.check(spec.commandLine().getParseResult());
             org.pvsim.se.SeHeaderBuilder.checkKeyCount(hostKeyDocuments.size());
 
             List<X509Certificate> hkds = new ArrayList<>();
@@ -157,10 +166,10 @@ final class ImageCommand implements Runnable {
                 }
                 hkds.add(certsInFile.get(0));
                 hostKeys.add(ImageKeyFiles.hostKeyOf(certsInFile.get(0), p));
+                log.info("Use host-key document at '" + p + "'");
             }
             if (verification.noVerify) {
-                err.println(NO_VERIFY_WARNING);
-                err.flush();
+                log.warn(NO_VERIFY_WARNING);
             } else {
                 verifyHostKeyDocuments(hkds);
             }
@@ -180,13 +189,17 @@ final class ImageCommand implements Runnable {
                     ImageKeyFiles.rawKey(imageKey, "--image-key", 64),
                     xPsw != null ? parseU64(xPsw, "--x-psw") : null, !noComponentCheck);
             if (!imageSpec.encrypted()) {
-                err.println("WARNING: component encryption is disabled; the components must not contain"
-                        + " confidential data.");
+                // pvimg's warning, with the words pvsim always used
+                log.warn("WARNING: component encryption is disabled, make sure that the components do not"
+                        + " contain any confidential content.");
             }
-            try (ProgressBar bar = ProgressBar.forInput(err, totalInput())) {
+            if (noComponentCheck) {
+                log.warn("WARNING: The component check is turned off!");
+            }
+            try (ProgressBar bar = ProgressBar.forInput(spec.commandLine().getErr(), totalInput())) {
                 new SeImageBuilder(bootLoaders.get(), ImageRandomness.secure(), bar).create(imageSpec, output, overwrite);
             }
-            err.println("Successfully generated the Secure Execution image " + output);
+            log.warn("Successfully generated the Secure Execution image " + output);
             return 0;
         }
 
@@ -240,7 +253,7 @@ final class ImageCommand implements Runnable {
         @Option(names = "--no-verify", description = "Do not verify the host-key documents (insecure).")
         boolean noVerify;
 
-        @Option(names = {"-C", "--cert"}, paramLabel = "FILE",
+        @Option(names = {"-C", "--cert", "--crt"}, paramLabel = "FILE", split = ",",
                 description = "IBM Z signing key certificate and intermediate CA certificates.")
         List<Path> certs = new ArrayList<>();
     }
@@ -307,7 +320,7 @@ final class ImageCommand implements Runnable {
 
     /** --hdr-key or --host-key, not both. */
     static final class HeaderKey {
-        @Option(names = "--hdr-key", paramLabel = "FILE", description = "32-byte SE header protection key.")
+        @Option(names = {"--hdr-key", "--key"}, paramLabel = "FILE", description = "32-byte SE header protection key.")
         Path hdrKey;
 
         @Option(names = "--host-key", paramLabel = "FILE", description = "Host private key (PEM, EC secp521r1).")
@@ -339,9 +352,18 @@ final class ImageCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
-                description = "Output format: ${COMPLETION-CANDIDATES}.")
-        ImageInfo.Format format;
+        @Option(names = "--format", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,
+                description = "Output format: json (json:pretty), json:minify or text:full. Default: text:full when"
+                        + " stdout is a terminal, json:pretty otherwise (as pvimg, which has only JSON).")
+        OutputFormat format;
+
+        @Option(names = "--json-layout", paramLabel = "pvsim|pvimg", defaultValue = "pvsim",
+                description = "JSON layout: pvsim's document (default), or inside pvimg's {meta, data} envelope.")
+        ImageInfo.JsonLayout jsonLayout;
+
+        @Option(names = "--print-schema", description = "Print the JSON Schema of the JSON output (in the"
+                + " --json-layout given) and exit.")
+        boolean printSchema;
 
         @ArgGroup(exclusive = true)
         HeaderKey key = new HeaderKey();
@@ -349,11 +371,20 @@ final class ImageCommand implements Runnable {
         @Option(names = "--show-secrets", description = "Also print the keys in the decrypted header part.")
         boolean showSecrets;
 
-        @Parameters(paramLabel = "IMAGE", description = "SE image file.")
+        @Parameters(paramLabel = "IMAGE", arity = "0..1", description = "SE image file.")
         Path image;
 
         @Override
         public Integer call() throws IOException {
+            if (printSchema) {
+                ImageInfo.printJson(spec.commandLine().getOut(), ImageInfo.schema(jsonLayout), false);
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
+            if (image == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "Missing required parameter: 'IMAGE'");
+            }
             Path hdrKey = key.hdrKey;
             Path hostKey = key.hostKey;
             boolean keyGiven = hdrKey != null || hostKey != null;
@@ -362,7 +393,13 @@ final class ImageCommand implements Runnable {
             }
             SeImage img = SeImageReader.read(image);
             SeHeaderSecrets secrets = keyGiven ? openHeader(img, hdrKey, hostKey) : null;
-            ImageInfo.print(spec.commandLine().getOut(), format, image, img, secrets, showSecrets);
+            if (!keyGiven) {
+                Log.of(spec).warn(UNVERIFIED_WARNING);
+            }
+            OutputFormat f = format != null ? format
+                    : spec.root().userObject() instanceof Main m && !m.interactive ? OutputFormat.JSON_PRETTY
+                    : OutputFormat.TEXT_FULL;
+            ImageInfo.print(spec.commandLine().getOut(), f, jsonLayout, image, img, secrets, showSecrets);
             return 0;
         }
     }
@@ -398,14 +435,15 @@ final class ImageCommand implements Runnable {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
-            description = "Tell whether an SE image has a key slot for each given host-key document.")
+            description = {"Tell whether an SE image has a key slot for one of the given host-key documents, or for"
+                    + " one of the host key hashes the Ultravisor reports (pvimg test).",
+                    "Exit code 0 if any matches, 1 if none does."})
     static final class Test implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"-k", "--host-key-document"}, required = true, paramLabel = "FILE",
-                description = "Host-key document to look for (repeatable).")
-        List<Path> hostKeyDocuments = new ArrayList<>();
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Targets targets = new Targets();
 
         @Parameters(paramLabel = "IMAGE", description = "SE image file.")
         Path image;
@@ -413,22 +451,47 @@ final class ImageCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             List<ECPublicKey> keys = new ArrayList<>();
-            for (Path p : hostKeyDocuments) {
+            for (Path p : targets.hostKeyDocuments) {
                 List<X509Certificate> c = ImageKeyFiles.certificates(p, "host-key document");
                 keys.add(ImageKeyFiles.hostKeyOf(c.get(0), p));
             }
+            List<byte[]> hashes = targets.keyHashes == null ? List.of() : UvKeyHashes.read(targets.keyHashes);
             SeImage img = SeImageReader.read(image);
-            boolean all = true;
             PrintWriter out = spec.commandLine().getOut();
+            boolean any = false;
             for (int i = 0; i < keys.size(); i++) {
                 boolean has = HeaderCrypto.findKeySlot(img.header(), keys.get(i)) >= 0;
-                all &= has;
-                out.println(image + (has ? " has a key slot for " : " has no key slot for ")
-                        + hostKeyDocuments.get(i) + " (host key hash "
+                any |= has;
+                // pvimg's lines, with which slot it is about
+                out.println((has ? " \u2713 Host key document '" : " \u2718 Host key document '") + targets.hostKeyDocuments.get(i)
+                        + (has ? "' is included: " + image + " has a key slot for it" : "' is not included: " + image
+                        + " has no key slot for it") + " (host key hash "
                         + java.util.HexFormat.of().formatHex(P521.hostKeyHash(keys.get(i))) + ")");
             }
+            for (int i = 0; i < hashes.size(); i++) {
+                if (UvKeyHashes.contains(img.header(), hashes.get(i))) {
+                    any = true;
+                    out.println(" \u2713 " + UvKeyHashes.label(i) + " " + java.util.HexFormat.of().formatHex(hashes.get(i))
+                            + " is included");
+                }
+            }
+            if (targets.keyHashes != null && hashes.stream().noneMatch(h -> UvKeyHashes.contains(img.header(), h))) {
+                Log.of(spec).warn(" \u2718 None of the key hashes is included");
+            }
             out.flush();
-            return all ? 0 : 1;
+            return any ? 0 : 1;
         }
+    }
+
+    /** -k or --key-hashes (pvimg: one of them, not both). */
+    static final class Targets {
+        @Option(names = {"-k", "--host-key-document"}, paramLabel = "FILE", split = ",",
+                description = "Host-key document to look for (repeatable, or separated by commas).")
+        List<Path> hostKeyDocuments = new ArrayList<>();
+
+        @Option(names = "--key-hashes", paramLabel = "FILE",
+                description = "Host key hashes the Ultravisor reports (15 lines of 64 hex digits);"
+                        + " --key-hashes alone reads " + CommandTree.KEY_HASHES_DEFAULT + ".")
+        Path keyHashes;
     }
 }

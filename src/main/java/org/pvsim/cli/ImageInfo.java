@@ -19,6 +19,11 @@ final class ImageInfo {
         text, json
     }
 
+    /** pvsim's document as it is, or inside pvimg's {meta, data} envelope. */
+    enum JsonLayout {
+        pvsim, pvimg
+    }
+
     private static final HexFormat HEX = HexFormat.of();
 
     private ImageInfo() {
@@ -26,18 +31,62 @@ final class ImageInfo {
 
     static void print(PrintWriter out, Format format, Path file, SeImage img, SeHeaderSecrets secrets,
             boolean showSecrets) {
-        ObjectNode doc = toJson(file, img, secrets, showSecrets);
-        if (format == Format.json) {
-            try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+        print(out, format == Format.json ? OutputFormat.JSON_PRETTY : OutputFormat.TEXT_FULL, JsonLayout.pvsim, file,
+                img, secrets, showSecrets);
+    }
+
+    static void print(PrintWriter out, OutputFormat format, JsonLayout layout, Path file, SeImage img,
+            SeHeaderSecrets secrets, boolean showSecrets) {
+        if (format.kind() == OutputFormat.Kind.JSON) {
+            ObjectNode doc = toJson(file, img, secrets, showSecrets);
+            printJson(out, layout == JsonLayout.pvimg ? envelope(doc) : doc, format.minify());
         } else {
             printText(out, file, img, secrets, showSecrets);
         }
         out.flush();
     }
+
+    static void printJson(PrintWriter out, com.fasterxml.jackson.databind.JsonNode doc, boolean minify) {
+        try {
+            ObjectMapper m = new ObjectMapper();
+            out.println(minify ? m.writeValueAsString(doc)
+                    : m.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** pvimg's layout: what produced the document in {@code meta}, the document itself in {@code data}. */
+    static ObjectNode envelope(ObjectNode doc) {
+        ObjectNode env = new ObjectMapper().createObjectNode();
+        ObjectNode meta = env.putObject("meta");
+        meta.put("api_level", 1);
+        meta.put("version", Main.Version.version());
+        meta.put("schema", SCHEMA);
+        env.set("data", doc);
+        return env;
+    }
+
+    /** The JSON Schema (draft 2020-12) of what {@code --format json} prints in {@code layout}. */
+    static ObjectNode schema(JsonLayout layout) {
+        ObjectNode doc = resource("image-info.schema.json");
+        if (layout == JsonLayout.pvsim) {
+            return doc;
+        }
+        ObjectNode env = resource("image-info-envelope.schema.json");
+        ((ObjectNode) env.get("$defs")).set("image-info", doc);
+        return env;
+    }
+
+    private static ObjectNode resource(String name) {
+        try (java.io.InputStream in = ImageInfo.class.getResourceAsStream(name)) {
+            return (ObjectNode) new ObjectMapper().readTree(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static final String SCHEMA = "pvsim-image-info/1";
 
     static String hex64(long v) {
         return String.format("0x%016x", v);
@@ -46,7 +95,7 @@ final class ImageInfo {
     static ObjectNode toJson(Path file, SeImage img, SeHeaderSecrets secrets, boolean showSecrets) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode doc = m.createObjectNode();
-        doc.put("schema", "pvsim-image-info/1");
+        doc.put("schema", SCHEMA);
         doc.put("file", file.toString());
         doc.put("layout", img.layout() == SeImage.Layout.PVIMG ? "pvimg" : "genprotimg");
         doc.put("file_size", img.fileSize());

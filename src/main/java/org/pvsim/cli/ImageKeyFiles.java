@@ -1,13 +1,13 @@
 package org.pvsim.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.List;
+import org.pvsim.image.BoundedInput;
 import org.pvsim.se.HostKeys;
 import org.pvsim.se.Pem;
 
@@ -16,27 +16,12 @@ import org.pvsim.se.Pem;
  * line naming the file.
  */
 final class ImageKeyFiles {
-    /** Nothing these commands read as a whole is anywhere near this big. */
-    private static final long MAX_SIZE = 16 << 20;
-
     private ImageKeyFiles() {
     }
 
-    static byte[] read(Path p, String what) throws IOException {
-        if (Files.isDirectory(p)) {
-            throw new IllegalArgumentException(what + " " + p + " is a directory");
-        }
-        if (!Files.exists(p)) {
-            throw new java.nio.file.NoSuchFileException(p + " (" + what + ")");
-        }
-        if (Files.size(p) > MAX_SIZE) {
-            throw new IllegalArgumentException(what + " " + p + " is too large (" + Files.size(p) + " bytes)");
-        }
-        try {
-            return Files.readAllBytes(p);
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new java.nio.file.AccessDeniedException(p + " (" + what + ")");
-        }
+    /** The whole file, bounded by {@code limit}; errors name the file and what it was meant to be. */
+    static byte[] read(Path p, BoundedInput.Limit limit) throws IOException {
+        return BoundedInput.readAll(p, limit);
     }
 
     /** A raw binary key of an exact size (pvimg's --hdr-key, --image-key, --cck files). */
@@ -44,7 +29,7 @@ final class ImageKeyFiles {
         if (p == null) {
             return null;
         }
-        byte[] k = read(p, option + " key file");
+        byte[] k = read(p, BoundedInput.Limit.rawKey(option + " key file", size));
         if (k.length != size) {
             throw new IllegalArgumentException(option + " " + p + ": key must be " + size + " bytes, the file has "
                     + k.length);
@@ -54,7 +39,7 @@ final class ImageKeyFiles {
 
     /** A host private key (PEM or DER, PKCS#8 or SEC1) on P-521. */
     static ECPrivateKey hostPrivateKey(Path p) throws IOException {
-        byte[] b = read(p, "host key");
+        byte[] b = read(p, BoundedInput.Limit.PRIVATE_KEY);
         try {
             return Pem.readPrivateKey(b);
         } catch (IllegalArgumentException e) {
@@ -64,7 +49,8 @@ final class ImageKeyFiles {
 
     /** Certificates from a PEM (one or more) or DER file. */
     static List<X509Certificate> certificates(Path p, String what) throws IOException {
-        byte[] b = read(p, what);
+        byte[] b = read(p, what.equals("host-key document") ? BoundedInput.Limit.HOST_KEY_DOCUMENT
+                : BoundedInput.Limit.of(what, BoundedInput.Limit.CERTIFICATE.maxBytes()));
         try {
             List<X509Certificate> certs = Pem.readCertificates(b);
             if (certs.isEmpty()) {
@@ -77,7 +63,7 @@ final class ImageKeyFiles {
     }
 
     static List<X509CRL> crls(Path p) throws IOException {
-        byte[] b = read(p, "CRL");
+        byte[] b = read(p, BoundedInput.Limit.CRL);
         try {
             return Pem.readCrls(b);
         } catch (IllegalArgumentException e) {

@@ -2,9 +2,9 @@ package org.pvsim.cli;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.pvsim.image.BoundedInput;
 import org.pvsim.machine.Lpar;
 import org.pvsim.machine.sclp.ConsoleInput;
 import picocli.CommandLine.Command;
@@ -43,7 +43,7 @@ final class MachineCommand {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--memory", defaultValue = "64M", description = "Memory size (K, M, G suffix). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--memory", defaultValue = "64M", description = "Memory size (K, M, G, T suffix). Default: ${DEFAULT-VALUE}.")
         String memory;
 
         @Option(names = "--cpus", defaultValue = "1", description = "Number of CPUs. Default: ${DEFAULT-VALUE}.")
@@ -80,7 +80,8 @@ final class MachineCommand {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             long mem = parseSize(memory);
-            byte[] image = Files.readAllBytes(file);
+            // bounded by the memory: a program larger than it cannot be loaded, so it is not read
+            byte[] image = BoundedInput.readProgram(file, "program", mem);
             Lpar m = Lpar.ipl(new Lpar.Options(mem, cpus, deterministic, ultravisor, !interpretOnly), image,
                     file.toString(), text -> {
                         out.print(text);
@@ -115,24 +116,7 @@ final class MachineCommand {
         }
 
         static long parseSize(String s) {
-            String t = s.trim().toUpperCase();
-            long mult = 1;
-            if (t.endsWith("K")) {
-                mult = 1L << 10;
-            } else if (t.endsWith("M")) {
-                mult = 1L << 20;
-            } else if (t.endsWith("G")) {
-                mult = 1L << 30;
-            }
-            if (mult != 1) {
-                t = t.substring(0, t.length() - 1);
-            }
-            long v;
-            try {
-                v = Long.parseLong(t) * mult;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--memory: not a size: " + s);
-            }
+            long v = SizeOption.parse(s, "--memory", 1);
             if (v < 64 * 1024 || (v & 4095) != 0) {
                 throw new IllegalArgumentException("--memory: must be a multiple of 4K and at least 64K: " + s);
             }

@@ -27,6 +27,22 @@ public final class Main implements Runnable {
             description = "Print the stack trace of an error.")
     boolean debug;
 
+    // pvimg's verbosity options (s390-tools rust/utils/src/cli.rs); -V, its deprecated -v, is added by CommandTree
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Provide more detailed output.")
+    boolean[] verbose = new boolean[0];
+
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT, description = "Provide less output.")
+    boolean[] quiet = new boolean[0];
+
+    /** -V, once per time given. */
+    boolean[] deprecatedVerbose = new boolean[0];
+
+    /**
+     * Whether stdout is a terminal (then image info prints text by default, else JSON). {@link #run} says;
+     * a command line built by {@link #commandLine} alone prints for a person (the demo's transcript).
+     */
+    boolean interactive = true;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +52,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // the launcher knows (test -t 1); System.console() also needs stdin to be a terminal
+        boolean terminal = Boolean.parseBoolean(System.getProperty("pvsim.stdout.terminal",
+                String.valueOf(System.console() != null)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                CommandFactory.standard(), terminal));
     }
 
     /** Runs one command line; returns the exit code (0 success, 1 error, 2 usage). */
@@ -46,7 +66,13 @@ public final class Main implements Runnable {
 
     /** {@link #run(String[], PrintWriter, PrintWriter)} with the commands built by {@code factory}. */
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandFactory factory) {
-        int rc = commandLine(out, err, Arrays.asList(args).contains("--debug"), factory).execute(args);
+        return run(args, out, err, factory, false);
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err, CommandFactory factory, boolean interactive) {
+        CommandLine cl = commandLine(out, err, Arrays.asList(args).contains("--debug"), factory);
+        ((Main) cl.getCommand()).interactive = interactive;
+        int rc = cl.execute(CommandTree.preprocess(args));
         out.flush();
         err.flush();
         return rc;
@@ -58,6 +84,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(new ExclusiveOptionsHandler(cl.getParameterExceptionHandler()));
+        CommandTree.adapt(cl, (Main) cl.getCommand());
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
             line.getErr().println("pvsim: " + describe(e));
             if (debug) {
@@ -87,11 +114,29 @@ public final class Main implements Runnable {
         return msg;
     }
 
+    /** The version Maven built (filtered into version.properties), so a development build knows it too. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"pvsim " + (v == null ? "(development build)" : v)};
+            return new String[] {"pvsim " + version()};
         }
+
+        static String version() {
+            try (java.io.InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                java.util.Properties p = new java.util.Properties();
+                if (in != null) {
+                    p.load(in);
+                }
+                String v = p.getProperty("version");
+                return v == null || v.startsWith("${") ? "(development build)" : v;
+            } catch (java.io.IOException e) {
+                return "(development build)";
+            }
+        }
+    }
+
+    /** pvimg's log level: warnings (and success lines) by default, more with -v, none with -q. */
+    int verbosity() {
+        return 2 + verbose.length + deprecatedVerbose.length - quiet.length;
     }
 }

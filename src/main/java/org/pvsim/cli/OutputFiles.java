@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pvsim.image.OutputTarget;
+import org.pvsim.image.TemporaryFiles;
 
 /**
  * Writes a set of output files all or nothing: every file goes to a temporary file next to its target
@@ -57,12 +59,9 @@ final class OutputFiles {
     }
 
     /** The same check before the outputs exist, so that slow work is not done in vain. */
-    static void checkTargets(List<Path> targets, boolean overwrite) {
+    static void checkTargets(List<Path> targets, boolean overwrite, Path... inputs) {
         for (Path target : targets) {
-            if (Files.isDirectory(target)) {
-                throw new IllegalArgumentException(target + ": is a directory");
-            }
-            if (!overwrite && Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (OutputTarget.check(target, inputs) && !overwrite) {
                 throw new IllegalArgumentException(target + ": file exists (use --overwrite to replace it)");
             }
         }
@@ -76,6 +75,7 @@ final class OutputFiles {
         try {
             for (Output o : outputs.values()) {
                 Path temp = createTemp(o.target());
+                TemporaryFiles.register(temp);
                 temps.put(o, temp);
                 try {
                     Files.write(temp, o.content());
@@ -88,6 +88,7 @@ final class OutputFiles {
                 Path target = e.getKey().target();
                 boolean existed = Files.exists(target);
                 place(e.getValue(), target);
+                TemporaryFiles.forget(e.getValue());
                 if (!existed) {
                     placed.add(target);
                 }
@@ -95,7 +96,7 @@ final class OutputFiles {
             return outputs.values().stream().map(Output::target).toList();
         } catch (IOException | RuntimeException e) {
             for (Path t : temps.values()) {
-                deleteQuietly(t);
+                TemporaryFiles.delete(t);
             }
             for (Path p : placed) {
                 deleteQuietly(p);
@@ -146,7 +147,9 @@ final class OutputFiles {
             return new IOException("cannot write " + target + ": permission denied", e);
         }
         if (e instanceof NoSuchFileException) {
-            return new IOException("cannot write " + target + ": no such directory", e);
+            Path dir = target.toAbsolutePath().getParent();
+            return new IOException("cannot write " + target + (Files.isDirectory(dir)
+                    ? ": cannot create a file in " + dir : ": no such directory " + dir), e);
         }
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return new IOException("cannot write " + target + ": " + fse.getReason(), e);

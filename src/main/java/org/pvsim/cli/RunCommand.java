@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pvsim.image.BoundedInput;
 import org.pvsim.kvm.Kvm;
 import org.pvsim.machine.SimulatedMachine;
 import org.pvsim.vmm.Outcome;
@@ -74,7 +75,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VmConfig config = VmConfig.of(parseMemory(memory), cpus, confidential(), append);
-        byte[] image = InputFiles.readBytes(kernel);
+        if (traceFile != null) {
+            // the trace is written in place: never into a device, FIFO or through a link, nor over the image
+            org.pvsim.image.OutputTarget.check(traceFile, kernel);
+        }
+        byte[] image = BoundedInput.readProgram(kernel, "-kernel image", config.memory());
         List<ECPrivateKey> keys = new ArrayList<>();
         for (Path p : hostKeys) {
             keys.add(ImageKeyFiles.hostPrivateKey(p));
@@ -165,23 +170,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** QEMU's -m: a number of MiB, or with a K/M/G suffix. */
     static long parseMemory(String s) {
-        String t = s.trim().toUpperCase().replaceFirst("^SIZE=", "");
-        long mult = VmConfig.MIB;
-        if (t.endsWith("K")) {
-            mult = 1L << 10;
-        } else if (t.endsWith("M")) {
-            mult = 1L << 20;
-        } else if (t.endsWith("G")) {
-            mult = 1L << 30;
-        }
-        if (Character.isLetter(t.charAt(t.length() - 1))) {
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            return Long.parseLong(t) * mult;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-m: not a size: " + s);
-        }
+        return SizeOption.parse(s.trim().replaceFirst("^(?i)size=", ""), "-m", VmConfig.MIB);
     }
 
     /** The guest's console bytes to the command's output, as they come. */

@@ -75,7 +75,6 @@ final class SecretCommand implements Runnable {
         }
 
         int create(GuestSecret secret, PrintWriter out, Path secretOut) throws IOException {
-            PrintWriter err = spec.commandLine().getErr();
             if (extensionSecret != null && cck != null) {
                 throw new IllegalArgumentException("--extension-secret and --cck exclude each other");
             }
@@ -95,8 +94,9 @@ final class SecretCommand implements Runnable {
             if (cck != null) {
                 ext = AddSecretRequest.derivedExtensionSecret(ImageKeyFiles.rawKey(cck, "--cck", 32), header.tag());
             }
-            OutputFiles.checkTargets(secretOut == null ? List.of(output) : List.of(output, secretOut), overwrite);
-            byte[] req = AddSecretRequest.create(secret, header.bootTags(), f, cuid, ext, hostKeys.hostKeys(err),
+            OutputFiles.checkTargets(secretOut == null ? List.of(output) : List.of(output, secretOut), overwrite, hdr,
+                    cck, extensionSecret, cuidFile);
+            byte[] req = AddSecretRequest.create(secret, header.bootTags(), f, cuid, ext, hostKeys.hostKeys(Log.of(spec), "add-secret request"),
                     new SecureRandom());
             OutputFiles files = new OutputFiles(overwrite).add(output, req);
             if (secretOut != null) {
@@ -175,7 +175,8 @@ final class SecretCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            byte[] raw = ImageKeyFiles.read(secret, "--secret file");
+            byte[] raw = ImageKeyFiles.read(secret, org.pvsim.image.BoundedInput.Limit.of("--secret file",
+                    org.pvsim.image.BoundedInput.Limit.SECRET.maxBytes()));
             SecretType t = SecretType.retrievable(type, raw.length);
             return create.create(GuestSecret.retrievable(t, name, raw), create.spec.commandLine().getOut(), null);
         }
@@ -195,7 +196,8 @@ final class SecretCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            byte[] b = ImageKeyFiles.read(request, "add-secret request");
+            byte[] b = ImageKeyFiles.read(request, org.pvsim.image.BoundedInput.Limit.of("add-secret request",
+                    org.pvsim.image.BoundedInput.Limit.REQUEST.maxBytes()));
             AddSecretRequest r;
             try {
                 r = AddSecretRequest.parse(b);

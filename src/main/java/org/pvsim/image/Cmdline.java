@@ -1,7 +1,6 @@
 package org.pvsim.image;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -14,14 +13,11 @@ final class Cmdline {
     }
 
     static byte[] read(Path parmfile) throws IOException {
-        if (Files.isDirectory(parmfile)) {
-            throw new IllegalArgumentException("parmfile " + parmfile + " is a directory");
-        }
-        long size = Files.size(parmfile);
-        if (size > MAX_FILE_SIZE) {
-            throw new IllegalArgumentException("parmfile " + parmfile + " is " + size + " bytes, too large for a kernel command line");
-        }
-        byte[] b = Files.readAllBytes(parmfile);
+        return of(BoundedInput.readAll(parmfile, BoundedInput.Limit.of("parmfile", MAX_FILE_SIZE)));
+    }
+
+    /** The component for a parmfile's bytes. */
+    static byte[] of(byte[] b) {
         if (b.length > 0 && b[b.length - 1] == 0) {
             return b;
         }

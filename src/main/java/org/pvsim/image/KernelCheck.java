@@ -16,8 +16,9 @@ final class KernelCheck {
     private KernelCheck() {
     }
 
-    static void check(Path kernel, byte[] cmdline) throws IOException {
-        try (FileChannel ch = FileChannel.open(kernel, StandardOpenOption.READ)) {
+    /** Checks the file at {@code file}, named {@code kernel} in messages (a pipe's copy has another name). */
+    static void check(Path file, Path kernel, byte[] cmdline) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             byte[] head = read(ch, 0, 4);
             if (head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
                 throw new IllegalArgumentException("kernel " + kernel + " is an ELF file; use the raw image"

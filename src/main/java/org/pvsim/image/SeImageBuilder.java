@@ -75,61 +75,67 @@ public final class SeImageBuilder {
         SeHeaderBuilder.checkKeyCount(spec.hostKeys().size());
         checkKeys(spec);
         Path out = output.toAbsolutePath();
-        checkOutput(out, output, overwrite);
-        byte[] stage3a = boot.stage3a();
-        Layout layout = plan(spec, stage3a.length);
-        Choices choices = choose(spec, layout);
-        Path tmp = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".part");
-        boolean done = false;
-        try {
-            // createTempFile makes the file owner-only; an image is ciphertext, so give it the usual 0644.
-            if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Result result = write(tmp, spec, layout, choices, stage3a);
-            moveIntoPlace(tmp, out, output, overwrite);
-            done = true;
-            return new Result(out, result.header(), result.headerAddress(), result.ipibAddress(), result.components());
-        } finally {
-            choices.wipe();
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
+        checkOutput(out, output, overwrite, spec);
+        try (BoundedInput.Source kernel = BoundedInput.open(spec.kernel(), BoundedInput.Limit.KERNEL);
+                BoundedInput.Source ramdisk = spec.ramdisk() == null ? null
+                        : BoundedInput.open(spec.ramdisk(), BoundedInput.Limit.RAMDISK)) {
+            return create(spec, kernel, ramdisk, out, output, overwrite);
         }
     }
 
-    private static void checkOutput(Path out, Path given, boolean overwrite) {
-        if (Files.isDirectory(out)) {
-            throw new IllegalArgumentException("output " + given + " is a directory");
+    private Result create(ImageSpec spec, BoundedInput.Source kernel, BoundedInput.Source ramdisk, Path out,
+            Path output, boolean overwrite) throws IOException {
+        byte[] stage3a = boot.stage3a();
+        Layout layout = plan(spec, kernel, ramdisk, stage3a.length);
+        Choices choices = choose(spec, layout);
+        PartFile.removeStale(out);
+        // owner-only (0600) as pvimg writes images; locked while written, so another create knows it is live
+        try (PartFile part = PartFile.create(out, output)) {
+            Result result;
+            try {
+                result = write(part.channel(), part.path(), spec, layout, choices, stage3a);
+            } catch (WriteFailure e) {
+                throw new IOException("cannot write " + output + ": " + e.getMessage(), e.getCause());
+            }
+            moveIntoPlace(part.path(), out, output, overwrite);
+            part.placed();
+            return new Result(out, result.header(), result.headerAddress(), result.ipibAddress(), result.components());
+        } finally {
+            choices.wipe();
         }
+    }
+
+    private static void checkOutput(Path out, Path given, boolean overwrite, ImageSpec spec) {
+        boolean exists = OutputTarget.check(given, spec.kernel(), spec.ramdisk(), spec.parmfile());
         if (!Files.isDirectory(out.getParent())) {
-            throw new IllegalArgumentException("output directory " + out.getParent() + " does not exist");
+            throw new IllegalArgumentException("cannot write " + given + ": no such directory " + out.getParent());
         }
-        if (!overwrite && Files.exists(out)) {
+        if (!overwrite && exists) {
             throw new IllegalArgumentException("output " + given + " already exists (use --overwrite to replace it)");
         }
     }
 
     /** Checks and sizes the inputs and lays the image out as pvimg does. */
-    private Layout plan(ImageSpec spec, int stage3aLength) throws IOException {
-        long kernelSize = inputSize(spec.kernel(), "kernel");
+    private Layout plan(ImageSpec spec, BoundedInput.Source kernel, BoundedInput.Source ramdisk, int stage3aLength)
+            throws IOException {
+        long kernelSize = kernel.size();
         if (kernelSize == 0) {
             throw new IllegalArgumentException("kernel " + spec.kernel() + " is empty");
         }
         byte[] cmdline = spec.parmfile() == null ? null : Cmdline.read(spec.parmfile());
         if (spec.componentCheck()) {
-            KernelCheck.check(spec.kernel(), cmdline);
+            KernelCheck.check(kernel.path(), spec.kernel(), cmdline);
         }
-        long ramdiskSize = spec.ramdisk() == null ? -1 : inputSize(spec.ramdisk(), "ramdisk");
+        long ramdiskSize = ramdisk == null ? -1 : ramdisk.size();
 
         long headerSize = SeHeader.sizeFor(spec.hostKeys().size());
         long headerAddress = Math.max(ImageLayout.pageAlign(ImageLayout.STAGE3A_ADDRESS + stage3aLength),
                 ImageLayout.MIN_HEADER_ADDRESS);
         List<Planned> plan = new ArrayList<>();
         long next = ImageLayout.pageAlign(headerAddress + headerSize);
-        next = add(plan, ComponentKind.KERNEL, spec.kernel(), null, kernelSize, next);
+        next = add(plan, ComponentKind.KERNEL, kernel.path(), null, kernelSize, next);
         if (ramdiskSize >= 0) {
-            next = add(plan, ComponentKind.RAMDISK, spec.ramdisk(), null, ramdiskSize, next);
+            next = add(plan, ComponentKind.RAMDISK, ramdisk.path(), null, ramdiskSize, next);
         }
         if (cmdline != null) {
             next = add(plan, ComponentKind.CMDLINE, null, cmdline, cmdline.length, next);
@@ -154,8 +160,9 @@ public final class SeImageBuilder {
     }
 
     /** Components first (they give the digests), then header, IPIB, stage3a, short PSW and metadata. */
-    private Result write(Path file, ImageSpec spec, Layout layout, Choices c, byte[] stage3a) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    private Result write(FileChannel ch, Path file, ImageSpec spec, Layout layout, Choices c, byte[] stage3a)
+            throws IOException {
+        {
             List<Ipib.Component> ipibComponents = new ArrayList<>();
             for (int i = 0; i < layout.components().size(); i++) {
                 Planned p = layout.components().get(i);
@@ -177,7 +184,11 @@ public final class SeImageBuilder {
             writeAt(ch, psw, 0);
             writeAt(ch, new ImageMetadata(layout.headerAddress(), 1, layout.ipibAddress()).encode(),
                     ImageMetadata.OFFSET);
-            ch.force(true);
+            try {
+                ch.force(true);
+            } catch (IOException e) {
+                throw new WriteFailure(e);
+            }
             return new Result(file, header, layout.headerAddress(), layout.ipibAddress(), List.copyOf(ipibComponents));
         }
     }
@@ -198,19 +209,6 @@ public final class SeImageBuilder {
         long padded = ImageLayout.pageAlign(Math.max(size, 1));
         plan.add(new Planned(kind, file, bytes, size, address, padded));
         return address + padded;
-    }
-
-    private static long inputSize(Path p, String what) throws IOException {
-        if (Files.isDirectory(p)) {
-            throw new IllegalArgumentException(what + " " + p + " is a directory");
-        }
-        if (!Files.isReadable(p)) {
-            if (!Files.exists(p)) {
-                throw new java.nio.file.NoSuchFileException(p + " (" + what + ")");
-            }
-            throw new java.nio.file.AccessDeniedException(p + " (" + what + ")");
-        }
-        return Files.size(p);
     }
 
     private static void checkKeys(ImageSpec spec) {
@@ -343,8 +341,19 @@ public final class SeImageBuilder {
 
     private static void writeAt(FileChannel ch, byte[] b, int off, int len, long position) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-        while (bb.hasRemaining()) {
-            ch.write(bb, position + bb.position() - off);
+        try {
+            while (bb.hasRemaining()) {
+                ch.write(bb, position + bb.position() - off);
+            }
+        } catch (IOException e) {
+            throw new WriteFailure(e);
+        }
+    }
+
+    /** The JDK's write errors ("File too large", "No space left on device") do not say which file. */
+    private static final class WriteFailure extends IOException {
+        WriteFailure(IOException cause) {
+            super(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName(), cause);
         }
     }
 }

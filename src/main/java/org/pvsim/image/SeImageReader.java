@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.pvsim.se.Be;
@@ -28,11 +27,15 @@ public final class SeImageReader {
     }
 
     public static SeImage read(Path file) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException("image " + file + " is a directory");
+        try (BoundedInput.Source in = BoundedInput.open(file, BoundedInput.Limit.IMAGE)) {
+            return read(in);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(ch, file.toString());
+    }
+
+    /** Parses an opened input (a pipe's copy, say); messages name the user's file. */
+    public static SeImage read(BoundedInput.Source in) throws IOException {
+        try (FileChannel ch = FileChannel.open(in.path(), StandardOpenOption.READ)) {
+            return read(ch, in.name().toString());
         }
     }
 

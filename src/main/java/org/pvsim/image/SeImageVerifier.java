@@ -21,13 +21,17 @@ public final class SeImageVerifier {
     }
 
     public static Verified verify(Path file, ECPrivateKey hostKey) throws IOException {
-        SeImage image = SeImageReader.read(file);
-        return verifyComponents(file, image, HeaderCrypto.open(image.header(), hostKey));
+        try (BoundedInput.Source in = BoundedInput.open(file, BoundedInput.Limit.IMAGE)) {
+            SeImage image = SeImageReader.read(in);
+            return verifyComponents(in.path(), image, HeaderCrypto.open(image.header(), hostKey));
+        }
     }
 
     public static Verified verifyWithHeaderKey(Path file, byte[] headerKey) throws IOException {
-        SeImage image = SeImageReader.read(file);
-        return verifyComponents(file, image, HeaderCrypto.open(image.header(), headerKey));
+        try (BoundedInput.Source in = BoundedInput.open(file, BoundedInput.Limit.IMAGE)) {
+            SeImage image = SeImageReader.read(in);
+            return verifyComponents(in.path(), image, HeaderCrypto.open(image.header(), headerKey));
+        }
     }
 
     private static Verified verifyComponents(Path file, SeImage image, SeHeaderSecrets secrets) throws IOException {

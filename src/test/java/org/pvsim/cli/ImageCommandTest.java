@@ -107,7 +107,7 @@ class ImageCommandTest {
 
     @Test
     void infoWithoutKeyIsUnverified() {
-        Run r = run("image", "info", image.toString());
+        Run r = run("image", "info", "--format", "text:full", image.toString());
         assertThat(r.rc()).isZero();
         assertThat(r.out()).contains("UNVERIFIED").contains("nks           1").contains("kernel").doesNotContain("image key");
     }
@@ -142,7 +142,7 @@ class ImageCommandTest {
         Run c = run("image", "create", "-i", kernel.toString(), "-o", img.toString(), "-k", hkd.toString(),
                 "--no-verify", "--hdr-key", key.toString());
         assertThat(c.rc()).as(c.err()).isZero();
-        Run r = run("image", "info", "--hdr-key", key.toString(), img.toString());
+        Run r = run("image", "info", "--format", "text:full", "--hdr-key", key.toString(), img.toString());
         assertThat(r.out()).contains("tag verified").contains("(hidden, use --show-secrets)");
         Files.write(key, new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 0, 0, 0, 0, 0});

@@ -72,7 +72,7 @@ public final class ProgramLoader {
         if (phnum == 0) {
             throw new IllegalArgumentException(name + ": ELF file has no program headers");
         }
-        if (phentsize < 56 || phoff < 0 || phoff + (long) phentsize * phnum > image.length) {
+        if (phentsize < 56 || phoff < 0 || phoff > image.length || (long) phentsize * phnum > image.length - phoff) {
             throw new IllegalArgumentException(name + ": truncated ELF program headers");
         }
         List<Segment> segments = new ArrayList<>();
@@ -85,12 +85,14 @@ public final class ProgramLoader {
             long paddr = b.getLong(p + 24);
             long filesz = b.getLong(p + 32);
             long memsz = b.getLong(p + 40);
-            if (filesz < 0 || offset < 0 || offset + filesz > image.length || filesz > memsz) {
+            // sizes from the file are unsigned 64-bit: compared without overflow, printed as hex
+            if (filesz < 0 || offset < 0 || offset > image.length || filesz > image.length - offset
+                    || Long.compareUnsigned(filesz, memsz) > 0) {
                 throw new IllegalArgumentException(String.format(
-                        "%s: segment %d is truncated or inconsistent (offset %d, file size %d, memory size %d, file %d bytes)",
+                        "%s: segment %d is truncated or inconsistent (offset 0x%x, file size 0x%x, memory size 0x%x, file %d bytes)",
                         name, k, offset, filesz, memsz, image.length));
             }
-            if (paddr < 0 || memsz < 0 || paddr + memsz > storage.size()) {
+            if (paddr < 0 || memsz < 0 || paddr > storage.size() || memsz > storage.size() - paddr) {
                 throw new IllegalArgumentException(String.format(
                         "%s: segment %d at 0x%x (0x%x bytes) does not fit in %d bytes of memory",
                         name, k, paddr, memsz, storage.size()));

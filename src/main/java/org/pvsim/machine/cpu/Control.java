@@ -288,7 +288,7 @@ final class Control {
                 throw new ProgramInterruption(ProgramInterruption.SPECIFICATION);
             }
             long uvcb = c.gr[i.r2] & c.amask;
-            c.cc = h.call(c.realToAbsolute(uvcb), c.domain);
+            c.cc = h.call(c.dat.uvcbAbsolute(uvcb), c.domain);
             c.flushTlb(); // the UV changes frame ownership and clears frames
             c.machine.framesReplaced();
         }, PRIVILEGED);

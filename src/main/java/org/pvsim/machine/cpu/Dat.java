@@ -123,6 +123,28 @@ final class Dat {
         return frame;
     }
 
+    /**
+     * The absolute address at which the Ultravisor reads and answers the UVCB at logical {@code a}: with
+     * DAT on, a home-space virtual address (as kvm-unit-tests' host programs give it: CR13 = CR1). Both
+     * the header's page and the page of the UVCB's last byte (by the header's length) must translate, so
+     * a UVCB on an invalid page, or one whose body crosses onto one, is that page's translation exception
+     * (uv-host's access-exception test). Not modelled: a UVCB that crosses into a frame that is not the
+     * next one in absolute storage is read from the next one.
+     */
+    long uvcbAbsolute(long a) {
+        if ((cpu.pswMask & Psw.DAT) == 0) {
+            return cpu.realToAbsolute(a);
+        }
+        long abs = translate(a, HOME, STORE);
+        int len = Math.max(8, (int) Cpu.SHORT.get(cpu.storage.rawFrameForRead(cpu.frameOf(abs, a)),
+                (int) (abs & Storage.PAGE_MASK & ~7L)) & 0xffff);
+        long last = (a + len - 1) & cpu.amask;
+        if ((last ^ a) >>> Storage.PAGE_SHIFT != 0) {
+            translate(last, HOME, STORE);
+        }
+        return abs;
+    }
+
     /** DAT for an access: the absolute address, or the access's translation or protection exception. */
     private long translate(long a, int space, int access) {
         HostDat.walk(tables, asce(space), a, controls(), walk);

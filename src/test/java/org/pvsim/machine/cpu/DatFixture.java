@@ -26,7 +26,12 @@ final class DatFixture {
     }
 
     DatFixture(boolean translate) {
-        m = new Machine(new Machine.Options(MEMORY, 1, true, false), s -> { });
+        this(translate, false);
+    }
+
+    /** With {@code ultravisor}, the machine reports the UVC facilities (the test installs the UV). */
+    DatFixture(boolean translate, boolean ultravisor) {
+        m = new Machine(new Machine.Options(MEMORY, 1, true, ultravisor), s -> { });
         m.setTranslation(translate);
         c = m.cpu(0);
         Storage s = m.storage();

@@ -110,7 +110,29 @@ public final class Storage {
             }
             t = tagChunk(c);
         }
-        t[(int) (frame & (CHUNK_FRAMES - 1))] = tag;
+        TAG.setRelease(t, (int) (frame & (CHUNK_FRAMES - 1)), tag);
+    }
+
+    private static final java.lang.invoke.VarHandle TAG = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
+
+    /**
+     * Sets the frame's tag to {@code tag} only if it is {@code expected} now, atomically: the Ultravisor runs
+     * calls of different configurations at once, and two of them (or a donation) may race for one host frame.
+     */
+    public boolean casTag(long frame, int expected, int tag) {
+        checkFrame(frame);
+        if (tag < 0) {
+            throw new IllegalArgumentException("negative frame tag: " + tag);
+        }
+        int c = (int) (frame >>> CHUNK_SHIFT);
+        int[] t = tags[c];
+        if (t == null) {
+            if (expected != 0) {
+                return false;
+            }
+            t = tagChunk(c);
+        }
+        return TAG.compareAndSet(t, (int) (frame & (CHUNK_FRAMES - 1)), expected, tag);
     }
 
     /**

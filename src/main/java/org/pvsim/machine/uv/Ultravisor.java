@@ -180,17 +180,20 @@ public final class Ultravisor implements UvcPort {
     }
 
     private int dispatch(Call c) {
-        boolean global = changesTables(c.command);
-        if (global) {
-            state.global.lock();
+        if (!changesTables(c.command)) {
+            return dispatchReleasing(c);
         }
+        synchronized (state.global) {
+            return dispatchReleasing(c);
+        }
+    }
+
+    /** The command, then the end of the call's hold on its configuration (before the global lock's). */
+    private int dispatchReleasing(Call c) {
         try {
             return dispatchCommand(c);
         } finally {
             state.releaseCallLock();
-            if (global) {
-                state.global.unlock();
-            }
         }
     }
 
@@ -243,8 +246,7 @@ public final class Ultravisor implements UvcPort {
      * UV is uninitialised again (kvm-unit-tests uv-host 13). The CPU's diag 308 handler calls this.
      */
     public void machineReset() {
-        state.global.lock();
-        try {
+        synchronized (state.global) {
             for (SecureConfig c : List.copyOf(state.configs.values())) {
                 c.lock.lock();
                 try { // each configuration leaves the tables under its own lock, so no call sees it half gone
@@ -276,8 +278,6 @@ public final class Ultravisor implements UvcPort {
             state.initialized = false;
             state.uvBaseOrigin = 0;
             state.uvBaseLen = 0;
-        } finally {
-            state.global.unlock();
         }
     }
 

@@ -3,7 +3,6 @@ package org.pvsim.machine.uv;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.pvsim.machine.storage.Storage;
 
 /**
@@ -30,8 +29,12 @@ final class UvState {
     final SecureRandom random = drbg();
     /** KEKs of recent (host key, customer key) pairs: a simulator speed-up, see {@link KekCache}. */
     final KekCache keks = new KekCache();
-    /** The machine-wide lock: INIT, the tables below, donation and reclaim (see the class comment). */
-    final ReentrantLock global = new ReentrantLock();
+    /**
+     * The machine-wide lock: INIT, the tables below, donation and reclaim (see the class comment). A monitor,
+     * not a ReentrantLock: its sections are a few microseconds, and a monitor spins briefly before it parks
+     * a contending thread, which saves the sleep and wake-up of every contended hand-over.
+     */
+    final Object global = new Object();
     /** The configuration lock the current thread's UV call holds (released when the call ends). */
     private final ThreadLocal<SecureConfig[]> held = ThreadLocal.withInitial(() -> new SecureConfig[1]);
     volatile boolean initialized;

@@ -24,7 +24,9 @@ import org.pvsim.se.P521;
 /**
  * bench/image/run [MiB [DIR]]: creates an SE image from a random kernel (256 MiB by default) and verifies it, and measures in the same run the JDK's single-thread SHA-512 over the same amount, which bounds
  * both (every page is hashed once, in order). Prints MB/s, the ratios against SHA-512 (target >= 0.8) and the
- * heap growth of each step (target < 64 MiB).
+ * heap growth of each step (target < 64 MiB). Then, from the same run, the whole-process figures as a user gets them:
+ * {@code ./pvsim image create} and {@code image verify} of the same kernel and the start-up of {@code ./pvsim --help}
+ * and {@code image info} on a small image, one JVM per command.
  *
  * <p>The files go to a temporary directory in DIR, by default /dev/shm where it exists: the reference (SHA-512
  * in memory) does no I/O, so a disk's write-back, which takes CPU from the hashing thread on a two-core
@@ -102,7 +104,95 @@ public final class ImageBench {
                 verify, verify / shaBest, verifyHeap / (double) MIB);
         boolean ok = create / shaBest >= 0.8 && verify / shaBest >= 0.8 && createHeap < 64L * MIB
                 && verifyHeap < 64L * MIB;
+        String root = System.getProperty("pvsim.root");
+        if (root != null) {
+            ok &= wholeProcess(Path.of(root, "pvsim"), dir, kernel, size, create, verify, shaBest);
+        }
         System.out.println(ok ? "targets met" : "TARGETS NOT MET");
+    }
+
+    /**
+     * The same jobs as a user runs them, one JVM per command through the ./pvsim launcher (start-up, class
+     * loading and the JIT included): image create and verify of the same kernel, and the start-up of short
+     * commands. Median of a few runs each; CPU time and peak RSS from /usr/bin/time where it exists.
+     */
+    private static boolean wholeProcess(Path pvsim, Path dir, Path kernel, long size, double create, double verify,
+            double sha) throws Exception {
+        String key = dir.resolve("host.key").toString();
+        String crt = dir.resolve("host.crt").toString();
+        Path img = dir.resolve("cli.img");
+        Path small = dir.resolve("small-kernel");
+        Files.write(small, new byte[64 * 1024]);
+        run(pvsim, "hostkey", "create", "--key-out", key, "--cert-out", crt); // also builds the CDS archive if needed
+        run(pvsim, "image", "create", "-i", small.toString(), "-k", crt, "--no-verify", "--no-component-check", "-o",
+                dir.resolve("small.img").toString());
+        Timed c = median(3, () -> {
+            Files.deleteIfExists(img);
+            return run(pvsim, "image", "create", "-i", kernel.toString(), "-k", crt, "--no-verify",
+                    "--no-component-check", "-o", img.toString());
+        });
+        Timed v = median(3, () -> run(pvsim, "image", "verify", "--host-key", key, img.toString()));
+        Timed help = median(5, () -> run(pvsim, "--help"));
+        Timed info = median(5, () -> run(pvsim, "image", "info", dir.resolve("small.img").toString()));
+        System.out.printf("whole process    ./pvsim, one JVM per command, median of 3 (5 for start-up), load average %.1f%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.printf("  image create   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s, SHA-512 %6.1f MB/s"
+                + "   (target <= 0.53 s)%n", c.wall(), c.cpu(), size / 1e6 / c.wall(), create, sha);
+        System.out.printf("  image verify   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s%n", v.wall(), v.cpu(),
+                size / 1e6 / v.wall(), verify);
+        System.out.printf("  --help         %6.2f s wall %s   (target < 0.3 s)%n", help.wall(), help.cpu());
+        System.out.printf("  image info     %6.2f s wall %s   small image (target < 0.3 s)%n", info.wall(), info.cpu());
+        return help.wall() < 0.3 && info.wall() < 0.3 && c.wall() <= 0.53;
+    }
+
+    /** One run's wall time, and CPU seconds and peak RSS when /usr/bin/time measured them (else negative). */
+    private record Timed(double wall, double cpuSeconds, long rssKib) {
+        String cpu() {
+            return cpuSeconds < 0 ? "" : String.format("(%.2f s CPU, %d MiB peak RSS)", cpuSeconds, rssKib / 1024);
+        }
+    }
+
+    interface Run {
+        Timed run() throws Exception;
+    }
+
+    private static Timed median(int n, Run r) throws Exception {
+        List<Timed> all = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(r.run());
+        }
+        all.sort(Comparator.comparingDouble(Timed::wall));
+        return all.get(n / 2);
+    }
+
+    private static final Path TIME = Path.of("/usr/bin/time");
+
+    private static Timed run(Path pvsim, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>();
+        Path stats = Files.createTempFile("pvsim-time", ".txt");
+        boolean timed = Files.isExecutable(TIME);
+        if (timed) {
+            cmd.addAll(List.of(TIME.toString(), "-o", stats.toString(), "-f", "%U %S %M"));
+        }
+        cmd.add(pvsim.toString());
+        cmd.addAll(List.of(args));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        int rc = p.waitFor();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        if (rc != 0) {
+            throw new IllegalStateException("pvsim " + String.join(" ", args) + " failed with exit code " + rc);
+        }
+        try {
+            if (!timed) {
+                return new Timed(wall, -1, -1);
+            }
+            String[] f = Files.readString(stats).trim().split("\\s+");
+            return new Timed(wall, Double.parseDouble(f[0]) + Double.parseDouble(f[1]), Long.parseLong(f[2]));
+        } finally {
+            Files.deleteIfExists(stats);
+        }
     }
 
     interface Step {

@@ -54,7 +54,7 @@ final class HostkeyCreateCommand implements Callable<Integer> {
         if (days < 1) {
             throw new IllegalArgumentException("--days must be at least 1, got " + days);
         }
-        X500Name name = parseName(subject);
+        X500Name name = SubjectName.parse(subject);
         Instant now = Instant.now();
         if (now.plus(Duration.ofDays(days)).isAfter(LAST_X509_TIME)) {
             throw new IllegalArgumentException("--days " + days + ": the document would expire after 9999-12-31,"
@@ -76,16 +76,25 @@ final class HostkeyCreateCommand implements Callable<Integer> {
         return 0;
     }
 
-    static X500Name parseName(String dn) {
-        try {
-            X500Name name = new X500Name(BCStyle.INSTANCE, dn);
-            if (name.getRDNs().length == 0) {
-                throw new IllegalArgumentException("empty name");
+    /**
+     * Apart from the command, whose declared methods picocli reflects on for every command line: a Bouncy
+     * Castle type in their signatures would load (and verify the signature of) the whole signed jar.
+     */
+    static final class SubjectName {
+        private SubjectName() {
+        }
+
+        static X500Name parse(String dn) {
+            try {
+                X500Name name = new X500Name(BCStyle.INSTANCE, dn);
+                if (name.getRDNs().length == 0) {
+                    throw new IllegalArgumentException("empty name");
+                }
+                return name;
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--subject '" + dn + "': not a distinguished name like 'CN=host1, O=Example' ("
+                        + e.getMessage() + ")", e);
             }
-            return name;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--subject '" + dn + "': not a distinguished name like 'CN=host1, O=Example' ("
-                    + e.getMessage() + ")", e);
         }
     }
 }

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.pvsim.machine.storage.HostStorage;
 
 /**
- * The host's page allocator over absolute storage: a bitmap of 4 KiB frames with next-fit search and
- * accounting by use. Frames below {@link #FIRST_FRAME} (lowcore, the boot area) are never handed out.
+ * The host's page allocator over absolute storage: a bitmap of 4 KiB frames with next-fit search (from
+ * the lowest frame freed since) and accounting by use. Frames below {@link #FIRST_FRAME} (lowcore, the boot area) are never handed out.
  */
 public final class HostFrameAllocator {
     /** What a frame is used for, for the statistics. */
@@ -120,6 +120,9 @@ public final class HostFrameAllocator {
         }
         freeFrames += pages;
         inUse.merge(use, -pages, Long::sum);
+        // Freed frames are the next ones handed out, as the kernel reuses hot pages: a pure next-fit would
+        // walk all storage, and every frame it ever wrote stays materialised in the simulator's heap.
+        cursor = Math.min(cursor, start);
     }
 
     public synchronized boolean isAllocated(long address) {

@@ -91,20 +91,40 @@ public final class UserMemory {
         }
     }
 
-    /** The host frame behind {@code userAddress}, faulting it in (a zeroed frame); EFAULT if unmapped. */
-    synchronized long faultIn(String command, long userAddress) {
-        Mapping m = mapping(command, userAddress);
-        int i = (int) ((userAddress - m.start) >>> HostStorage.PAGE_SHIFT);
-        long frame = m.frames[i];
-        if (frame == 0) {
-            frame = allocator.allocate(1, HostFrameAllocator.Use.GUEST);
-            if (frame < 0) {
-                throw new KvmException(command, Errno.ENOMEM, "no host frame for user memory");
+    /**
+     * The host frame behind {@code userAddress}, faulting it in (a zeroed frame); EFAULT if unmapped. As
+     * the kernel's fault path, the frame is allocated and zeroed without the mm's lock and installed under
+     * it if no other thread installed one meanwhile, so that VMs of one process fault in parallel.
+     */
+    long faultIn(String command, long userAddress) {
+        synchronized (this) {
+            Mapping m = mapping(command, userAddress);
+            long frame = m.frames[(int) ((userAddress - m.start) >>> HostStorage.PAGE_SHIFT)];
+            if (frame != 0) {
+                return frame;
             }
-            pages.write(command, frame, ZERO_PAGE, 0, HostStorage.PAGE_SIZE);
-            m.frames[i] = frame;
         }
-        return frame;
+        long fresh = allocator.allocate(1, HostFrameAllocator.Use.GUEST);
+        if (fresh < 0) {
+            throw new KvmException(command, Errno.ENOMEM, "no host frame for user memory");
+        }
+        pages.write(command, fresh, ZERO_PAGE, 0, HostStorage.PAGE_SIZE);
+        synchronized (this) {
+            Mapping m;
+            try {
+                m = mapping(command, userAddress); // unmapped meanwhile: EFAULT, as before
+            } catch (KvmException e) {
+                allocator.free(fresh, 1, HostFrameAllocator.Use.GUEST);
+                throw e;
+            }
+            int i = (int) ((userAddress - m.start) >>> HostStorage.PAGE_SHIFT);
+            if (m.frames[i] == 0) {
+                m.frames[i] = fresh;
+                return fresh;
+            }
+            allocator.free(fresh, 1, HostFrameAllocator.Use.GUEST); // another thread faulted it in first
+            return m.frames[i];
+        }
     }
 
     /** The host frame behind {@code userAddress} if it is present, else 0. */

@@ -114,7 +114,29 @@ public final class Storage {
             }
             t = tagChunk(c);
         }
-        t[(int) (frame & (CHUNK_FRAMES - 1))] = tag;
+        TAG.setRelease(t, (int) (frame & (CHUNK_FRAMES - 1)), tag);
+    }
+
+    private static final java.lang.invoke.VarHandle TAG = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
+
+    /**
+     * Sets the frame's tag to {@code tag} only if it is {@code expected} now, atomically: the Ultravisor runs
+     * calls of different configurations at once, and two of them (or a donation) may race for one host frame.
+     */
+    public boolean casTag(long frame, int expected, int tag) {
+        checkFrame(frame);
+        if (tag < 0) {
+            throw new IllegalArgumentException("negative frame tag: " + tag);
+        }
+        int c = (int) (frame >>> CHUNK_SHIFT);
+        int[] t = tags[c];
+        if (t == null) {
+            if (expected != 0) {
+                return false;
+            }
+            t = tagChunk(c);
+        }
+        return TAG.compareAndSet(t, (int) (frame & (CHUNK_FRAMES - 1)), expected, tag);
     }
 
     /**
@@ -201,17 +223,26 @@ public final class Storage {
         return f != null ? f : materialise(c, i);
     }
 
-    // Slow paths under a lock, so that two CPUs touching a new frame at once get the same array.
-    private synchronized byte[] materialise(int c, int i) {
+    private static final java.lang.invoke.VarHandle FRAME = java.lang.invoke.MethodHandles.arrayElementVarHandle(byte[][].class);
+
+    // Two CPUs (or UV calls of two configurations) touching a new frame at once must get the same array:
+    // the frame is installed by a compare-and-set, so that frames of different callers need no common lock.
+    private byte[] materialise(int c, int i) {
+        byte[][] chunk = frames[c];
+        if (chunk == null) {
+            chunk = frameChunk(c);
+        }
+        byte[] f = new byte[PAGE_SIZE];
+        byte[] won = (byte[]) FRAME.compareAndExchange(chunk, i, (byte[]) null, f);
+        return won == null ? f : won;
+    }
+
+    private synchronized byte[][] frameChunk(int c) {
         byte[][] chunk = frames[c];
         if (chunk == null) {
             chunk = frames[c] = new byte[CHUNK_FRAMES][];
         }
-        byte[] f = chunk[i];
-        if (f == null) {
-            f = chunk[i] = new byte[PAGE_SIZE];
-        }
-        return f;
+        return chunk;
     }
 
     private synchronized int[] tagChunk(int c) {

@@ -33,7 +33,7 @@ import org.pvsim.machine.uv.cb.NoData;
 final class DumpCalls {
     static final int ENTRY = 32;
     private final UvState state;
-    private long counter;
+    private final java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong(); // calls on different configurations run at once
 
     DumpCalls(UvState state) {
         this.state = state;
@@ -139,7 +139,7 @@ final class DumpCalls {
     }
 
     private byte[] iv(String tag) {
-        return ByteBuffer.allocate(12).put(tag.getBytes(StandardCharsets.US_ASCII)).putLong(++counter).array();
+        return ByteBuffer.allocate(12).put(tag.getBytes(StandardCharsets.US_ASCII)).putLong(counter.incrementAndGet()).array();
     }
 
     /** The dump key of a configuration (see the class comment); public so that tests can check it. */

@@ -24,7 +24,7 @@ final class GuestCalls {
      * which the guest re-executes the call.
      */
     int share(Call c) {
-        SecureConfig config = state.byDomain.get(c.domain);
+        SecureConfig config = state.configOfDomain(c.domain);
         long frame = guestFrame(config, c.block(Share.class).paddr());
         int tag = state.storage.tagOf(frame);
         if (tag == Storage.tag(config.domain, Storage.STATE_SECURE)) {
@@ -35,7 +35,7 @@ final class GuestCalls {
 
     /** REMOVE_SHARED_ACCESS: a shared page becomes secure again; a pinned one needs the host first. */
     int unshare(Call c) {
-        SecureConfig config = state.byDomain.get(c.domain);
+        SecureConfig config = state.configOfDomain(c.domain);
         long frame = guestFrame(config, c.block(Share.class).paddr());
         if (config.pinned.contains(frame)) {
             throw new UvInterception(c.bytes());
@@ -45,7 +45,7 @@ final class GuestCalls {
     }
 
     int attest(Call c) {
-        return attestation.retrieve(c, state.byDomain.get(c.domain));
+        return attestation.retrieve(c, state.configOfDomain(c.domain));
     }
 
     private long guestFrame(SecureConfig config, long paddr) {

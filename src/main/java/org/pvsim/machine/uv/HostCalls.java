@@ -86,7 +86,9 @@ final class HostCalls {
         if (runningCpus.getAsInt() > 1) {
             throw new UvError(Rc.INIT_CPUS_RUNNING);
         }
-        state.donate(origin, len, 0);
+        if (!state.donate(origin, len, 0)) {
+            throw new UvError(Rc.INIT_STOR_IN_USE);
+        }
         state.uvBaseOrigin = origin;
         state.uvBaseLen = UvState.pageAlign(len);
         state.initialized = true;
@@ -161,8 +163,13 @@ final class HostCalls {
         state.random.nextBytes(exportKey);
         SecureConfig config = new SecureConfig(handle, domain, cuid, baseOrigin, baseLen, varOrigin, varLen, mso,
                 msl, sca, asce, new PageSealer(exportKey, handle));
-        state.donate(baseOrigin, baseLen, domain);
-        state.donate(varOrigin, varLen, domain);
+        if (!state.donate(baseOrigin, baseLen, domain)) {
+            throw new UvError(Rc.CGC_STOR_IN_USE);
+        }
+        if (!state.donate(varOrigin, varLen, domain)) {
+            state.undonate(baseOrigin, baseLen);
+            throw new UvError(Rc.CGC_STOR_IN_USE);
+        }
         state.configs.put(handle, config);
         state.byDomain.put(domain, config);
         c.answer(block.withGuestHandle(handle));
@@ -219,7 +226,9 @@ final class HostCalls {
         }
         long handle = state.newHandle();
         SecureCpu cpu = new SecureCpu(handle, config, num, storOrigin, storLen, stateOrigin);
-        state.donate(storOrigin, storLen, config.domain);
+        if (!state.donate(storOrigin, storLen, config.domain)) {
+            throw new UvError(Rc.CSC_STOR_IN_USE);
+        }
         state.cpus.put(handle, cpu);
         config.cpus.add(handle);
         c.answer(block.withCpuHandle(handle));

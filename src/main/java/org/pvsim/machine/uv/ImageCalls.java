@@ -57,7 +57,7 @@ final class ImageCalls {
         if (config.gaddrToFrame.containsKey(gaddr)) {
             throw new UvError(Rc.UNPACK_PAGE_SECURE);
         }
-        if (state.storage.tagOf(frame) != 0) {
+        if (state.storage.tagOf(frame) != 0 || !state.claim(config, frame)) {
             throw new UvError(Rc.PAGE_OWNED_ELSEWHERE);
         }
         byte[] tweak = ByteBuffer.allocate(16).putLong(block.tweak0()).putLong(block.tweak1()).array();

@@ -48,7 +48,7 @@ final class ImageState {
         return (pcf & PCF_ALLOW_DUMP) != 0;
     }
 
-    /** The image's page cipher, made on the first page (the UV is single-threaded per call). */
+    /** The image's page cipher, made on the first page (calls on one configuration run one at a time). */
     Xts xts(java.util.function.Function<byte[], Xts> make) {
         if (xts == null) {
             xts = make.apply(xtsKey);

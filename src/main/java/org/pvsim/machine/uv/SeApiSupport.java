@@ -115,7 +115,8 @@ final class SeApiSupport implements SeSupport {
     /**
      * The XTS cipher for a key: made once per key among the last {@link #XTS_CAPACITY} (a simulator
      * speed-up like {@link KekCache}: three AES key schedules and Cipher look-ups per image cost more
-     * than unpacking a small image). Xts is not thread-safe; the UV executes one call at a time.
+     * than unpacking a small image). Xts is not thread-safe, and configurations booted from one image share
+     * it while their calls run at once: {@link #decryptPage} holds it while it decrypts.
      */
     private synchronized Xts xts(byte[] key64) {
         return xtsByKey.computeIfAbsent(ByteBuffer.wrap(key64.clone()), k -> new Xts(key64));
@@ -133,7 +134,10 @@ final class SeApiSupport implements SeSupport {
 
     @Override
     public void decryptPage(ImageState image, byte[] page, byte[] tweak16) {
-        image.xts(this::xts).decryptPage(page, 0, page, 0, tweak16);
+        Xts xts = image.xts(this::xts);
+        synchronized (xts) {
+            xts.decryptPage(page, 0, page, 0, tweak16);
+        }
     }
 
 }

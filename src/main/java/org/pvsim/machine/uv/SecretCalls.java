@@ -56,7 +56,7 @@ final class SecretCalls {
     }
 
     int add(Call c) {
-        SecureConfig config = state.byDomain.get(c.domain);
+        SecureConfig config = state.configOfDomain(c.domain);
         long addr = c.block(GuestAddr.class).addr();
         if (!inGuest(config, addr, 0x10)) {
             throw new UvError(Rc.ADD_REQ_INACCESSIBLE);
@@ -141,7 +141,7 @@ final class SecretCalls {
     }
 
     int list(Call c) {
-        SecureConfig config = state.byDomain.get(c.domain);
+        SecureConfig config = state.configOfDomain(c.domain);
         ListSecrets block = c.block(ListSecrets.class);
         if (!inGuest(config, block.listAddr(), LIST_PAGE)) {
             throw new UvError(Rc.LIST_INACCESSIBLE);
@@ -163,7 +163,7 @@ final class SecretCalls {
     }
 
     int lock(Call c) {
-        SecureConfig config = state.byDomain.get(c.domain);
+        SecureConfig config = state.configOfDomain(c.domain);
         if (config.secrets.locked) {
             throw new UvError(Rc.LOCK_ALREADY);
         }
@@ -172,7 +172,7 @@ final class SecretCalls {
     }
 
     int retrieve(Call c) {
-        SecureConfig config = state.byDomain.get(c.domain);
+        SecureConfig config = state.configOfDomain(c.domain);
         RetrieveSecret block = c.block(RetrieveSecret.class);
         long size = Integer.toUnsignedLong(block.bufSize());
         if (!inGuest(config, block.bufAddr(), Math.min(size, MAX_RETRIEVE))) {

@@ -16,6 +16,8 @@ final class SecureConfig {
         VERIFIED
     }
 
+    /** Guards every field that changes (see {@link UvState}'s locking comment). */
+    final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     final long handle;
     /** The owner id used in storage frame tags and as access domain. */
     final int domain;

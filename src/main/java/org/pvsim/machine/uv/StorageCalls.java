@@ -32,13 +32,14 @@ final class StorageCalls {
             }
             throw new UvError(Rc.PAGE_OWNED_ELSEWHERE); // the page lives in another frame: a remap attack
         }
-        if (tag != 0) {
+        if (tag != 0 || !state.claim(config, frame)) {
             throw new UvError(Rc.PAGE_OWNED_ELSEWHERE);
         }
         PageSealer.Seal seal = config.exported.get(gaddr);
         if (seal != null) {
             byte[] plain = config.sealer.open(state.storage.rawFrameForRead(frame), gaddr, seal);
             if (plain == null) {
+                state.storage.setTag(frame, 0); // the claim ends, the frame stays as the host left it
                 throw new UvError(Rc.IMPORT_INTEGRITY);
             }
             System.arraycopy(plain, 0, state.storage.rawFrameForWrite(frame), 0, Storage.PAGE_SIZE);
@@ -120,6 +121,7 @@ final class StorageCalls {
             throw new UvError(Rc.PADDR_INVALID);
         }
         long frame = paddr >>> Storage.PAGE_SHIFT;
+        state.lockOwnerOf(frame);
         int frameState = state.storage.tagOf(frame) & 3;
         if (frameState == Storage.STATE_UV) {
             throw new UvError(Rc.PAGE_OWNED_ELSEWHERE);

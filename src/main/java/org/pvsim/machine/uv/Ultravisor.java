@@ -29,6 +29,10 @@ import org.pvsim.machine.uv.trace.UvFaultRules;
  * must be readable (access exception), the length must be the command's (rc 0x0005; QUI answers
  * short blocks with rc 0x0100), the UV must be initialised for anything but QUI and INIT (rc 0x0003).
  * Then the command's own checks run in the order its handler lists them.
+ *
+ * <p>Calls run concurrently: a call serialises only with calls on the same secure configuration, and
+ * calls that change the machine-wide tables (INIT, creating and destroying configurations and CPUs)
+ * with each other; see {@link UvState} for the locks.
  */
 public final class Ultravisor implements UvcPort {
     private final UvState state;
@@ -105,7 +109,7 @@ public final class Ultravisor implements UvcPort {
      *
      * @throws ProgramInterruption when the UVCB is not accessible
      */
-    public synchronized int call(long uvcbAddress, int domain) {
+    public int call(long uvcbAddress, int domain) {
         long t0 = System.nanoTime();
         BlockAccess access = domain == Storage.HOST ? hostAccess : guestAccess(domain);
         UvcbHeader header = UvcbHeader.decode(access.read(uvcbAddress, UvcbHeader.SIZE));
@@ -176,6 +180,32 @@ public final class Ultravisor implements UvcPort {
     }
 
     private int dispatch(Call c) {
+        if (!changesTables(c.command)) {
+            return dispatchReleasing(c);
+        }
+        synchronized (state.global) {
+            return dispatchReleasing(c);
+        }
+    }
+
+    /** The command, then the end of the call's hold on its configuration (before the global lock's). */
+    private int dispatchReleasing(Call c) {
+        try {
+            return dispatchCommand(c);
+        } finally {
+            state.releaseCallLock();
+        }
+    }
+
+    /** Calls that change the tables or donate or reclaim storage: they take the global lock first. */
+    private static boolean changesTables(UvCommand command) {
+        return switch (command) {
+            case INIT_UV, CREATE_SEC_CONF, DESTROY_SEC_CONF, DESTROY_SEC_CONF_FAST, CREATE_SEC_CPU, DESTROY_SEC_CPU -> true;
+            default -> false;
+        };
+    }
+
+    private int dispatchCommand(Call c) {
         return switch (c.command) {
             case QUI -> hostCalls.query(c);
             case INIT_UV -> hostCalls.init(c);
@@ -215,27 +245,40 @@ public final class Ultravisor implements UvcPort {
      * every configuration and CPU, all secure and donated storage is cleared and given back, and the
      * UV is uninitialised again (kvm-unit-tests uv-host 13). The CPU's diag 308 handler calls this.
      */
-    public synchronized void machineReset() {
-        for (SecureConfig c : state.configs.values()) {
-            if (c.image != null) {
-                c.image.pages.close();
+    public void machineReset() {
+        synchronized (state.global) {
+            for (SecureConfig c : List.copyOf(state.configs.values())) {
+                c.lock.lock();
+                try { // each configuration leaves the tables under its own lock, so no call sees it half gone
+                    if (c.image != null) {
+                        c.image.pages.close();
+                    }
+                    state.releasePages(c);
+                    state.reclaim(c.baseOrigin, c.baseLen);
+                    state.reclaim(c.varOrigin, c.varLen);
+                    for (long h : c.cpus) {
+                        SecureCpu cpu = state.cpus.remove(h);
+                        state.reclaim(cpu.storOrigin, cpu.storLen);
+                    }
+                    state.configs.remove(c.handle);
+                    state.byDomain.remove(c.domain);
+                } finally {
+                    c.lock.unlock();
+                }
             }
-            state.releasePages(c);
-            state.reclaim(c.baseOrigin, c.baseLen);
-            state.reclaim(c.varOrigin, c.varLen);
+            for (SecureCpu cpu : state.cpus.values()) {
+                state.reclaim(cpu.storOrigin, cpu.storLen);
+            }
+            if (state.initialized) {
+                state.reclaim(state.uvBaseOrigin, state.uvBaseLen);
+            }
+            state.configs.clear();
+            state.byDomain.clear();
+            state.cpus.clear();
+            state.initialized = false;
+            state.uvBaseOrigin = 0;
+            state.uvBaseLen = 0;
         }
-        for (SecureCpu cpu : state.cpus.values()) {
-            state.reclaim(cpu.storOrigin, cpu.storLen);
-        }
-        if (state.initialized) {
-            state.reclaim(state.uvBaseOrigin, state.uvBaseLen);
-        }
-        state.configs.clear();
-        state.byDomain.clear();
-        state.cpus.clear();
-        state.initialized = false;
-        state.uvBaseOrigin = 0;
-        state.uvBaseLen = 0;
     }
 
     /**
@@ -253,12 +296,25 @@ public final class Ultravisor implements UvcPort {
      * which a secondary CPU that was never loaded starts (the guest's SIGP RESTART of a stopped CPU: the
      * host sets it operating and injects the restart; the CPU begins at its restart new PSW).
      */
-    public synchronized SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix,
+    public SecureEntry enterSecure(long configHandle, long cpuHandle, long asce, long prefix,
             long cpuTimer, boolean restartInjected) {
         SecureConfig config = state.configs.get(configHandle);
         if (config == null) {
             return new SecureEntry.Validity(SecureEntry.VIR_CONFIG_HANDLE);
         }
+        config.lock.lock();
+        try {
+            if (state.configs.get(configHandle) != config) {
+                return new SecureEntry.Validity(SecureEntry.VIR_CONFIG_HANDLE);
+            }
+            return enterLocked(config, cpuHandle, asce, prefix, cpuTimer, restartInjected);
+        } finally {
+            config.lock.unlock();
+        }
+    }
+
+    private SecureEntry enterLocked(SecureConfig config, long cpuHandle, long asce, long prefix, long cpuTimer,
+            boolean restartInjected) {
         SecureCpu cpu = state.cpus.get(cpuHandle);
         if (cpu == null || cpu.config != config) {
             return new SecureEntry.Validity(SecureEntry.VIR_CPU_HANDLE);
@@ -296,12 +352,22 @@ public final class Ultravisor implements UvcPort {
      * {@code rebootRequested} (the guest issued diag 308 subcode 0 or 1) the CPU cannot be entered
      * again until the host ran the reset sequence and an operating-with-load.
      */
-    public synchronized void leaveSecure(long cpuHandle, long pswMask, long pswAddress, long cpuTimer,
+    public void leaveSecure(long cpuHandle, long pswMask, long pswAddress, long cpuTimer,
             boolean rebootRequested) {
         SecureCpu cpu = state.cpus.get(cpuHandle);
         if (cpu == null) {
             return;
         }
+        cpu.config.lock.lock();
+        try {
+            leaveLocked(cpu, pswMask, pswAddress, cpuTimer, rebootRequested);
+        } finally {
+            cpu.config.lock.unlock();
+        }
+    }
+
+    private static void leaveLocked(SecureCpu cpu, long pswMask, long pswAddress, long cpuTimer,
+            boolean rebootRequested) {
         cpu.running = false;
         cpu.timerSaved = true;
         cpu.cpuTimer = cpuTimer;
@@ -315,7 +381,7 @@ public final class Ultravisor implements UvcPort {
     }
 
     /** The CPU number the host gave a secure CPU at CREATE_SEC_CPU (what its STAP stores); machine-internal. */
-    public synchronized int secureCpuNumber(long cpuHandle) {
+    public int secureCpuNumber(long cpuHandle) {
         SecureCpu cpu = state.cpus.get(cpuHandle);
         return cpu == null ? 0 : cpu.num;
     }
@@ -324,9 +390,17 @@ public final class Ultravisor implements UvcPort {
      * The register generation of a secure CPU (see SecureCpu#generation), or -1 if no CPU has the handle.
      * Machine-internal (the sie package): SIE keeps the registers and starts them afresh when it changes.
      */
-    public synchronized long secureCpuGeneration(long cpuHandle) {
+    public long secureCpuGeneration(long cpuHandle) {
         SecureCpu cpu = state.cpus.get(cpuHandle);
-        return cpu == null ? -1 : cpu.generation;
+        if (cpu == null) {
+            return -1;
+        }
+        cpu.config.lock.lock();
+        try {
+            return cpu.generation;
+        } finally {
+            cpu.config.lock.unlock();
+        }
     }
 
     /**
@@ -340,7 +414,7 @@ public final class Ultravisor implements UvcPort {
     }
 
     private BlockAccess guestAccess(int domain) {
-        SecureConfig config = state.byDomain.get(domain);
+        SecureConfig config = state.byDomain.get(domain); // no lock: the block is read as the guest reads it
         if (config == null) {
             throw new IllegalArgumentException("UVC from domain " + domain + ": no secure configuration has it");
         }

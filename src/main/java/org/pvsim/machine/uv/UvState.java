@@ -1,12 +1,21 @@
 package org.pvsim.machine.uv;
 
 import java.security.SecureRandom;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pvsim.machine.storage.Storage;
 
-/** Everything the Ultravisor knows. Package-private: reachable only through {@link Ultravisor#call}. */
+/**
+ * Everything the Ultravisor knows. Package-private: reachable only through {@link Ultravisor#call}.
+ *
+ * <p>Locking (the UV runs calls of different configurations at once): {@link #global} guards the small
+ * machine-wide part, INIT, the configuration and CPU tables and the donation and reclaim of storage; each
+ * configuration's {@link SecureConfig#lock} guards everything of that configuration (its pages, CPUs,
+ * image, secrets). A call takes the global lock first, if at all, then at most one configuration's lock,
+ * never the other way round. A host frame that nobody owns is claimed by an atomic change of its tag
+ * ({@link Storage#casTag}), so two configurations (or a donation) racing for one frame cannot both get it.
+ * The tables are concurrent maps: looking up a handle needs no lock, using what it names does.
+ */
 final class UvState {
     static final long LOWCORE_END = 0x2000; // absolute lowcore: the first two pages
     static final long MIB = 1L << 20;
@@ -20,12 +29,20 @@ final class UvState {
     final SecureRandom random = drbg();
     /** KEKs of recent (host key, customer key) pairs: a simulator speed-up, see {@link KekCache}. */
     final KekCache keks = new KekCache();
-    boolean initialized;
+    /**
+     * The machine-wide lock: INIT, the tables below, donation and reclaim (see the class comment). A monitor,
+     * not a ReentrantLock: its sections are a few microseconds, and a monitor spins briefly before it parks
+     * a contending thread, which saves the sleep and wake-up of every contended hand-over.
+     */
+    final Object global = new Object();
+    /** The configuration lock the current thread's UV call holds (released when the call ends). */
+    private final ThreadLocal<SecureConfig[]> held = ThreadLocal.withInitial(() -> new SecureConfig[1]);
+    volatile boolean initialized;
     long uvBaseOrigin;
     long uvBaseLen;
-    final Map<Long, SecureConfig> configs = new LinkedHashMap<>();
-    final Map<Integer, SecureConfig> byDomain = new HashMap<>();
-    final Map<Long, SecureCpu> cpus = new LinkedHashMap<>();
+    final Map<Long, SecureConfig> configs = new ConcurrentHashMap<>();
+    final Map<Integer, SecureConfig> byDomain = new ConcurrentHashMap<>();
+    final Map<Long, SecureCpu> cpus = new ConcurrentHashMap<>();
     private int nextDomain = 1;
 
     UvState(Storage storage, UvParameters params, MachineIdentity identity) {
@@ -43,20 +60,77 @@ final class UvState {
         }
     }
 
+    /** The configuration with this handle, locked for the rest of the call. */
     SecureConfig config(long handle) {
         SecureConfig c = configs.get(handle);
-        if (c == null) {
+        if (c == null || !lockForCall(c) || configs.get(handle) != c) {
             throw new UvError(Rc.INV_GHANDLE);
         }
         return c;
     }
 
+    /** The secure CPU with this handle, its configuration locked for the rest of the call. */
     SecureCpu cpu(long handle) {
         SecureCpu c = cpus.get(handle);
-        if (c == null) {
+        if (c == null || !lockForCall(c.config) || cpus.get(handle) != c) {
             throw new UvError(Rc.INV_CHANDLE);
         }
         return c;
+    }
+
+    /** The configuration of a guest's access domain, locked for the rest of the call. */
+    SecureConfig configOfDomain(int domain) {
+        SecureConfig c = byDomain.get(domain);
+        if (c == null || !lockForCall(c) || byDomain.get(domain) != c) {
+            throw new IllegalArgumentException("UVC from domain " + domain + ": no secure configuration has it");
+        }
+        return c;
+    }
+
+    /**
+     * Locks the configuration that owns {@code frame} (per its tag) for the rest of the call, so that the tag
+     * cannot change under the caller (a frame with owner 0, host or the UV's own, needs no lock). A tag that
+     * changes while the lock is being taken is read again.
+     */
+    void lockOwnerOf(long frame) {
+        while (true) {
+            int owner = storage.tagOf(frame) >>> 2;
+            SecureConfig c = owner == 0 ? null : byDomain.get(owner);
+            if (c == null) {
+                if (storage.tagOf(frame) >>> 2 == owner) {
+                    return; // owner 0, or a configuration whose removal is still releasing its frames
+                }
+                continue;
+            }
+            lockForCall(c);
+            if (storage.tagOf(frame) >>> 2 == owner && byDomain.get(owner) == c) {
+                return;
+            }
+            releaseCallLock();
+        }
+    }
+
+    /** Takes {@code c}'s lock until {@link #releaseCallLock}; a call holds at most one configuration. */
+    private boolean lockForCall(SecureConfig c) {
+        SecureConfig[] h = held.get();
+        if (h[0] == c) {
+            return true;
+        }
+        if (h[0] != null) {
+            throw new IllegalStateException("one UV call touched two secure configurations");
+        }
+        c.lock.lock();
+        h[0] = c;
+        return true;
+    }
+
+    /** Ends the call's hold on its configuration, if it took one. */
+    void releaseCallLock() {
+        SecureConfig[] h = held.get();
+        if (h[0] != null) {
+            h[0].lock.unlock();
+            h[0] = null;
+        }
     }
 
     /** Whether [origin, origin+len) lies inside storage (unsigned arithmetic, no overflow). */
@@ -78,11 +152,33 @@ final class UvState {
         return true;
     }
 
-    /** Donated storage becomes UV-owned: host access gives 0x3d until it is given back. */
-    void donate(long origin, long len, int owner) {
-        for (long f = origin >>> Storage.PAGE_SHIFT; f < (origin + len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT; f++) {
-            storage.setTag(f, Storage.tag(owner, Storage.STATE_UV));
+    /**
+     * Donated storage becomes UV-owned: host access gives 0x3d until it is given back. Each frame is claimed
+     * from the host atomically; false (and nothing donated) if one was taken meanwhile by a configuration's
+     * import, which does not take the global lock.
+     */
+    boolean donate(long origin, long len, int owner) {
+        long first = origin >>> Storage.PAGE_SHIFT;
+        long end = (origin + len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT;
+        for (long f = first; f < end; f++) {
+            if (!storage.casTag(f, 0, Storage.tag(owner, Storage.STATE_UV))) {
+                returnFrames(first, f);
+                return false;
+            }
         }
+        return true;
+    }
+
+    /** Gives frames [first, end) of a donation that failed back to the host untouched. */
+    private void returnFrames(long first, long end) {
+        for (long f = first; f < end; f++) {
+            storage.setTag(f, 0);
+        }
+    }
+
+    /** Undoes a whole {@link #donate} that succeeded, for a call that fails after it. */
+    void undonate(long origin, long len) {
+        returnFrames(origin >>> Storage.PAGE_SHIFT, (origin + len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT);
     }
 
     /** Gives donated storage back to the host, cleared (the UV's data must not leak). */
@@ -142,6 +238,17 @@ final class UvState {
         c.gaddrToFrame.clear();
         c.pinned.clear();
         c.exported.clear();
+    }
+
+    /**
+     * Claims a host frame for the configuration's page being made secure: until {@link #own} the frame's
+     * tag names the configuration with the host state, so other configurations, donations and by-address
+     * calls keep off it (they see it in use, or wait for the configuration's lock), while the guest's
+     * own accesses still see a page to import (0x3e) and the host sees what it saw before. False if the
+     * frame is not the host's.
+     */
+    boolean claim(SecureConfig c, long frame) {
+        return storage.casTag(frame, 0, Storage.tag(c.domain, Storage.STATE_HOST));
     }
 
     /** Makes {@code frame} a page of the configuration at guest address {@code gaddr}. */

@@ -52,6 +52,7 @@ public final class SimulatedMachine {
     public static SimulatedMachine withCpus(Machine cpus, List<ECPrivateKey> hostKeys) {
         Ultravisor uv = new Ultravisor(cpus.storage(), identity(hostKeys));
         uv.setRunningCpuCensus(() -> (int) cpus.cpus().stream().filter(c -> c.state() == Cpu.State.OPERATING).count());
+        uv.setCpuPrefixCensus(() -> cpus.cpus().stream().mapToLong(Cpu::prefix).toArray());
         return new SimulatedMachine(cpus, uv);
     }
 

@@ -83,6 +83,11 @@ public final class Ultravisor implements UvcPort {
         hostCalls.runningCpus = runningCpus;
     }
 
+    /** Tells the UV where the machine's CPUs have their prefix areas (no lowcore may be donated). */
+    public void setCpuPrefixCensus(java.util.function.Supplier<long[]> prefixes) {
+        hostCalls.cpuPrefixes = prefixes;
+    }
+
     /** The simulator's KEK cache (tests check that it changes no answer). */
     KekCache kekCache() {
         return state.keks;

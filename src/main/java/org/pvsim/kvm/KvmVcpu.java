@@ -281,6 +281,11 @@ public final class KvmVcpu {
         return java.nio.ByteBuffer.wrap(b).getInt() & 0xffffffffL;
     }
 
+    /** Writes the SIDA's first page (the STSI answer of a protected vCPU: the UV copies it to the guest). */
+    void writeSida(String name, byte[] page) {
+        vm.kvm.pages.write(name, sidad & ~HostStorage.PAGE_MASK, page, 0, page.length);
+    }
+
     /** handle_pv_uvc(): the guest unshares a page the host pinned: UNPIN_PAGE_SHARED, import-like. */
     void unpinShared() {
         byte[] uvcb = new byte[0x30];

@@ -54,13 +54,8 @@ final class Priv {
                 }
                 return Intercept.Next.REENTER;
             }
-            case 0xb27d -> { // STSI: function code 0 answers the current configuration level (3: a VM)
-                if ((gr[0] >>> 28 & 0xf) == 0) {
-                    gr[0] = gr[0] & ~0xffffffffL | 3L << 28;
-                    Intercept.setCc(sd, 0);
-                    return Intercept.Next.REENTER;
-                }
-                return Intercept.Next.TO_USER;
+            case 0xb27d -> {
+                return stsi(vcpu, sd, gr, secure, operand);
             }
             case 0xb229, 0xb22a, 0xb22b -> { // ISKE, RRBE, SSKE: enable storage keys, run it again
                 sd.put32(ICTL, sd.u32(ICTL) & ~(ICTL_ISKE | ICTL_SSKE | ICTL_RRBE));
@@ -76,6 +71,60 @@ final class Priv {
             }
         }
     }
+
+    /**
+     * STSI (handle_stsi). Function code 0 answers the current configuration level, 3 (a virtual machine).
+     * 3.2.2 is the kernel's own (handle_stsi_3_2_2): this VM as the first and only entry, "KVMguest" with
+     * control program "KVM/Linux", its vCPUs all configured; it goes to the guest's operand page, or for a
+     * protected vCPU into the SIDA (the UV copies it); then cc 0 and GR0 = 0, as the kernel leaves them.
+     * Function codes 1 and 2 are the host's own SYSIBs, which Linux stores with its own STSI: pvsim's host
+     * kernel has no CPU to execute one, so they answer cc 3 (not available), as every other selector does.
+     * Exceptions: reserved bits of GR0/GR1, or a normal guest's unaligned operand: specification; an
+     * operand outside guest memory: addressing.
+     */
+    private static Intercept.Next stsi(KvmVcpu vcpu, SieControlBlock sd, long[] gr, boolean secure, long operand) {
+        int fc = (int) (gr[0] >>> 28) & 0xf;
+        if ((gr[0] & 0x0fffff00L) != 0 || (gr[1] & 0xffff0000L) != 0) {
+            vcpu.injectProgram(0x06, 4);
+            return Intercept.Next.REENTER;
+        }
+        if (fc == 0) {
+            gr[0] = gr[0] & ~0xffffffffL | 3L << 28;
+            Intercept.setCc(sd, 0);
+            return Intercept.Next.REENTER;
+        }
+        if (!secure && (operand & 0xfff) != 0) {
+            vcpu.injectProgram(0x06, 4);
+            return Intercept.Next.REENTER;
+        }
+        if (fc != 3 || (gr[0] & 0xff) != 2 || (gr[1] & 0xffff) != 2) {
+            Intercept.setCc(sd, 3);
+            return Intercept.Next.REENTER;
+        }
+        byte[] sysib = sysib322(vcpu.vm.vcpus().size());
+        if (secure) {
+            vcpu.writeSida("STSI", sysib);
+        } else if (!Gaccess.write(vcpu.vm, "STSI", Gaccess.realToAbsolute(operand, sd.prefix()), sysib)) {
+            vcpu.injectProgram(0x05, 4);
+            return Intercept.Next.REENTER;
+        }
+        gr[0] &= ~0xffffffffL;
+        Intercept.setCc(sd, 0);
+        return Intercept.Next.REENTER;
+    }
+
+    /** SYSIB 3.2.2 with one virtual machine (sysinfo_3_2_2: count at 31, 64-byte entries from 32). */
+    static byte[] sysib322(int cpus) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+        b.put(31, (byte) 1);
+        b.putShort(32 + 4, (short) cpus).putShort(32 + 6, (short) cpus); // total, configured (standby, reserved 0)
+        b.put(32 + 12, EBCDIC.encode("KVMguest").array(), 0, 8);
+        b.putInt(32 + 20, 1000); // capability-adjustment factor
+        b.put(32 + 24, EBCDIC.encode("KVM/Linux       ").array(), 0, 16);
+        return b.array();
+    }
+
+    private static final java.nio.charset.Charset EBCDIC = java.nio.charset.Charset.forName("IBM037");
 
     /** PV notifications (handle_pv_notification): state the UV changed already; no exception may follow. */
     private static Intercept.Next notification(KvmVcpu vcpu, SieControlBlock sd, int ipa) {

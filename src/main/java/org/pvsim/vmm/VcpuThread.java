@@ -255,8 +255,6 @@ final class VcpuThread {
             servc();
         } else if (op == 0xae) {
             sigp();
-        } else if (run.ipa == 0xb27d) { // STSI with a function code the kernel leaves us: no such information
-            setCc(3);
         } else {
             program(run.icptcode == ICPT_INSTRUCTION ? PGM_OPERATION : PGM_SPECIFICATION);
         }

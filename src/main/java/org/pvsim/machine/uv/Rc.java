@@ -88,6 +88,11 @@ final class Rc {
     static final int PAGE_NOT_SECURE_RRC = 0x000d;
     /** model: the frame belongs to another configuration or to the UV itself. */
     static final int PAGE_OWNED_ELSEWHERE = 0x0108;
+    /**
+     * model: destroy of a page whose configuration still has secure CPUs, i.e. a running guest's page
+     * (the kernel destroys only pages of guests whose CPUs are gone and falls back to export otherwise).
+     */
+    static final int DESTROY_CPUS_EXIST = 0x0103;
     /** reference: the guest page is not mapped in the configuration's ASCE (kernel maps it to -ENXIO). */
     static final int NOT_MAPPED = 0x010a;
     /** model: unpack into a guest page that is already secure. */

@@ -68,10 +68,21 @@ final class StorageCalls {
         return Rc.EXECUTED;
     }
 
-    /** DESTR_SEC_STOR: clears a secure page and gives it to the host without encryption. */
+    /**
+     * DESTR_SEC_STOR: clears a secure page and gives it to the host without encryption; refused (0x103)
+     * while the page's configuration has secure CPUs. Destroying is for the pages of a guest that no
+     * longer runs: KVM takes the CPUs out of PV first everywhere it destroys (DISABLE, ASYNC_CLEANUP_PREPARE,
+     * the mmu notifier), and gmap_destroy_page expects the destroy to fail on a page a new guest has
+     * imported meanwhile and then exports it. Without this refusal ASYNC_CLEANUP_PERFORM, which walks the
+     * whole address space on its own thread after the reboot, wiped the pages the next protected boot of
+     * the same VM had just unpacked (its lowcore and code), and the guest died in a program-interruption loop.
+     */
     int destroyPage(Call c) {
         long frame = secureFrame(c.block(ConvertFromSecure.class).paddr(), true);
         SecureConfig config = state.byDomain.get(state.storage.tagOf(frame) >>> 2);
+        if (!config.cpus.isEmpty()) {
+            throw new UvError(Rc.DESTROY_CPUS_EXIST);
+        }
         state.storage.rawClearFrame(frame);
         state.disown(config, frame);
         return Rc.EXECUTED;

@@ -218,6 +218,21 @@ class StorageCallsConformanceTest {
             expect(imp(0x2000), 1);
             assertThat(m.storage.read(host(0x2000), 4096, domain)).containsOnly(0);
         }
+
+        @Test
+        void aPageOfAConfigurationWithSecureCpusIsNotDestroyedButCanBeExported() {
+            guestPage(0x2000, pattern(0x44));
+            long cpu = m.createCpu(g.handle(), 0);
+            expect(cfs(DESTR_SEC_STOR, host(0x2000)), 0x0103);
+            assertThat(m.stateOf(host(0x2000))).isEqualTo(Storage.STATE_SECURE);
+            assertThat(m.storage.read(host(0x2000), 4096, domain)).isEqualTo(pattern(0x44));
+            expect(cfs(CONV_FROM_SEC_STOR, host(0x2000)), 1); // the kernel's fallback keeps the content
+            expect(imp(0x2000), 1);
+            assertThat(m.storage.read(host(0x2000), 4096, domain)).isEqualTo(pattern(0x44));
+            expect(m.nodata(DESTROY_SEC_CPU, cpu), 1);
+            expect(cfs(DESTR_SEC_STOR, host(0x2000)), 1); // the guest no longer runs: destroy is fine
+            assertThat(m.stateOf(host(0x2000))).isEqualTo(Storage.STATE_HOST);
+        }
     }
 
     @Nested

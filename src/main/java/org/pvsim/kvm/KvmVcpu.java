@@ -227,8 +227,8 @@ public final class KvmVcpu {
                 }
             }
             case ProgramInterruption.SECURE_STORAGE_ACCESS, 0x3f -> {
-                long frame = vm.gmap.translate(gaddr);
-                if (frame < 0 || !vm.kvm.pages.destroy(frame << HostStorage.PAGE_SHIFT)) {
+                long host = vm.gmap.translate(gaddr); // the frame's host address (what the PTE holds)
+                if (host < 0 || !vm.kvm.pages.destroy(host)) {
                     throw new KvmException(name, Errno.EFAULT, String.format("secure page at guest 0x%x cannot be destroyed", gaddr));
                 }
             }

@@ -72,6 +72,16 @@ final class HostKeyDocumentOptions {
             log.warn("WARNING: Host-key document verification is disabled. The " + protectee + " may not be protected.");
             return keys;
         }
+        verify(hkds, certs, crls, rootCa, offline);
+        return keys;
+    }
+
+    /**
+     * Verifies host-key documents against the IBM Z signing key and intermediate CA certificates
+     * ({@code certs}), the CRLs and the root CA (null: the system's), as pvimg does; shared with image create.
+     */
+    static void verify(List<X509Certificate> hkds, List<Path> certs, List<Path> crls, Path rootCa, boolean offline)
+            throws IOException {
         if (certs.isEmpty()) {
             throw new IllegalArgumentException("host-key documents must be verified: give the IBM Z signing key"
                     + " and intermediate CA certificates with --cert, or use --no-verify (insecure)");
@@ -90,6 +100,5 @@ final class HostKeyDocumentOptions {
         } catch (HostKeyVerificationException e) {
             throw new IllegalArgumentException("host-key document verification failed: " + e.getMessage(), e);
         }
-        return keys;
     }
 }

@@ -171,7 +171,7 @@ final class ImageCommand implements Runnable {
             if (verification.noVerify) {
                 log.warn(NO_VERIFY_WARNING);
             } else {
-                verifyHostKeyDocuments(hkds);
+                HostKeyDocumentOptions.verify(hkds, verification.certs, crls, rootCa, offline);
             }
 
             long pcf = xPcf != null ? parseU64(xPcf, "--x-pcf") : ImageSpec.DEFAULT_PCF;
@@ -213,28 +213,6 @@ final class ImageCommand implements Runnable {
                 }
             }
             return total;
-        }
-
-        private void verifyHostKeyDocuments(List<X509Certificate> hkds) throws IOException {
-            List<Path> certs = verification.certs;
-            if (certs.isEmpty()) {
-                throw new IllegalArgumentException("host-key documents must be verified: give the IBM Z signing key"
-                        + " and intermediate CA certificates with --cert, or use --no-verify (insecure)");
-            }
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Path p : certs) {
-                chain.addAll(ImageKeyFiles.certificates(p, "certificate"));
-            }
-            List<X509CRL> crlList = new ArrayList<>();
-            for (Path p : crls) {
-                crlList.addAll(ImageKeyFiles.crls(p));
-            }
-            X509Certificate root = rootCa == null ? null : ImageKeyFiles.certificates(rootCa, "root CA").get(0);
-            try {
-                HostKeyDocumentVerifier.verify(hkds, chain, crlList, root, offline);
-            } catch (HostKeyVerificationException e) {
-                throw new IllegalArgumentException("host-key document verification failed: " + e.getMessage(), e);
-            }
         }
 
         private static long flag(long flags, long mask, boolean set, boolean clear) {

@@ -72,6 +72,11 @@ final class MachineCommand {
                 + "connect UVC to an Ultravisor (with a fresh host key).")
         boolean ultravisor;
 
+        @Option(names = "--guest", paramLabel = "NAME",
+                description = "Present the machine as the virtual machine NAME (1-8 characters), as a KVM guest sees "
+                        + "itself: STSI level 3 with 3.2.2. Default: a logical partition (level 2).")
+        String guestName;
+
         @Parameters(paramLabel = "FILE", description = "Program to IPL.")
         Path file;
 
@@ -87,6 +92,9 @@ final class MachineCommand {
                         out.print(text);
                         out.flush();
                     }, ConsoleInput.of(stdin));
+            if (guestName != null) {
+                m.presentAsGuest(guestName);
+            }
             if (traceInsns > 0) {
                 m.trace(traceInsns, err::println);
             }

@@ -171,4 +171,26 @@ class MachineCommandTest {
         assertThat(o.out()).contains("qui: cc 0 rc 0x1, base storage 98 MiB, init installed 1\n")
                 .contains("init at 2 GiB: cc 0 rc 0x1 rrc 0x0\n");
     }
+
+    /** A flat program that ends in a disabled wait whose address is STSI's current configuration level. */
+    Path levelProgram() throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(0x2020);
+        b.putLong(0, 0x0008000180002000L).putLong(0xe00, 0x0002000180000000L);
+        // lghi 0,0; stsi 0 (function code 0); srlg 1,0,28; stg 1,0xe08; lpswe 0xe00
+        b.put(0x2000, java.util.HexFormat.of().parseHex("a7090000b27d0000eb10001c000ce3100e080024b2b20e00"));
+        Path p = dir.resolve("level.bin");
+        Files.write(p, b.array());
+        return p;
+    }
+
+    @Test
+    void theMachineIsAnLparUnlessItPresentsItselfAsAGuest() throws Exception {
+        Path p = levelProgram();
+        assertThat(run("machine", "run", p.toString()).err()).contains("PSW 0002000180000000 0000000000000002");
+        assertThat(run("machine", "run", "--guest", "KVMguest", p.toString()).err())
+                .contains("PSW 0002000180000000 0000000000000003");
+        Outcome bad = run("machine", "run", "--guest", "NINECHARS", p.toString());
+        assertThat(bad.rc()).isEqualTo(1);
+        assertThat(bad.err()).contains("virtual-machine name must be 1..8 characters");
+    }
 }

@@ -70,7 +70,7 @@ final class GuestMachine {
     }
 
     private void checkRam(long gaddr, long length) {
-        if (gaddr < 0 || length < 0 || gaddr + length > config.memory()) {
+        if (gaddr < 0 || length < 0 || gaddr > config.memory() - length) { // no sum that could wrap
             throw new VmmException(String.format("guest range 0x%x+0x%x is outside the %d MiB of guest memory",
                     gaddr, length, config.memory() / VmConfig.MIB));
         }

@@ -17,6 +17,7 @@ final class Ipl {
     }
 
     private static final long PSW_64BIT = 0x0000000180000000L;
+    private static final int PHDR_SIZE = 56; // Elf64_Phdr
     private static final int LINUX_MAGIC = 0x10008;
     private static final int COMMAND_LINE_SIZE = 0x10430;
     private static final int COMMAND_LINE = 0x10480;
@@ -58,6 +59,11 @@ final class Ipl {
         return new Psw(shortPsw & 0xfff7ffff80000000L, shortPsw & 0x7fffffffL);
     }
 
+    /**
+     * Loads the PT_LOAD segments. Every header value is the file's, so each offset, count and size is
+     * checked against the file before it is used (no arithmetic may wrap); where a segment goes is checked
+     * against guest memory by {@link GuestMachine#writeRam}.
+     */
     private Psw loadElf(GuestMachine m) {
         ByteBuffer b = ByteBuffer.wrap(image);
         if (image[4] != 2 || image[5] != 2 || b.getShort(18) != 22) {
@@ -67,6 +73,10 @@ final class Ipl {
         long phoff = b.getLong(32);
         int phentsize = b.getShort(54) & 0xffff;
         int phnum = b.getShort(56) & 0xffff;
+        if (phnum > 0 && (phentsize < PHDR_SIZE || phoff < 0 || phoff > image.length - (long) phnum * phentsize)) {
+            throw new VmmException(String.format("-kernel: the ELF program headers (offset 0x%x, %d of %d bytes) are not"
+                    + " within the file", phoff, phnum, phentsize));
+        }
         for (int i = 0; i < phnum; i++) {
             int ph = (int) (phoff + (long) i * phentsize);
             if (b.getInt(ph) != 1) { // PT_LOAD
@@ -75,8 +85,9 @@ final class Ipl {
             long offset = b.getLong(ph + 8);
             long paddr = b.getLong(ph + 24);
             long filesz = b.getLong(ph + 32);
-            if (offset + filesz > image.length) {
-                throw new VmmException("-kernel: an ELF segment reaches beyond the end of the file");
+            if (offset < 0 || filesz < 0 || offset > image.length - filesz) {
+                throw new VmmException(String.format("-kernel: ELF segment %d (offset 0x%x, size 0x%x) reaches beyond"
+                        + " the end of the file", i, offset, filesz));
             }
             byte[] seg = new byte[(int) filesz];
             System.arraycopy(image, (int) offset, seg, 0, seg.length);

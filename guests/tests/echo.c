@@ -1,4 +1,4 @@
-#include "lib.h"
+#include "sclpcall.h"
 
 /*
  * Console input: reads the SCLP console's ASCII events (READ EVENT DATA) and echoes each line.
@@ -6,7 +6,6 @@
  * With no input pending it asks again (a protected guest sees no unsolicited service signal before
  * its next SCLP call, so waiting for one would wait for ever).
  */
-#define SCLP_CMD_READ_EVENT_DATA 0x00770005
 #define EVTYP_ASCII 0x1a
 #define RC_NORMAL_READ 0x0010
 
@@ -25,22 +24,14 @@ static struct {
 /* Bytes of console input into buf (at most max), 0 if none is pending, -1 if the SCLP refused. */
 static int read_input(char *buf, int max)
 {
-	int cc, n;
+	int n, rc;
 
 	memset(&rsccb, 0, 16);
 	rsccb.length = sizeof(rsccb);
-	sclp_busy = 1;
-	asm volatile(".insn rre,0xb2200000,%1,%2\n\tipm %0\n\tsrl %0,28"
-		     : "=&d"(cc) : "d"(SCLP_CMD_READ_EVENT_DATA), "a"(&rsccb) : "cc", "memory");
-	if (cc != 0) {
-		sclp_busy = 0;
+	rc = sclp_call(SCLP_CMD_READ_EVENT_DATA, &rsccb);
+	if (rc < 0)
 		return -1;
-	}
-	enable_ext();
-	while (sclp_busy)
-		;
-	disable_ext();
-	if (rsccb.response_code != RC_NORMAL_READ || rsccb.event_type != EVTYP_ASCII)
+	if (rc != RC_NORMAL_READ || rsccb.event_type != EVTYP_ASCII)
 		return 0;
 	n = rsccb.event_length - 6;
 	if (n > max)

@@ -81,3 +81,4 @@ $(TESTS_BUILD)/sewrap.elf: $(TESTS_DIR)sewrap.S
 TESTS_MACHINE := console diag uvc
 all: $(TESTS_MACHINE:%=$(OUT)/tests/%-O2.bin)
 $(TESTS_MACHINE:%=$(TESTS_BUILD)/%-O2.elf): $(TESTS_DIR)sclpcall.h
+$(foreach l,$(TESTS_LEVELS),$(TESTS_BUILD)/echo-$(l).elf): $(TESTS_DIR)sclpcall.h

@@ -173,8 +173,12 @@ class InstructionTranslationProperties {
         };
     }
 
-    static Run run(byte[] insn, long[] regs, byte[] data, boolean programMask, boolean translate) {
-        // lghi 11,100; loop: la 12,1(12); INSN; brctg 11,loop; 0000
+    /**
+     * A machine IPLed (not yet run) with INSN in a loop at CODE, {@code data} at DATA and a program-new PSW
+     * that is a disabled wait; GRs from {@code regs}, then r10 = DATA and r12 = 0 (the loop's counter):
+     * lghi 11,100; loop: la 12,1(12); INSN; brctg 11,loop; 0000.
+     */
+    static Machine loopMachine(byte[] insn, long[] regs, byte[] data, long pswMask, boolean translate) {
         int back = -(4 + insn.length) / 2;
         String hex = "a7b90064" + "41c0c001" + HexFormat.of().formatHex(insn)
                 + String.format("a7b7%04x", back & 0xffff) + "0000";
@@ -185,11 +189,17 @@ class InstructionTranslationProperties {
         m.storage().write(DATA, data, 0, data.length, Storage.HOST);
         m.storage().writeLong(Lowcore.PGM_NEW_PSW, 0x0002000180000000L, Storage.HOST);
         m.storage().writeLong(Lowcore.PGM_NEW_PSW + 8, 0xfff, Storage.HOST);
-        m.ipl(new Psw(0x0000000180000000L | (programMask ? 1L << 43 : 0), CODE));
+        m.ipl(new Psw(pswMask, CODE));
         Cpu c = m.cpu(0);
         System.arraycopy(regs, 0, c.gr, 0, 16);
         c.gr[10] = DATA;
         c.gr[12] = 0;
+        return m;
+    }
+
+    static Run run(byte[] insn, long[] regs, byte[] data, boolean programMask, boolean translate) {
+        Machine m = loopMachine(insn, regs, data, 0x0000000180000000L | (programMask ? 1L << 43 : 0), translate);
+        Cpu c = m.cpu(0);
         try {
             m.run(100_000);
         } catch (ArrayIndexOutOfBoundsException e) {

@@ -19,9 +19,7 @@ import org.pvsim.machine.storage.Storage;
  * same. (The table-wide {@link InstructionTranslationProperties} runs them with the controls off.)
  */
 class VectorTranslationProperties {
-    static final long CODE = 0x2000;
-    static final long DATA = 0x3000;
-    static final int MEMORY = 1 << 20;
+    static final int MEMORY = InstructionTranslationProperties.MEMORY;
     static final EnumSet<Format> VECTOR_FORMATS = EnumSet.of(Format.VRX, Format.VRR, Format.VRI, Format.VRS,
             Format.VRV, Format.VSI);
 
@@ -102,25 +100,12 @@ class VectorTranslationProperties {
     }
 
     static Cpu run(byte[] insn, long[] regs, byte[] data, boolean translate) {
-        int back = -(4 + insn.length) / 2;
-        String hex = "a7b90064" + "41c0c001" + HexFormat.of().formatHex(insn)
-                + String.format("a7b7%04x", back & 0xffff) + "0000";
-        Machine m = new Machine(new Machine.Options(MEMORY, 1, true, false), s -> { });
-        m.setTranslation(translate);
-        byte[] code = HexFormat.of().parseHex(hex);
-        m.storage().write(CODE, code, 0, code.length, Storage.HOST);
-        m.storage().write(DATA, data, 0, data.length, Storage.HOST);
-        m.storage().writeLong(Lowcore.PGM_NEW_PSW, 0x0002000180000000L, Storage.HOST);
-        m.storage().writeLong(Lowcore.PGM_NEW_PSW + 8, 0xfff, Storage.HOST);
-        m.ipl(new Psw(0x0000000180000000L, CODE));
+        Machine m = InstructionTranslationProperties.loopMachine(insn, regs, data, 0x0000000180000000L, translate);
         Cpu c = m.cpu(0);
         c.cr[0] |= Vector.CR0_AFP | Vector.CR0_VECTOR;
-        System.arraycopy(regs, 0, c.gr, 0, 16);
         for (int v = 0; v < 32; v++) {
             Vector.set(c, v, regs[16 + 2 * v], regs[17 + 2 * v]);
         }
-        c.gr[10] = DATA;
-        c.gr[12] = 0;
         m.run(100_000);
         return c;
     }

@@ -202,30 +202,35 @@ public final class CpuBench {
         }
         m.ipl(new Psw(psw.mask() | Psw.DAT, psw.address()));
         m.cpu(0).cr[1] = base | 3; // segment-table designation, full length
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        long c0 = threads.getCurrentThreadCpuTime();
-        long t0 = System.nanoTime();
-        Machine.Result r = m.run(Long.MAX_VALUE, Long.MAX_VALUE);
-        long t1 = System.nanoTime();
-        long c1 = threads.getCurrentThreadCpuTime();
-        if (!r.success()) {
-            throw new IllegalStateException("guest with DAT on did not end cleanly: " + r);
-        }
-        return new double[] {r.instructions(), r.instructions() / ((t1 - t0) / 1e9), r.instructions() / ((c1 - c0) / 1e9)};
+        return timed(() -> {
+            Machine.Result r = m.run(Long.MAX_VALUE, Long.MAX_VALUE);
+            if (!r.success()) {
+                throw new IllegalStateException("guest with DAT on did not end cleanly: " + r);
+            }
+            return r.instructions();
+        });
     }
 
     static double[] runGuest(byte[] img, boolean translate) {
         Lpar m = Lpar.ipl(new Lpar.Options(64L << 20, 1, true, false, translate), img, "bench", s -> { });
+        return timed(() -> {
+            Lpar.Outcome r = m.run(Long.MAX_VALUE, Long.MAX_VALUE);
+            if (!r.success()) {
+                throw new IllegalStateException("guest did not end cleanly: " + r);
+            }
+            return r.instructions();
+        });
+    }
+
+    /** {instructions, per wall-clock second, per CPU second of this thread} of one run that counts them. */
+    static double[] timed(java.util.function.LongSupplier run) {
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        Lpar.Outcome r = m.run(Long.MAX_VALUE, Long.MAX_VALUE);
+        long n = run.getAsLong();
         long t1 = System.nanoTime();
         long c1 = threads.getCurrentThreadCpuTime();
-        if (!r.success()) {
-            throw new IllegalStateException("guest did not end cleanly: " + r);
-        }
-        return new double[] {r.instructions(), r.instructions() / ((t1 - t0) / 1e9), r.instructions() / ((c1 - c0) / 1e9)};
+        return new double[] {n, n / ((t1 - t0) / 1e9), n / ((c1 - c0) / 1e9)};
     }
 
     /** QEMU's rate on the loop ELF: (instructions(n2) - instructions(n1)) / (time(n2) - time(n1)). */

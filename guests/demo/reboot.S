@@ -3,10 +3,7 @@
 # on its first boot asks for a reboot with DIAG 308, the subcode being the first character of its command
 # line ('0', '1' or '3'). On any later boot it stops in a disabled wait at 0xfff (clean shutdown).
 # Subcodes 0 and 1 keep the guest's memory, so the count survives; after 3 (re-IPL) it starts again at 0.
-# Built by hand into src/test/resources/guests/reboot.bin (a test payload only):
-#   s390x-linux-gnu-as -m64 -march=z13 -I guests -o reboot.o guests/demo/reboot.S
-#   s390x-linux-gnu-ld -nostdlib -static --build-id=none -Ttext=0 -o reboot.elf reboot.o
-#   s390x-linux-gnu-objcopy -O binary reboot.elf src/test/resources/guests/reboot.bin
+# Built by guests/Makefile (as the demo kernel is) into src/main/resources/guests/demo/reboot.bin.
 
 	.set	COMMAND_LINE_SIZE, 0x10430
 	.set	COMMAND_LINE, 0x10480

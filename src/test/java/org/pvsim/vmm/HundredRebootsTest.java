@@ -32,7 +32,7 @@ class HundredRebootsTest {
 
     private byte[] rebootImage() throws Exception {
         byte[] kernel;
-        try (InputStream in = getClass().getResourceAsStream("/guests/reboot.bin")) {
+        try (InputStream in = getClass().getResourceAsStream("/guests/demo/reboot.bin")) {
             kernel = in.readAllBytes();
         }
         Path k = TestImages.file(dir, "kernel", kernel);

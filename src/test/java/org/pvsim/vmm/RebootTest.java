@@ -18,7 +18,7 @@ import org.pvsim.kvm.Kvm;
  */
 class RebootTest {
     private static byte[] rebootKernel() throws Exception {
-        try (InputStream in = RebootTest.class.getResourceAsStream("/guests/reboot.bin")) {
+        try (InputStream in = RebootTest.class.getResourceAsStream("/guests/demo/reboot.bin")) {
             return in.readAllBytes();
         }
     }

@@ -277,19 +277,19 @@ public final class KvmVcpu {
     /** The first word of the SIDA (the new prefix of a PV SPX notification). */
     long sidaWord() {
         byte[] b = new byte[4];
-        vm.kvm.pages.read("handle_pv_spx", sidad & ~HostStorage.PAGE_MASK, b, 0, 4);
+        vm.kvm.pages.read("handle_pv_spx", sidaOrigin(), b, 0, 4);
         return java.nio.ByteBuffer.wrap(b).getInt() & 0xffffffffL;
     }
 
     /** Writes the SIDA's first page (the STSI answer of a protected vCPU: the UV copies it to the guest). */
     void writeSida(String name, byte[] page) {
-        vm.kvm.pages.write(name, sidad & ~HostStorage.PAGE_MASK, page, 0, page.length);
+        vm.kvm.pages.write(name, sidaOrigin(), page, 0, page.length);
     }
 
     /** handle_pv_uvc(): the guest unshares a page the host pinned: UNPIN_PAGE_SHARED, import-like. */
     void unpinShared() {
         byte[] uvcb = new byte[0x30];
-        vm.kvm.pages.read("handle_pv_uvc", sidad & ~HostStorage.PAGE_MASK, uvcb, 0, uvcb.length);
+        vm.kvm.pages.read("handle_pv_uvc", sidaOrigin(), uvcb, 0, uvcb.length);
         long gaddr = java.nio.ByteBuffer.wrap(uvcb).getLong(0x20);
         vm.pv.unpinForVcpu("handle_pv_uvc", this, gaddr); // EINVAL ignored: the guest exits again and we retry
     }
@@ -425,6 +425,11 @@ public final class KvmVcpu {
         }
     }
 
+    /** The SIDA's host address: the designation without its size field. */
+    private long sidaOrigin() {
+        return sidad & ~HostStorage.PAGE_MASK;
+    }
+
     private long sidaSize() {
         return ((sidad & 0xff) + 1) * HostStorage.PAGE_SIZE;
     }
@@ -446,7 +451,7 @@ public final class KvmVcpu {
         if (!isProtected()) {
             throw new KvmException(name, Errno.EINVAL, "vCPU " + id + " is not protected: it has no SIDA");
         }
-        long sida = sidad & ~HostStorage.PAGE_MASK;
+        long sida = sidaOrigin();
         byte[] b = new byte[(int) size];
         if (mop.op() == KvmUapi.KVM_S390_MEMOP_SIDA_READ) {
             vm.kvm.pages.read(name, sida + off, b, 0, b.length);

@@ -1,5 +1,7 @@
 package org.pvsim.kvm;
 
+import org.pvsim.machine.Lowcore;
+
 import static org.pvsim.machine.SieBlock.*;
 
 /**
@@ -66,7 +68,7 @@ final class Intercept {
             return Next.TO_USER;
         }
         int pic = sd.u16(IPRCC);
-        long newMask = Gaccess.readLong(vcpu.vm, "KVM_RUN", sd.prefix() + 0x1d0);
+        long newMask = Gaccess.readLong(vcpu.vm, "KVM_RUN", sd.prefix() + Lowcore.PGM_NEW_PSW);
         if ((newMask & 0x0008000000000000L) != 0 && pic == 0x06) { // bit 12 set: an invalid new PSW
             return Next.TO_USER;
         }

@@ -1,5 +1,7 @@
 package org.pvsim.kvm;
 
+import org.pvsim.machine.Lowcore;
+
 import static org.pvsim.machine.SieBlock.*;
 
 /**
@@ -14,17 +16,6 @@ final class Interrupts {
     private static final long PSW_EXT = 1L << 56;
     private static final long PSW_IO = 1L << 57;
     private static final long PSW_MCHK = 1L << 50;
-    private static final int LC_EXT_PARAM = 0x80;
-    private static final int LC_EXT_CPU_ADDR = 0x84;
-    private static final int LC_EXT_CODE = 0x86;
-    private static final int LC_PGM_ILC = 0x8c;
-    private static final int LC_PGM_CODE = 0x8e;
-    private static final int LC_RESTART_OLD = 0x120;
-    private static final int LC_EXT_OLD = 0x130;
-    private static final int LC_PGM_OLD = 0x150;
-    private static final int LC_RESTART_NEW = 0x1a0;
-    private static final int LC_EXT_NEW = 0x1b0;
-    private static final int LC_PGM_NEW = 0x1d0;
 
     /** The VM's floating interruptions (kvm->arch.float_int). */
     static final class Floating {
@@ -59,9 +50,9 @@ final class Interrupts {
             if (secure) {
                 sd.put8(IICTL, code == 0x06 ? IICTL_SPECIFICATION : IICTL_OPERAND);
             } else {
-                store(vcpu, sd, LC_PGM_ILC, programIlc, 2);
-                store(vcpu, sd, LC_PGM_CODE, code, 2);
-                swap(vcpu, sd, LC_PGM_OLD, LC_PGM_NEW);
+                store(vcpu, sd, Lowcore.PGM_ILC, programIlc, 2);
+                store(vcpu, sd, Lowcore.PGM_CODE, code, 2);
+                swap(vcpu, sd, Lowcore.PGM_OLD_PSW, Lowcore.PGM_NEW_PSW);
             }
             return;
         }
@@ -73,7 +64,7 @@ final class Interrupts {
             if (secure) {
                 sd.put8(IICTL, IICTL_RESTART);
             } else {
-                swap(vcpu, sd, LC_RESTART_OLD, LC_RESTART_NEW);
+                swap(vcpu, sd, Lowcore.RESTART_OLD_PSW, Lowcore.RESTART_NEW_PSW);
             }
             return;
         }
@@ -115,10 +106,10 @@ final class Interrupts {
             sd.put16(EXTCPUADDR, cpu);
             sd.put32(EIPARAMS, (int) param);
         } else {
-            store(vcpu, sd, LC_EXT_CODE, code, 2);
-            store(vcpu, sd, LC_EXT_CPU_ADDR, cpu, 2);
-            store(vcpu, sd, LC_EXT_PARAM, param, 4);
-            swap(vcpu, sd, LC_EXT_OLD, LC_EXT_NEW);
+            store(vcpu, sd, Lowcore.EXT_CODE, code, 2);
+            store(vcpu, sd, Lowcore.EXT_CPU_ADDR, cpu, 2);
+            store(vcpu, sd, Lowcore.EXT_PARAM, param, 4);
+            swap(vcpu, sd, Lowcore.EXT_OLD_PSW, Lowcore.EXT_NEW_PSW);
         }
         return true;
     }

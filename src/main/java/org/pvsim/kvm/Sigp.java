@@ -1,6 +1,7 @@
 package org.pvsim.kvm;
 
 import static org.pvsim.machine.SieBlock.*;
+import static org.pvsim.machine.SigpOrder.*;
 
 /**
  * SIGNAL PROCESSOR interceptions (arch/s390/kvm/sigp.c): the kernel handles the fast orders (sense,
@@ -9,15 +10,6 @@ import static org.pvsim.machine.SieBlock.*;
  * status, set prefix, store status, resets, set architecture) go to user space, which owns CPU state.
  */
 final class Sigp {
-    static final int SENSE = 0x01;
-    static final int EXTERNAL_CALL = 0x02;
-    static final int EMERGENCY_SIGNAL = 0x03;
-    static final int COND_EMERGENCY_SIGNAL = 0x13;
-    static final int SENSE_RUNNING = 0x15;
-    private static final long STATUS_STOPPED = 0x40;
-    private static final long STATUS_EXT_CALL_PENDING = 0x80;
-    private static final long STATUS_NOT_RUNNING = 0x400;
-
     private Sigp() {
     }
 
@@ -31,8 +23,8 @@ final class Sigp {
         int order = (int) (((b2 == 0 ? 0 : gr[b2]) + (ipb >>> 16 & 0xfff)) & 0xff);
         int target = (int) (gr[r3] & 0xffff);
         KvmVcpu dest = vcpu.vm.vcpuById(target);
-        if (order != SENSE && order != EXTERNAL_CALL && order != EMERGENCY_SIGNAL && order != COND_EMERGENCY_SIGNAL
-                && order != SENSE_RUNNING) {
+        if (order != SENSE && order != EXTERNAL_CALL && order != EMERGENCY_SIGNAL && order != CONDITIONAL_EMERGENCY_SIGNAL
+                && order != SENSE_RUNNING_STATUS) {
             return Intercept.Next.TO_USER;
         }
         vcpu.vm.kvm.counters.sigp(order);
@@ -49,7 +41,7 @@ final class Sigp {
                     Intercept.setCc(sd, 0);
                 }
             }
-            case SENSE_RUNNING -> {
+            case SENSE_RUNNING_STATUS -> {
                 gr[r1] = gr[r1] & ~0xffffffffL | STATUS_NOT_RUNNING;
                 Intercept.setCc(sd, 1);
             }

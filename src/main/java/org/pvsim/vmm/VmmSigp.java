@@ -4,6 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pvsim.kvm.KvmRun;
 import org.pvsim.kvm.KvmUapi;
+import org.pvsim.machine.Lowcore;
+
+import static org.pvsim.machine.SigpOrder.*;
 
 /**
  * The SIGP orders KVM leaves to user space (QEMU's target/s390x/sigp.c; the kernel answers sense, external
@@ -13,30 +16,14 @@ import org.pvsim.kvm.KvmUapi;
  * vCPU's own thread ({@link VcpuThread#runOnCpu}) between two of its KVM_RUNs.
  */
 final class VmmSigp {
-    static final int SENSE = 0x01;
-    static final int START = 0x04;
-    static final int STOP = 0x05;
-    static final int RESTART = 0x06;
-    static final int STOP_AND_STORE_STATUS = 0x09;
-    static final int INITIAL_CPU_RESET = 0x0b;
-    static final int CPU_RESET = 0x0c;
-    static final int SET_PREFIX = 0x0d;
-    static final int STORE_STATUS_AT_ADDRESS = 0x0e;
-    static final int SET_ARCHITECTURE = 0x12;
-
     static final int CC_ACCEPTED = 0;
     static final int CC_STATUS_STORED = 1;
     static final int CC_BUSY = 2;
     static final int CC_NOT_OPERATIONAL = 3;
 
-    static final long STATUS_INCORRECT_STATE = 0x200;
-    static final long STATUS_INVALID_PARAMETER = 0x100;
-    static final long STATUS_INVALID_ORDER = 0x002;
-
-    /** Where STOP AND STORE STATUS stores (the lowcore's floating-point save area, absolute 0x1200). */
-    static final long STORE_STATUS_DEFAULT = 0x1200;
+    /** Where STOP AND STORE STATUS stores: the prefix area's save area. */
+    static final long STORE_STATUS_DEFAULT = Lowcore.SAVE_FPRS;
     private static final int SAVE_AREA_SIZE = 0x200;
-    private static final long LOWCORE_SIZE = 0x2000;
 
     private final VcpuLoop loop;
     private final ReentrantLock mutex = new ReentrantLock();
@@ -153,7 +140,7 @@ final class VmmSigp {
     /** sigp_set_prefix: a stopped CPU's prefix (through KVM's sync_regs), if both pages are guest memory. */
     private long setPrefix(VcpuThread t, long param) {
         long addr = param & 0x7fffe000L;
-        if (addr + LOWCORE_SIZE > loop.m.config.memory()) {
+        if (addr + Lowcore.SIZE > loop.m.config.memory()) {
             return STATUS_INVALID_PARAMETER;
         }
         if (t.operating) {
@@ -177,23 +164,29 @@ final class VmmSigp {
      * knows of the CPU is what KVM_RUN last gave back; pvsim's kvm_run carries no FPRs or timers (zeros
      * here). A protected CPU's registers are the Ultravisor's: user space has none to store.
      */
+    private static final int SAVE_GRS = Lowcore.SAVE_GRS - Lowcore.SAVE_FPRS;
+    private static final int SAVE_ARS = Lowcore.SAVE_ARS - Lowcore.SAVE_FPRS;
+    private static final int SAVE_CRS = Lowcore.SAVE_CRS - Lowcore.SAVE_FPRS;
+    private static final int SAVE_PSW = Lowcore.SAVE_PSW - Lowcore.SAVE_FPRS;
+    private static final int SAVE_PREFIX = Lowcore.SAVE_PREFIX - Lowcore.SAVE_FPRS;
+
     private boolean storeStatus(VcpuThread t, long addr, boolean arch) {
         if (t.isProtected()) {
             return true;
         }
         ByteBuffer sa = ByteBuffer.allocate(SAVE_AREA_SIZE);
         for (int i = 0; i < 16; i++) {
-            sa.putLong(0x80 + 8 * i, t.run.gprs[i]);
-            sa.putInt(0x140 + 4 * i, t.run.acrs[i]);
-            sa.putLong(0x180 + 8 * i, t.run.crs[i]);
+            sa.putLong(SAVE_GRS + 8 * i, t.run.gprs[i]);
+            sa.putInt(SAVE_ARS + 4 * i, t.run.acrs[i]);
+            sa.putLong(SAVE_CRS + 8 * i, t.run.crs[i]);
         }
-        sa.putLong(0x100, t.run.pswMask);
-        sa.putLong(0x108, t.run.pswAddr);
-        sa.putInt(0x118, (int) t.run.prefix);
+        sa.putLong(SAVE_PSW, t.run.pswMask);
+        sa.putLong(SAVE_PSW + 8, t.run.pswAddr);
+        sa.putInt(SAVE_PREFIX, (int) t.run.prefix);
         if (!loop.m.writeAbsolute(addr, sa.array())) {
             return false;
         }
-        return !arch || loop.m.writeAbsolute(163, new byte[] {1});
+        return !arch || loop.m.writeAbsolute(Lowcore.ARCH_MODE_ID, new byte[] {1});
     }
 
     /** sigp_set_architecture: z/Architecture only (CZAM): refused, with why. */

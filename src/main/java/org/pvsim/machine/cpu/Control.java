@@ -3,6 +3,7 @@ package org.pvsim.machine.cpu;
 import static org.pvsim.machine.cpu.Attribute.PRIVILEGED;
 import static org.pvsim.machine.cpu.Format.*;
 
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
 

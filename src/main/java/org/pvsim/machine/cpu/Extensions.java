@@ -6,6 +6,7 @@ import static org.pvsim.machine.cpu.Attribute.BRANCHES;
 import static org.pvsim.machine.cpu.Attribute.PRIVILEGED;
 import static org.pvsim.machine.cpu.Format.*;
 
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 
 /**

@@ -2,6 +2,7 @@ package org.pvsim.machine.cpu;
 
 import static org.pvsim.machine.cpu.Format.*;
 
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 
 /**

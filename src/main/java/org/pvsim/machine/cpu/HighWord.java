@@ -4,6 +4,7 @@ import static org.pvsim.machine.cpu.FixedPoint.ccCompare;
 import static org.pvsim.machine.cpu.FixedPoint.ccCompareUnsigned;
 import static org.pvsim.machine.cpu.Format.*;
 
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 
 /**

@@ -1,5 +1,8 @@
 package org.pvsim.machine.cpu;
 
+import org.pvsim.machine.Lowcore;
+
+import static org.pvsim.machine.SigpOrder.*;
 import static org.pvsim.machine.cpu.Attribute.PRIVILEGED;
 import static org.pvsim.machine.cpu.Format.*;
 
@@ -13,27 +16,6 @@ final class Sigp {
     private Sigp() {
     }
 
-    static final int SENSE = 0x01;
-    static final int EXTERNAL_CALL = 0x02;
-    static final int EMERGENCY_SIGNAL = 0x03;
-    static final int START = 0x04;
-    static final int STOP = 0x05;
-    static final int RESTART = 0x06;
-    static final int STOP_AND_STORE_STATUS = 0x09;
-    static final int INITIAL_CPU_RESET = 0x0b;
-    static final int CPU_RESET = 0x0c;
-    static final int SET_PREFIX = 0x0d;
-    static final int STORE_STATUS_AT_ADDRESS = 0x0e;
-    static final int SET_ARCHITECTURE = 0x12;
-    static final int CONDITIONAL_EMERGENCY_SIGNAL = 0x13;
-    static final int SENSE_RUNNING_STATUS = 0x15;
-
-    static final long STATUS_INVALID_ORDER = 0x00000002L;
-    static final long STATUS_STOPPED = 0x00000040L;
-    static final long STATUS_INVALID_PARAMETER = 0x00000100L;
-    static final long STATUS_INCORRECT_STATE = 0x00000200L;
-    static final long STATUS_EXT_CALL_PENDING = 0x00000080L;
-    static final long STATUS_NOT_RUNNING = 0x00000400L;
 
     static void register(Decoder d) {
         d.addControl(0xae00, "sigp", RS, (c, i) -> {
@@ -169,11 +151,8 @@ final class Sigp {
      */
     static void storeStatusInPrefixArea(Cpu t) {
         storeStatus(t, t.prefix + Lowcore.SAVE_FPRS);
-        t.absStore(t.prefix + ARCH_MODE_ID, 1, 1);
+        t.absStore(t.prefix + Lowcore.ARCH_MODE_ID, 1, 1);
     }
-
-    /** Real location of the architectural-mode identification that store status sets. */
-    static final int ARCH_MODE_ID = 0xa3;
 
     /**
      * Stores the CPU's status in the save-area layout at absolute {@code b} (the prefix area's 0x1200, or

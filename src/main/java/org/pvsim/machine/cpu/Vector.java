@@ -1,5 +1,6 @@
 package org.pvsim.machine.cpu;
 
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 
 /**

@@ -21,7 +21,7 @@
  *     families), {@code Control}, {@code Sigp},
  *     {@code SystemInformation}, {@code Extensions}. Unimplemented opcodes are operation exceptions.</li>
  * <li>{@link org.pvsim.machine.cpu.Interruptions}: program, SVC, external, restart; old/new PSWs in the
- *     {@link org.pvsim.machine.cpu.Lowcore}. {@link org.pvsim.machine.cpu.Clocks}: TOD, CPU timer,
+ *     {@link org.pvsim.machine.Lowcore}. {@link org.pvsim.machine.cpu.Clocks}: TOD, CPU timer,
  *     clock comparator.</li>
  * <li>{@link org.pvsim.machine.cpu.Machine}: the CPUs, storage, decode cache, SCLP; IPL and run.
  *     {@link org.pvsim.machine.cpu.ProgramLoader}: ELF and flat images.</li>

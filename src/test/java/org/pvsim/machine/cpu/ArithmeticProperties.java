@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.storage.Storage;
 
 /** Arithmetic and logical instructions against BigInteger models of their architected results. */

@@ -3,6 +3,7 @@ package org.pvsim.machine.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.storage.Storage;
 
 /**

@@ -1,6 +1,7 @@
 package org.pvsim.machine.cpu;
 
 import java.util.HexFormat;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.storage.Storage;
 
 /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.storage.Storage;
 
 /** A guest that waits enabled for an interruption that can never be delivered must end the run. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.storage.Storage;
 
 /** More instruction families: shifts, insert characters, test under mask, compare and swap, SVC, EX, MVCL, STOSM. */

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
 

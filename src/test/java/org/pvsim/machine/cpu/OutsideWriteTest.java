@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
 

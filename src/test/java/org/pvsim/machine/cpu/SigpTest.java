@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.pvsim.machine.Lowcore;
+import org.pvsim.machine.SigpOrder;
 import org.pvsim.machine.storage.Storage;
 
 /** SIGP orders whose effects land in storage or in another CPU: store status and the conditional emergency signal. */
@@ -53,7 +55,7 @@ class SigpTest {
         assertThat(abs64(CPU1_PREFIX + Lowcore.SAVE_PSW)).isEqualTo(Psw.MASK_64BIT_DISABLED);
         assertThat(abs64(CPU1_PREFIX + Lowcore.SAVE_PSW + 8)).isEqualTo(0x2800);
         assertThat(abs64(CPU1_PREFIX + Lowcore.SAVE_CRS)).isEqualTo(0xe0);
-        assertThat(m.storage().readByte(CPU1_PREFIX + Sigp.ARCH_MODE_ID, Storage.HOST)).isEqualTo(1);
+        assertThat(m.storage().readByte(CPU1_PREFIX + Lowcore.ARCH_MODE_ID, Storage.HOST)).isEqualTo(1);
         assertThat(sa).isEqualTo(CPU1_PREFIX + 0x1200);
         // nothing of it in CPU 0's prefix area
         assertThat(m.storage().readInt(Lowcore.SAVE_PREFIX, Storage.HOST)).isZero();
@@ -99,12 +101,12 @@ class SigpTest {
     void conditionalEmergencySignalToAStoppedEnabledCpuWaitingAtZeroIsAnIncorrectState() {
         c1.setPsw(Psw.MASK_64BIT_DISABLED | Psw.EXT | Psw.IO | Psw.WAIT, 0);
         c1.stop();
-        assertThat(Sigp.order(c0, c1, Sigp.CONDITIONAL_EMERGENCY_SIGNAL, 0)).isEqualTo(Sigp.STATUS_INCORRECT_STATE);
+        assertThat(Sigp.order(c0, c1, SigpOrder.CONDITIONAL_EMERGENCY_SIGNAL, 0)).isEqualTo(SigpOrder.STATUS_INCORRECT_STATE);
         assertThat(c1.emergencyFrom).isZero();
         // the same CPU waiting at a nonzero address would take it
         c1.setPsw(Psw.MASK_64BIT_DISABLED | Psw.EXT | Psw.IO | Psw.WAIT, 0x4000);
         c1.stop();
-        assertThat(Sigp.order(c0, c1, Sigp.CONDITIONAL_EMERGENCY_SIGNAL, 0)).isZero();
+        assertThat(Sigp.order(c0, c1, SigpOrder.CONDITIONAL_EMERGENCY_SIGNAL, 0)).isZero();
         assertThat(c1.emergencyFrom).isEqualTo(1L);
     }
 
@@ -113,7 +115,7 @@ class SigpTest {
         c1.setPsw(Psw.MASK_64BIT_DISABLED | Psw.EXT | Psw.IO, 0x4000);
         c1.stop();
         c1.cr[4] = 7; // primary ASN
-        assertThat(Sigp.order(c0, c1, Sigp.CONDITIONAL_EMERGENCY_SIGNAL, 8)).isEqualTo(Sigp.STATUS_INCORRECT_STATE);
-        assertThat(Sigp.order(c0, c1, Sigp.CONDITIONAL_EMERGENCY_SIGNAL, 7)).isZero();
+        assertThat(Sigp.order(c0, c1, SigpOrder.CONDITIONAL_EMERGENCY_SIGNAL, 8)).isEqualTo(SigpOrder.STATUS_INCORRECT_STATE);
+        assertThat(Sigp.order(c0, c1, SigpOrder.CONDITIONAL_EMERGENCY_SIGNAL, 7)).isZero();
     }
 }

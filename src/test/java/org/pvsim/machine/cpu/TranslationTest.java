@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
 

@@ -3,6 +3,7 @@ package org.pvsim.machine.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HexFormat;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.storage.Storage;
 
 /**

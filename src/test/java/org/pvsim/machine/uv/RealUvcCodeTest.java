@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.pvsim.machine.ProgramInterruption;
-import org.pvsim.machine.cpu.Lowcore;
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.cpu.Machine;
 import org.pvsim.machine.cpu.Psw;
 import org.pvsim.machine.storage.Storage;

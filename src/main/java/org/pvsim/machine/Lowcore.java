@@ -1,6 +1,10 @@
-package org.pvsim.machine.cpu;
+package org.pvsim.machine;
 
-/** Offsets in the prefix area (the two lowcore pages), as the z/Architecture assigns them. */
+/**
+ * Offsets in the prefix area (the two lowcore pages), as the z/Architecture assigns them: one definition for
+ * the CPU that stores interruption codes and status there and for the host software that reads or injects
+ * them (KVM, the VMM).
+ */
 public final class Lowcore {
     private Lowcore() {
     }
@@ -17,6 +21,8 @@ public final class Lowcore {
     public static final int DXC = 0x90;
     public static final int EXC_ACCESS_ID = 0xa0;
     public static final int TRANS_EXC_ID = 0xa8;
+    /** Real location 163: the architectural-mode identification that store status sets. */
+    public static final int ARCH_MODE_ID = 0xa3;
     public static final int STFL = 0xc8;
 
     public static final int RESTART_OLD_PSW = 0x120;

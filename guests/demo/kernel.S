@@ -1,39 +1,17 @@
 # pvsim demo kernel: the smallest payload shaped like a Linux s390 kernel image (s390x, GNU as).
 #
-# The file is laid out at its own addresses (file offset = address), like a Linux image:
-#   0x00000  IPL PSW, then the rest of the 64 KiB "kernel header" (IPL part), which stage3b cuts off
-#   0x10000  startup: a branch to the entry point
-#   0x10008  "S390EP", the marker pvimg's component check looks for
-#   0x10400  Linux parameter area: stage3b writes INITRD_START/SIZE (0x10408/0x10410) and copies the
-#            command line to COMMAND_LINE (0x10480); COMMAND_LINE_SIZE (0x10430) says how long it may be
-#   0x10800  entry point
-# It prints one line on the SCLP ASCII console (event type 0x1a): a greeting and the command line
+# Its layout is a Linux image's (demo/linux-image.inc). It prints one line on the SCLP ASCII console (event type 0x1a): a greeting and the command line
 # it was booted with, then stops in a disabled wait at 0xfff, the "clean shutdown" convention. As a
 # real kernel does, it first enables ASCII console events with WRITE EVENT MASK and waits for each
 # SCLP request's service signal (guests/boot/sclp.inc). If the SCLP refuses, the output is lost and
 # the kernel says so with its wait instead: 0xe10 (mask refused) or 0xe20 (write refused), the SCLP
 # response code in r2 (-1: no SCLP).
 
-	.set	INITRD_SIZE, 0x10410
-	.set	COMMAND_LINE_SIZE, 0x10430
-	.set	COMMAND_LINE, 0x10480
+	.include "demo/linux-image.inc"
 	.include "boot/sclp.inc"
 	.set	MAX_CMDLINE_SHOWN, 200
 
-	.text
-	.globl	_start
-_start:
-	.quad	0x0008000180010000		# short IPL PSW: 64-bit, enter startup
-
-	.org	0x10000
-startup:
-	jg	entry
-	.org	0x10008
-	.ascii	"S390EP"
-	.org	COMMAND_LINE_SIZE
-	.quad	896				# how much command line this kernel accepts
-	.org	0x10800
-entry:
+	LINUX_IMAGE_HEADER
 	larl	%r9,sccb
 	lgr	%r3,%r9
 	brasl	%r14,sclp_enable_ascii

@@ -5,25 +5,11 @@
 # Subcodes 0 and 1 keep the guest's memory, so the count survives; after 3 (re-IPL) it starts again at 0.
 # Built by guests/Makefile (as the demo kernel is) into src/main/resources/guests/demo/reboot.bin.
 
-	.set	COMMAND_LINE_SIZE, 0x10430
-	.set	COMMAND_LINE, 0x10480
 	.set	COUNTER, 0x9000
+	.include "demo/linux-image.inc"
 	.include "boot/sclp.inc"
 
-	.text
-	.globl	_start
-_start:
-	.quad	0x0008000180010000		# short IPL PSW: 64-bit, enter startup
-
-	.org	0x10000
-startup:
-	jg	entry
-	.org	0x10008
-	.ascii	"S390EP"
-	.org	COMMAND_LINE_SIZE
-	.quad	896
-	.org	0x10800
-entry:
+	LINUX_IMAGE_HEADER
 	larl	%r9,sccb
 	lgr	%r3,%r9
 	brasl	%r14,sclp_enable_ascii
@@ -62,7 +48,7 @@ done:
 wait_psw:
 	.quad	0x0002000180000000, 0xfff
 reset_psw:
-	.quad	0x0008000180010000		# short PSW: 64-bit, the kernel's startup again
+	.quad	0x0008000180000000 + STARTUP	# short PSW: 64-bit, the kernel's startup again
 msg:
 	.ascii	"reboot kernel: boot "
 	.set	msg_len, . - msg

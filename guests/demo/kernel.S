@@ -1,7 +1,7 @@
 # pvsim demo kernel: the smallest payload shaped like a Linux s390 kernel image (s390x, GNU as).
 #
-# Its layout is a Linux image's (demo/linux-image.inc). It prints one line on the SCLP ASCII console (event type 0x1a): a greeting and the command line
-# it was booted with, then stops in a disabled wait at 0xfff, the "clean shutdown" convention. As a
+# Its layout is a Linux image's (demo/linux-image.inc). It prints one line on the SCLP ASCII console
+# (event type 0x1a): a greeting and the command line it was booted with, then stops in a disabled wait at 0xfff, the "clean shutdown" convention. As a
 # real kernel does, it first enables ASCII console events with WRITE EVENT MASK and waits for each
 # SCLP request's service signal (guests/boot/sclp.inc). If the SCLP refuses, the output is lost and
 # the kernel says so with its wait instead: 0xe10 (mask refused) or 0xe20 (write refused), the SCLP

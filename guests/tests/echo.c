@@ -31,12 +31,13 @@ static int read_input(char *buf, int max)
 	rc = sclp_call(SCLP_CMD_READ_EVENT_DATA, &rsccb);
 	if (rc < 0)
 		return -1;
-	if (rc != RC_NORMAL_READ || rsccb.event_type != EVTYP_ASCII)
+	/* after the header the VT220 session byte: 0x00, typed data follows */
+	if (rc != RC_NORMAL_READ || rsccb.event_type != EVTYP_ASCII || rsccb.event_length < 7 || rsccb.data[0] != 0)
 		return 0;
-	n = rsccb.event_length - 6;
+	n = rsccb.event_length - 7;
 	if (n > max)
 		n = max;
-	memcpy(buf, rsccb.data, n);
+	memcpy(buf, rsccb.data + 1, n);
 	return n;
 }
 

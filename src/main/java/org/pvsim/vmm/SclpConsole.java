@@ -203,21 +203,22 @@ final class SclpConsole {
         if ((guestReceiveMask & MASK_ASCII) == 0 || input.isEmpty()) {
             return RC_NO_EVENT_BUFFERS_STORED;
         }
-        int room = len - 8 - 6;
+        // After the event buffer header the VT220 session byte 0x00, "data follows", as QEMU's sclpconsole
+        // writes it (and the machine's own SCLP console): Linux's sclp_vt220 reads the byte and skips it.
+        int room = len - 8 - 6 - 1;
         if (room <= 0) {
             return RC_INSUFFICIENT_SCCB_LENGTH;
         }
-        StringBuilder got = new StringBuilder();
+        b.put(8 + 6, (byte) 0);
         int n = 0;
         for (Integer c; n < room && (c = input.poll()) != null; n++) {
-            b.put(8 + 6 + n, (byte) (int) c);
-            got.append((char) (int) c);
+            b.put(8 + 6 + 1 + n, (byte) (int) c);
         }
-        b.putShort(8, (short) (6 + n));
+        b.putShort(8, (short) (6 + 1 + n));
         b.put(10, (byte) EVTYP_ASCII);
-        b.put(11, (byte) 0);
+        b.put(11, (byte) 0x80); // buffer accepted
         b.putShort(12, (short) 0);
-        b.putShort(0, (short) Math.max(len, 8 + 6 + n));
+        b.putShort(0, (short) Math.max(len, 8 + 6 + 1 + n));
         return RC_NORMAL_READ_COMPLETION;
     }
 

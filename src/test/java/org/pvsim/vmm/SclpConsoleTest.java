@@ -46,7 +46,9 @@ class SclpConsoleTest {
         assertThat(response(read)).isEqualTo(0x0010);
         assertThat(read[10]).isEqualTo((byte) 0x1a);
         int evLen = r.getShort(8) & 0xffff;
-        assertThat(new String(read, 14, evLen - 6, StandardCharsets.US_ASCII)).isEqualTo("hi\n");
+        assertThat(read[11]).as("buffer accepted").isEqualTo((byte) 0x80);
+        assertThat(read[14]).as("VT220 session byte: data follows").isZero();
+        assertThat(new String(read, 15, evLen - 7, StandardCharsets.US_ASCII)).isEqualTo("hi\n");
         assertThat(sclp.inputPending()).isFalse();
 
         byte[] again = new byte[4096];

@@ -89,16 +89,18 @@ final class GuestAgent {
         Kvm kvm = Vmm.bootKvm(host);
         Outcome outcome;
         String transcript;
+        boolean wasProtected;
         try (Vmm vmm = Vmm.create(kvm, config, kernel, new PrintStream(console, true, StandardCharsets.ISO_8859_1),
                 new ByteArrayInputStream(script.toString().getBytes(StandardCharsets.US_ASCII)), Trace.OFF)) {
             outcome = vmm.run();
             transcript = vmm.consoleText();
-            if (!vmm.isProtected() && outcome instanceof Outcome.Shutdown) {
-                throw new IllegalArgumentException(image + ": not an SE image (the agent must run protected)");
-            }
+            wasProtected = vmm.isProtected();
         }
         if (outcome instanceof Outcome.Crashed c && c.bootFailure() != null) {
             throw new IllegalArgumentException(image + ": the protected boot failed: " + c.bootFailure());
+        }
+        if (!wasProtected) {
+            throw new IllegalArgumentException(image + ": not an SE image (the agent runs only as a protected guest)");
         }
         if (!transcript.startsWith("agent: ready")) {
             throw new IllegalArgumentException(image + ": not an SE image of pvsim's guest agent (see pvsim secret agent)");

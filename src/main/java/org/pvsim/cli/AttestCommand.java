@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
  * recomputes the measurement from the SE header it expects.
  */
 @Command(name = "attest", mixinStandardHelpOptions = true,
-        description = "Create attestation requests and verify attestation measurements (like pvattest).",
-        subcommands = {AttestCommand.Create.class, AttestCommand.Verify.class})
+        description = "Create attestation requests, perform them in a guest and verify the measurements (like pvattest).",
+        subcommands = {AttestCommand.Create.class, AttestPerformCommand.class, AttestCommand.Verify.class})
 final class AttestCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code pvsim secret}: pvsecret's customer side, add-secret requests for one SE image. */
 @Command(name = "secret", mixinStandardHelpOptions = true,
-        description = "Create and verify add-secret requests (like pvsecret).",
-        subcommands = {SecretCommand.Create.class, SecretCommand.Verify.class})
+        description = "Create and verify add-secret requests, and add, list and lock secrets in a guest (like pvsecret).",
+        subcommands = {SecretCommand.Create.class, SecretCommand.Verify.class, SecretGuestCommand.Add.class,
+            SecretGuestCommand.ListSecrets.class, SecretGuestCommand.Lock.class, SecretGuestCommand.Agent.class})
 final class SecretCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

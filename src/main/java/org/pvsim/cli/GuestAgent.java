@@ -1,0 +1,114 @@
+package org.pvsim.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.interfaces.ECPrivateKey;
+import java.util.ArrayList;
+import java.util.List;
+import org.pvsim.image.BoundedInput;
+import org.pvsim.kvm.Kvm;
+import org.pvsim.machine.SimulatedMachine;
+import org.pvsim.vmm.Outcome;
+import org.pvsim.vmm.Trace;
+import org.pvsim.vmm.VmConfig;
+import org.pvsim.vmm.Vmm;
+
+/**
+ * The guest side of {@code pvsim secret add/list/lock} and {@code pvsim attest perform}: the agent of
+ * guests/agent (what pvsecret and pvattest do in a Linux guest, as a freestanding program), booted protected
+ * from the user's SE image of it on a machine with the given host keys, fed its commands on the SCLP console
+ * and answered there. Secrets live in the secure configuration, so one boot carries every command that
+ * belongs together; the configuration, and every secret in it, is gone when this returns.
+ */
+final class GuestAgent {
+    /** Guest memory: the agent needs well under 1 MiB. */
+    static final long MEMORY = 32 * VmConfig.MIB;
+    /** The agent's request buffer (MAX_REQUEST in agent.c). */
+    static final int MAX_REQUEST = 0x3000;
+    // guests/tests/sewrap.S: the payload is appended at PAYLOAD, its length stored at PAYLOAD_LEN,
+    // and it must end (with its .bss) below PAYLOAD_END
+    private static final int PAYLOAD = 0x20000;
+    private static final int PAYLOAD_LEN = 0x1eff8;
+    private static final int PAYLOAD_END = 0x1f000;
+
+    private GuestAgent() {
+    }
+
+    /**
+     * The agent as a Linux-shaped kernel for {@code pvsim image create}: guests/tests/sewrap.S with the
+     * agent's flat binary as its payload.
+     */
+    static byte[] kernel() {
+        byte[] wrap = resource("/guests/tests/sewrap.bin");
+        byte[] agent = resource("/guests/agent/agent.bin");
+        if (wrap.length != PAYLOAD || agent.length > PAYLOAD_END) {
+            throw new IllegalStateException("pvsim's guest agent resources are damaged");
+        }
+        byte[] kernel = new byte[PAYLOAD + agent.length];
+        System.arraycopy(wrap, 0, kernel, 0, wrap.length);
+        System.arraycopy(agent, 0, kernel, PAYLOAD, agent.length);
+        ByteBuffer.wrap(kernel).putLong(PAYLOAD_LEN, agent.length);
+        return kernel;
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = GuestAgent.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("pvsim is missing its resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read pvsim's resource " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Boots {@code image} protected on a machine with {@code hostKeys}, runs {@code commands} (agent
+     * protocol lines) and returns one answer per command.
+     */
+    static List<AgentAnswer> run(Path image, List<Path> hostKeys, List<String> commands) throws IOException {
+        VmConfig config = VmConfig.of(MEMORY, 1, true, null);
+        byte[] kernel = BoundedInput.readProgram(image, "agent image", config.memory());
+        List<ECPrivateKey> keys = new ArrayList<>();
+        for (Path p : hostKeys) {
+            keys.add(ImageKeyFiles.hostPrivateKey(p));
+        }
+        StringBuilder script = new StringBuilder();
+        for (String c : commands) {
+            script.append(c).append('\n');
+        }
+        script.append("quit\n");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        SimulatedMachine host = Vmm.hostMachine(config.memory(), keys);
+        Kvm kvm = Vmm.bootKvm(host);
+        Outcome outcome;
+        String transcript;
+        boolean wasProtected;
+        try (Vmm vmm = Vmm.create(kvm, config, kernel, new PrintStream(console, true, StandardCharsets.ISO_8859_1),
+                new ByteArrayInputStream(script.toString().getBytes(StandardCharsets.US_ASCII)), Trace.OFF)) {
+            outcome = vmm.run();
+            transcript = vmm.consoleText();
+            wasProtected = vmm.isProtected();
+        }
+        if (outcome instanceof Outcome.Crashed c && c.bootFailure() != null) {
+            throw new IllegalArgumentException(image + ": the protected boot failed: " + c.bootFailure());
+        }
+        if (!wasProtected) {
+            throw new IllegalArgumentException(image + ": not an SE image (the agent runs only as a protected guest)");
+        }
+        if (!transcript.startsWith("agent: ready")) {
+            throw new IllegalArgumentException(image + ": not an SE image of pvsim's guest agent (see pvsim secret agent)");
+        }
+        List<AgentAnswer> answers = AgentAnswer.parse(transcript);
+        if (answers.size() != commands.size() || !transcript.contains("agent: bye")) {
+            throw new IllegalStateException("the guest agent ended early: " + outcome.message());
+        }
+        return answers;
+    }
+}

@@ -18,8 +18,6 @@
  * Blocks are those of the kernel's asm/uv.h (struct uv_cb_guest_addr, uv_cb_nodata, uv_cb_attest,
  * uv_secret_list); guests/tests/uvcb-layouts.c checks the same layouts against the Java records.
  */
-#define EVTYP_ASCII 0x1a
-#define RC_NORMAL_READ 0x0010
 
 #define UVC_RETR_ATTEST  0x1020
 #define UVC_ADD_SECRET   0x1031
@@ -89,17 +87,7 @@ struct secret_list {
 	struct secret_entry secrets[85];
 } __attribute__((packed, aligned(4096)));
 
-static struct {
-	uint16_t length;
-	uint8_t function_code;
-	uint8_t control_mask[3];
-	uint16_t response_code;
-	uint16_t event_length;
-	uint8_t event_type;
-	uint8_t event_flags;
-	uint16_t reserved;
-	char data[4096 - 14];
-} __attribute__((packed)) rsccb __attribute__((aligned(4096)));
+static struct sccb_read_event rsccb;
 
 static char line[MAX_LINE];
 static uint8_t request[MAX_REQUEST] __attribute__((aligned(4096)));
@@ -300,20 +288,9 @@ static int command(char *l)
 /* Bytes of console input into buf (at most max), 0 if none is pending, -1 if the SCLP refused. */
 static int read_input(char *buf, int max)
 {
-	int n, rc;
+	int rc, n = sclp_read_console(&rsccb, buf, max, &rc);
 
-	memset(&rsccb, 0, 16);
-	rsccb.length = sizeof(rsccb);
-	rc = sclp_call(SCLP_CMD_READ_EVENT_DATA, &rsccb);
-	if (rc < 0)
-		return -1;
-	if (rc != RC_NORMAL_READ || rsccb.event_type != EVTYP_ASCII)
-		return 0;
-	n = rsccb.event_length - 6;
-	if (n > max)
-		n = max;
-	memcpy(buf, rsccb.data, n);
-	return n;
+	return rc < 0 ? -1 : n < 0 ? 0 : n;
 }
 
 int main(void)

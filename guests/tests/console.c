@@ -14,13 +14,7 @@ static union {
 		uint16_t mask_length;
 		uint32_t cp_receive_mask, cp_send_mask, send_mask, receive_mask;
 	} __attribute__((packed)) mask;
-	struct {
-		struct sccb_hdr h;
-		uint16_t length;
-		uint8_t type, flags;
-		uint16_t reserved;
-		char data[4096 - 14];
-	} __attribute__((packed)) read;
+	struct sccb_read_event read;
 	char raw[4096];
 } sccb __attribute__((aligned(4096)));
 
@@ -40,24 +34,19 @@ int main(void)
 	printf("sclp sends ascii console data: %d\n", (sccb.mask.send_mask & SCLP_MASK_ASCII) != 0);
 	printf("type a line\n");
 	for (;;) {
-		memset(&sccb, 0, 16);
-		sccb.read.h.length = 4096;
-		int rc = sclp_call(SCLP_CMD_READ_EVENT_DATA, &sccb);
-		if (rc == 0x20) {
-			/* after the header the VT220 session byte: 0x00, typed data follows */
-			int len = sccb.read.length - 6 - 1;
-			if (sccb.read.type != 0x1a || len < 0 || sccb.read.data[0] != 0 || n + len >= (int)sizeof(line)) {
+		int rc, len = sclp_read_console(&sccb.read, line + n, sizeof(line) - 1 - n, &rc);
+		if (rc == SCLP_RC_NORMAL_COMPLETION) {
+			if (len < 0 || n + len >= (int)sizeof(line) - 1) {
 				printf("bad event buffer: type 0x%x length %d\n", sccb.read.type, sccb.read.length);
 				return 2;
 			}
-			memcpy(line + n, sccb.read.data + 1, len);
 			n += len;
 			line[n] = 0;
 			if (strchr(line, '\n'))
 				break;
 			continue;
 		}
-		if (rc != 0x60f0) {
+		if (rc != SCLP_RC_NO_EVENT_BUFFERS) {
 			printf("read event data: response 0x%x\n", rc);
 			return 3;
 		}

@@ -6,39 +6,15 @@
  * With no input pending it asks again (a protected guest sees no unsolicited service signal before
  * its next SCLP call, so waiting for one would wait for ever).
  */
-#define EVTYP_ASCII 0x1a
-#define RC_NORMAL_READ 0x0010
 
-static struct {
-	uint16_t length;
-	uint8_t function_code;
-	uint8_t control_mask[3];
-	uint16_t response_code;
-	uint16_t event_length;
-	uint8_t event_type;
-	uint8_t event_flags;
-	uint16_t reserved;
-	char data[4096 - 14];
-} __attribute__((packed)) rsccb __attribute__((aligned(4096)));
+static struct sccb_read_event rsccb;
 
 /* Bytes of console input into buf (at most max), 0 if none is pending, -1 if the SCLP refused. */
 static int read_input(char *buf, int max)
 {
-	int n, rc;
+	int rc, n = sclp_read_console(&rsccb, buf, max, &rc);
 
-	memset(&rsccb, 0, 16);
-	rsccb.length = sizeof(rsccb);
-	rc = sclp_call(SCLP_CMD_READ_EVENT_DATA, &rsccb);
-	if (rc < 0)
-		return -1;
-	/* after the header the VT220 session byte: 0x00, typed data follows */
-	if (rc != RC_NORMAL_READ || rsccb.event_type != EVTYP_ASCII || rsccb.event_length < 7 || rsccb.data[0] != 0)
-		return 0;
-	n = rsccb.event_length - 7;
-	if (n > max)
-		n = max;
-	memcpy(buf, rsccb.data + 1, n);
-	return n;
+	return rc < 0 ? -1 : n < 0 ? 0 : n;
 }
 
 int main(void)

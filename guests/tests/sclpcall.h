@@ -40,4 +40,41 @@ static inline int sclp_call(uint32_t command, void *sccb)
 	return ((volatile struct sccb_hdr *)sccb)->response_code;
 }
 
+/* READ EVENT DATA's page: the header, one event buffer, its data. */
+struct sccb_read_event {
+	struct sccb_hdr h;
+	uint16_t length;
+	uint8_t type, flags;
+	uint16_t reserved;
+	char data[4096 - 14];
+} __attribute__((packed, aligned(4096)));
+
+#define SCLP_RC_NORMAL_COMPLETION     0x0020
+#define SCLP_RC_NO_EVENT_BUFFERS      0x60f0
+#define SCLP_EVTYP_ASCII              0x1a
+
+/*
+ * One READ EVENT DATA into *sccb; *rc gets the response code (-1: SERVC refused). Returns the bytes
+ * of console input copied to buf (at most max), 0 if no event was stored, -1 if the buffer is not ASCII
+ * console data. After the event buffer header comes the VT220 session byte, 0x00 "typed data follows",
+ * which Linux's sclp_vt220 skips as this does.
+ */
+static inline int sclp_read_console(struct sccb_read_event *sccb, char *buf, int max, int *rc)
+{
+	int len;
+
+	memset(sccb, 0, 16);
+	sccb->h.length = sizeof(*sccb);
+	*rc = sclp_call(SCLP_CMD_READ_EVENT_DATA, sccb);
+	if (*rc != SCLP_RC_NORMAL_COMPLETION)
+		return 0;
+	len = sccb->length - 6 - 1;
+	if (sccb->type != SCLP_EVTYP_ASCII || len < 0 || sccb->data[0] != 0)
+		return -1;
+	if (len > max)
+		len = max;
+	memcpy(buf, sccb->data + 1, len);
+	return len;
+}
+
 #endif

@@ -219,7 +219,7 @@ final class SclpConsole {
         b.put(11, (byte) 0x80); // buffer accepted
         b.putShort(12, (short) 0);
         b.putShort(0, (short) Math.max(len, 8 + 6 + 1 + n));
-        return RC_NORMAL_READ_COMPLETION;
+        return RC_NORMAL_COMPLETION;
     }
 
     private synchronized void print(String text) {

@@ -43,7 +43,7 @@ class SclpConsoleTest {
         ByteBuffer.wrap(read).putShort(0, (short) 4096);
         sclp.execute(SclpConsole.READ_EVENT_DATA, read);
         ByteBuffer r = ByteBuffer.wrap(read);
-        assertThat(response(read)).isEqualTo(0x0010);
+        assertThat(response(read)).as("normal completion, as QEMU answers READ EVENT DATA").isEqualTo(0x0020);
         assertThat(read[10]).isEqualTo((byte) 0x1a);
         int evLen = r.getShort(8) & 0xffff;
         assertThat(read[11]).as("buffer accepted").isEqualTo((byte) 0x80);

@@ -70,7 +70,7 @@ final class AttestCommand implements Runnable {
                             "--add-data: unknown kind '" + a + "' (expected phkh-img or phkh-att)");
                 };
             }
-            OutputFiles.checkTargets(List.of(output, arpk), overwrite);
+            OutputFiles.checkTargets(List.of(output, arpk), overwrite, hostKeys.inputs());
             AttestationRequest.Sealed s = AttestationRequest.create(hostKeys.hostKeys(Log.of(spec), "attestation request"),
                     flags, new SecureRandom());
             int add = AttestationRequest.parse(s.bytes()).additionalDataSize();

@@ -52,6 +52,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        String undecodable = ArgumentEncoding.problem(args);
+        if (undecodable != null) {
+            System.err.println("pvsim: " + undecodable);
+            System.exit(1);
+        }
         // the launcher knows (test -t 1); System.console() also needs stdin to be a terminal
         boolean terminal = Boolean.parseBoolean(System.getProperty("pvsim.stdout.terminal",
                 String.valueOf(System.console() != null)));

@@ -61,6 +61,7 @@ final class AttestCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            hostKeys.checkUsage();
             long flags = 0;
             for (String a : addData) {
                 flags |= switch (a) {

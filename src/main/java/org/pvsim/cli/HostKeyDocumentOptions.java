@@ -57,12 +57,28 @@ final class HostKeyDocumentOptions {
         }
     }
 
-    /** The host keys, after verification (or pvimg's no-verify warning for {@code protectee}). */
-    List<ECPublicKey> hostKeys(Log log, String protectee) throws IOException {
+    /**
+     * clap's checks of these options (pvimg's "pv_verify" group: exactly one of --no-verify and --cert;
+     * --crl, --offline, --root-ca need --cert), before any file is read: usage errors, exit 2.
+     */
+    void checkUsage() {
         requireCert();
         if (noVerify && !certs.isEmpty()) {
             throw UsageException.conflict("--no-verify", "--cert");
         }
+        if (!noVerify && certs.isEmpty()) {
+            throw mustBeVerified();
+        }
+    }
+
+    static UsageException mustBeVerified() {
+        return new UsageException("host-key documents must be verified: give the IBM Z signing key"
+                + " and intermediate CA certificates with --cert, or use --no-verify (insecure)");
+    }
+
+    /** The host keys, after verification (or pvimg's no-verify warning for {@code protectee}). */
+    List<ECPublicKey> hostKeys(Log log, String protectee) throws IOException {
+        checkUsage();
         if (hostKeyDocuments.size() > 255) {
             throw new IllegalArgumentException("at most 255 host-key documents, found " + hostKeyDocuments.size());
         }
@@ -92,8 +108,7 @@ final class HostKeyDocumentOptions {
     static void verify(List<X509Certificate> hkds, List<Path> certs, List<Path> crls, Path rootCa, boolean offline)
             throws IOException {
         if (certs.isEmpty()) {
-            throw new UsageException("host-key documents must be verified: give the IBM Z signing key"
-                    + " and intermediate CA certificates with --cert, or use --no-verify (insecure)");
+            throw mustBeVerified();
         }
         List<X509Certificate> chain = new ArrayList<>();
         for (Path p : certs) {

@@ -154,6 +154,9 @@ final class ImageCommand implements Runnable {
                 throw CertRequirement.missing(spec.commandLine(), needsCert);
             }
             PvimgConflicts.check(spec.commandLine().getParseResult());
+            if (!verification.noVerify && verification.certs.isEmpty()) {
+                throw HostKeyDocumentOptions.mustBeVerified();
+            }
             // the builder checks the output against the components; the documents and keys are read here
             org.pvsim.image.OutputTarget.check(output, keyInputs());
             org.pvsim.se.SeHeaderBuilder.checkKeyCount(hostKeyDocuments.size());

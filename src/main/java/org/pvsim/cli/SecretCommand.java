@@ -80,6 +80,7 @@ final class SecretCommand implements Runnable {
 
         /** {@code secretIn}: the file the secret was read from (null: none), which no output may replace. */
         int create(GuestSecret secret, PrintWriter out, Path secretOut, Path secretIn) throws IOException {
+            hostKeys.checkUsage();
             if (extensionSecret != null && cck != null) {
                 throw UsageException.conflict("--extension-secret", "--cck");
             }

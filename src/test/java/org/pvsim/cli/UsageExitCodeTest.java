@@ -89,6 +89,24 @@ class UsageExitCodeTest {
                 + " signing key and intermediate CA certificates with --cert, or use --no-verify (insecure)");
     }
 
+    /** As clap, the command line is checked before any file is read: a missing -k file does not hide it. */
+    @Test
+    void usageIsCheckedBeforeAnyFileIsRead() {
+        String missing = dir.resolve("missing.crt").toString();
+        String verified = "host-key documents must be verified";
+        ImageCommandTest.Run r = ImageCommandTest.run("image", "create", "-i", kernel.toString(), "-o",
+                dir.resolve("o.img").toString(), "-k", missing);
+        assertThat(r.rc()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("pvsim: " + verified);
+        r = ImageCommandTest.run("secret", "create", "-k", missing, "--hdr", missing, "-o", dir.resolve("r").toString(), "meta");
+        assertThat(r.rc()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("pvsim: " + verified);
+        r = ImageCommandTest.run("attest", "create", "-k", missing, "--no-verify", "-C", missing, "-o", image.toString(),
+                "--arpk", dir.resolve("a").toString());
+        assertThat(r.rc()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("pvsim: --no-verify and --cert exclude each other");
+    }
+
     @Test
     void parseErrorsAreUsageErrors() {
         for (String[] args : new String[][] {{"--bogus"}, {"image", "info", "--bogus", image.toString()},

@@ -61,6 +61,7 @@ final class AttestCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            hostKeys.checkUsage();
             long flags = 0;
             for (String a : addData) {
                 flags |= switch (a) {
@@ -70,7 +71,7 @@ final class AttestCommand implements Runnable {
                             "--add-data: unknown kind '" + a + "' (expected phkh-img or phkh-att)");
                 };
             }
-            OutputFiles.checkTargets(List.of(output, arpk), overwrite);
+            OutputFiles.checkTargets(List.of(output, arpk), overwrite, hostKeys.inputs());
             AttestationRequest.Sealed s = AttestationRequest.create(hostKeys.hostKeys(Log.of(spec), "attestation request"),
                     flags, new SecureRandom());
             int add = AttestationRequest.parse(s.bytes()).additionalDataSize();

@@ -8,8 +8,8 @@ import picocli.CommandLine;
 
 /**
  * Options that exclude each other are declared as exclusive {@code @ArgGroup}s, so picocli rejects them
- * while parsing; this reports that as pvsim reports any bad input, one line and exit code 1
- * ("pvsim: --enable-dump and --disable-dump exclude each other"), instead of picocli's usage error.
+ * while parsing; this reports that in pvsim's words, one line and clap's exit code 2 for a usage error
+ * ("pvsim: --enable-dump and --disable-dump exclude each other"), instead of picocli's message and usage.
  * Other parse errors keep picocli's handling.
  */
 final class ExclusiveOptionsHandler implements CommandLine.IParameterExceptionHandler {
@@ -31,7 +31,7 @@ final class ExclusiveOptionsHandler implements CommandLine.IParameterExceptionHa
         PrintWriter err = e.getCommandLine().getErr();
         err.println("pvsim: " + describe(e.getMessage()));
         err.flush();
-        return 1;
+        return CommandLine.ExitCode.USAGE;
     }
 
     /** "--a and --b exclude each other", or picocli's own message should its wording ever change. */

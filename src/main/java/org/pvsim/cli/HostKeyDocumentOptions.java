@@ -40,6 +40,15 @@ final class HostKeyDocumentOptions {
     @Option(names = "--root-ca", paramLabel = "FILE", description = "Root CA instead of the system's (needs --cert).")
     Path rootCa;
 
+    /** Every file these options read, so that no output of the command may name one of them. */
+    Path[] inputs() {
+        List<Path> all = new ArrayList<>(hostKeyDocuments);
+        all.addAll(certs);
+        all.addAll(crls);
+        all.add(rootCa);
+        return all.toArray(Path[]::new);
+    }
+
     /** pvimg's --crl, --offline and --root-ca require --cert: a usage error (exit 2) otherwise. */
     private void requireCert() {
         String option = CertRequirement.violated(!certs.isEmpty(), !crls.isEmpty(), offline, rootCa != null);
@@ -48,12 +57,28 @@ final class HostKeyDocumentOptions {
         }
     }
 
-    /** The host keys, after verification (or pvimg's no-verify warning for {@code protectee}). */
-    List<ECPublicKey> hostKeys(Log log, String protectee) throws IOException {
+    /**
+     * clap's checks of these options (pvimg's "pv_verify" group: exactly one of --no-verify and --cert;
+     * --crl, --offline, --root-ca need --cert), before any file is read: usage errors, exit 2.
+     */
+    void checkUsage() {
         requireCert();
         if (noVerify && !certs.isEmpty()) {
-            throw new IllegalArgumentException("--no-verify and --cert exclude each other");
+            throw UsageException.conflict("--no-verify", "--cert");
         }
+        if (!noVerify && certs.isEmpty()) {
+            throw mustBeVerified();
+        }
+    }
+
+    static UsageException mustBeVerified() {
+        return new UsageException("host-key documents must be verified: give the IBM Z signing key"
+                + " and intermediate CA certificates with --cert, or use --no-verify (insecure)");
+    }
+
+    /** The host keys, after verification (or pvimg's no-verify warning for {@code protectee}). */
+    List<ECPublicKey> hostKeys(Log log, String protectee) throws IOException {
+        checkUsage();
         if (hostKeyDocuments.size() > 255) {
             throw new IllegalArgumentException("at most 255 host-key documents, found " + hostKeyDocuments.size());
         }
@@ -83,8 +108,7 @@ final class HostKeyDocumentOptions {
     static void verify(List<X509Certificate> hkds, List<Path> certs, List<Path> crls, Path rootCa, boolean offline)
             throws IOException {
         if (certs.isEmpty()) {
-            throw new IllegalArgumentException("host-key documents must be verified: give the IBM Z signing key"
-                    + " and intermediate CA certificates with --cert, or use --no-verify (insecure)");
+            throw mustBeVerified();
         }
         List<X509Certificate> chain = new ArrayList<>();
         for (Path p : certs) {

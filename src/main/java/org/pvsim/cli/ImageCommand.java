@@ -154,6 +154,11 @@ final class ImageCommand implements Runnable {
                 throw CertRequirement.missing(spec.commandLine(), needsCert);
             }
             PvimgConflicts.check(spec.commandLine().getParseResult());
+            if (!verification.noVerify && verification.certs.isEmpty()) {
+                throw HostKeyDocumentOptions.mustBeVerified();
+            }
+            // the builder checks the output against the components; the documents and keys are read here
+            org.pvsim.image.OutputTarget.check(output, keyInputs());
             org.pvsim.se.SeHeaderBuilder.checkKeyCount(hostKeyDocuments.size());
 
             List<X509Certificate> hkds = new ArrayList<>();
@@ -201,6 +206,14 @@ final class ImageCommand implements Runnable {
             }
             log.warn("Successfully generated the Secure Execution image " + output);
             return 0;
+        }
+
+        private Path[] keyInputs() {
+            List<Path> all = new ArrayList<>(hostKeyDocuments);
+            all.addAll(verification.certs);
+            all.addAll(crls);
+            all.addAll(java.util.Arrays.asList(rootCa, hdrKey, imageKey, cck));
+            return all.toArray(Path[]::new);
         }
 
         private long totalInput() {
@@ -367,7 +380,7 @@ final class ImageCommand implements Runnable {
             Path hostKey = key.hostKey;
             boolean keyGiven = hdrKey != null || hostKey != null;
             if (showSecrets && !keyGiven) {
-                throw new IllegalArgumentException("--show-secrets needs --hdr-key or --host-key");
+                throw new UsageException("--show-secrets needs --hdr-key or --host-key");
             }
             SeImage img = SeImageReader.read(image);
             SeHeaderSecrets secrets = keyGiven ? openHeader(img, hdrKey, hostKey) : null;

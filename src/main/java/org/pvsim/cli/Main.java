@@ -52,6 +52,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        String undecodable = ArgumentEncoding.problem(args);
+        if (undecodable != null) {
+            System.err.println("pvsim: " + undecodable);
+            System.exit(1);
+        }
         // the launcher knows (test -t 1); System.console() also needs stdin to be a terminal
         boolean terminal = Boolean.parseBoolean(System.getProperty("pvsim.stdout.terminal",
                 String.valueOf(System.console() != null)));
@@ -59,7 +64,7 @@ public final class Main implements Runnable {
                 CommandFactory.standard(), terminal));
     }
 
-    /** Runs one command line; returns the exit code (0 success, 1 error, 2 usage). */
+    /** Runs one command line; returns the exit code (0 success, 1 error, 2 usage, as clap's). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         return run(args, out, err, CommandFactory.standard());
     }
@@ -78,7 +83,7 @@ public final class Main implements Runnable {
         return rc;
     }
 
-    /** The pvsim command tree writing to out/err, with errors reported as one line (and exit 1). */
+    /** The pvsim command tree writing to out/err, with errors reported as one line (exit 1, or 2 for usage). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug, CommandFactory factory) {
         CommandLine cl = new CommandLine(new Main(), factory);
         cl.setOut(out);
@@ -91,7 +96,7 @@ public final class Main implements Runnable {
                 e.printStackTrace(line.getErr());
             }
             line.getErr().flush();
-            return 1;
+            return e instanceof UsageException ? CommandLine.ExitCode.USAGE : 1;
         });
         return cl;
     }

@@ -60,7 +60,11 @@ final class OutputFiles {
 
     /** The same check before the outputs exist, so that slow work is not done in vain. */
     static void checkTargets(List<Path> targets, boolean overwrite, Path... inputs) {
+        Set<Path> seen = new HashSet<>();
         for (Path target : targets) {
+            if (!seen.add(target.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException(target + ": given for two outputs");
+            }
             if (OutputTarget.check(target, inputs) && !overwrite) {
                 throw new IllegalArgumentException(target + ": file exists (use --overwrite to replace it)");
             }

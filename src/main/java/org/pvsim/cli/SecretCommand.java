@@ -76,16 +76,22 @@ final class SecretCommand implements Runnable {
         }
 
         int create(GuestSecret secret, PrintWriter out, Path secretOut) throws IOException {
+            return create(secret, out, secretOut, null);
+        }
+
+        /** {@code secretIn}: the file the secret was read from (null: none), which no output may replace. */
+        int create(GuestSecret secret, PrintWriter out, Path secretOut, Path secretIn) throws IOException {
+            hostKeys.checkUsage();
             if (extensionSecret != null && cck != null) {
-                throw new IllegalArgumentException("--extension-secret and --cck exclude each other");
+                throw UsageException.conflict("--extension-secret", "--cck");
             }
             if (cuidHex != null && cuidFile != null) {
-                throw new IllegalArgumentException("--cuid-hex and --cuid exclude each other");
+                throw UsageException.conflict("--cuid-hex", "--cuid");
             }
             long f = 0;
             for (String flag : flags) {
                 if (!flag.equals("disable-dump")) {
-                    throw new IllegalArgumentException("--flags: unknown flag '" + flag + "' (expected disable-dump)");
+                    throw new UsageException("--flags: unknown flag '" + flag + "' (expected disable-dump)");
                 }
                 f |= AddSecretRequest.FLAG_DISABLE_DUMP;
             }
@@ -95,8 +101,10 @@ final class SecretCommand implements Runnable {
             if (cck != null) {
                 ext = AddSecretRequest.derivedExtensionSecret(ImageKeyFiles.rawKey(cck, "--cck", 32), header.tag());
             }
-            OutputFiles.checkTargets(secretOut == null ? List.of(output) : List.of(output, secretOut), overwrite, hdr,
-                    cck, extensionSecret, cuidFile);
+            List<Path> inputs = new java.util.ArrayList<>(java.util.Arrays.asList(hostKeys.inputs()));
+            inputs.addAll(java.util.Arrays.asList(hdr, cck, extensionSecret, cuidFile, secretIn));
+            OutputFiles.checkTargets(secretOut == null ? List.of(output) : List.of(output, secretOut), overwrite,
+                    inputs.toArray(Path[]::new));
             byte[] req = AddSecretRequest.create(secret, header.bootTags(), f, cuid, ext, hostKeys.hostKeys(Log.of(spec), "add-secret request"),
                     new SecureRandom());
             OutputFiles files = new OutputFiles(overwrite).add(output, req);
@@ -154,7 +162,7 @@ final class SecretCommand implements Runnable {
         public Integer call() throws IOException {
             byte[] value = ImageKeyFiles.rawKey(input, "--input-secret", 32);
             return create.create(GuestSecret.association(name, value, new SecureRandom()),
-                    create.spec.commandLine().getOut(), output);
+                    create.spec.commandLine().getOut(), output, input);
         }
     }
 
@@ -179,7 +187,7 @@ final class SecretCommand implements Runnable {
             byte[] raw = ImageKeyFiles.read(secret, org.pvsim.image.BoundedInput.Limit.of("--secret file",
                     org.pvsim.image.BoundedInput.Limit.SECRET.maxBytes()));
             SecretType t = SecretType.retrievable(type, raw.length);
-            return create.create(GuestSecret.retrievable(t, name, raw), create.spec.commandLine().getOut(), null);
+            return create.create(GuestSecret.retrievable(t, name, raw), create.spec.commandLine().getOut(), null, secret);
         }
     }
 

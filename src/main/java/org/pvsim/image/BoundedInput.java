@@ -105,6 +105,9 @@ public final class BoundedInput {
      */
     public static Source open(Path p, Limit limit) throws IOException {
         BasicFileAttributes a = attributes(p, limit);
+        if (!a.isRegularFile()) {
+            refuseEndless(p, limit);
+        }
         if (a.isRegularFile()) {
             if (a.size() > limit.maxBytes()) {
                 throw tooLarge(p, limit, limit.maxBytes(), a.size());
@@ -163,6 +166,19 @@ public final class BoundedInput {
             if (spooled) {
                 TemporaryFiles.delete(path);
             }
+        }
+    }
+
+    /**
+     * A device or socket named as a big input is refused at once: /dev/zero or /dev/urandom never end, so
+     * copying it up to the streamed limit (a GiB) would only delay the refusal, and a disk or a terminal is not
+     * what a kernel, ramdisk or image is given as. A pipe ({@code <(cat img)}, /dev/stdin) is streamed.
+     */
+    private static void refuseEndless(Path p, Limit limit) {
+        String kind = SpecialKind.of(p);
+        if (kind != null) {
+            throw new IllegalArgumentException(p + ": is a " + kind + " (give the " + limit.what()
+                    + " as a regular file or a pipe)");
         }
     }
 

@@ -70,7 +70,16 @@ class ImageCommandTest {
 
     /** Exit 1, exactly one line on stderr, "pvsim: ..." containing the expected text, and no leftovers. */
     private void assertError(Run r, String expected) throws Exception {
-        assertThat(r.rc()).as(r.err()).isEqualTo(1);
+        assertError(r, expected, 1);
+    }
+
+    /** A usage error: one line like any error, but clap's exit code 2. */
+    private void assertUsageError(Run r, String expected) throws Exception {
+        assertError(r, expected, 2);
+    }
+
+    private void assertError(Run r, String expected, int rc) throws Exception {
+        assertThat(r.rc()).as(r.err()).isEqualTo(rc);
         List<String> lines = r.err().lines().filter(l -> !l.equals(ImageCommand.NO_VERIFY_WARNING)).toList();
         assertThat(lines).as(r.err()).hasSize(1);
         assertThat(lines.get(0)).startsWith("pvsim: ").contains(expected);
@@ -212,8 +221,8 @@ class ImageCommandTest {
 
     @Test
     void flagRules() throws Exception {
-        assertError(create("--enable-dump"), "needs a customer communication key (--cck)");
-        assertError(create("--enable-dump", "--disable-dump"), "exclude each other");
+        assertUsageError(create("--enable-dump"), "needs a customer communication key (--cck)");
+        assertUsageError(create("--enable-dump", "--disable-dump"), "exclude each other");
         assertError(create("--x-pcf", "zz"), "--x-pcf: 'zz' is not a 64-bit number");
         Path cck = Files.write(dir.resolve("cck"), new byte[32]);
         Run r = create("--enable-dump", "--cck", cck.toString(), "--disable-pckmo");
@@ -222,24 +231,24 @@ class ImageCommandTest {
         assertThat(info.out()).contains("\"pcf\" : \"0x0000000020000000\"");
     }
 
-    /** Every pair of options that exclude each other says so in pvsim's words (exit 1, one line), in any order. */
+    /** Every pair of options that exclude each other says so in pvsim's words (exit 2, one line), in any order. */
     @Test
     void exclusiveOptions() throws Exception {
         String[][] pairs = {{"--enable-dump", "--disable-dump"}, {"--enable-pckmo", "--disable-pckmo"},
             {"--enable-image-encryption", "--disable-image-encryption"},
             {"--enable-cck-extension-secret", "--disable-cck-extension-secret"}};
         for (String[] p : pairs) {
-            assertError(create(p[0], p[1]), p[0] + " and " + p[1] + " exclude each other");
-            assertError(create(p[1], p[0]), p[0] + " and " + p[1] + " exclude each other");
+            assertUsageError(create(p[0], p[1]), p[0] + " and " + p[1] + " exclude each other");
+            assertUsageError(create(p[1], p[0]), p[0] + " and " + p[1] + " exclude each other");
         }
-        assertError(create("-C", hkd.toString()), "--no-verify and --cert exclude each other");
-        assertError(run("image", "info", "--hdr-key", hostKey.toString(), "--host-key", hostKey.toString(),
+        assertUsageError(create("-C", hkd.toString()), "--no-verify and --cert exclude each other");
+        assertUsageError(run("image", "info", "--hdr-key", hostKey.toString(), "--host-key", hostKey.toString(),
                 image.toString()), "--hdr-key and --host-key exclude each other");
     }
 
     @Test
     void verificationNeedsCertificatesOrNoVerify() throws Exception {
-        assertError(run("image", "create", "-i", kernel.toString(), "-o", dir.resolve("o").toString(),
+        assertUsageError(run("image", "create", "-i", kernel.toString(), "-o", dir.resolve("o").toString(),
                 "-k", hkd.toString()), "--no-verify");
     }
 
@@ -322,7 +331,7 @@ class ImageCommandTest {
                 dir.resolve("out.img").toString()).out());
         assertThat(doc.at("/secrets/psw_address").asText()).isEqualTo("0x0000000001234000");
         assertThat(doc.at("/secrets/scf").asText()).isEqualTo("0x4000000000000000");
-        assertError(create("--enable-cck-extension-secret"), "needs a customer communication key (--cck)");
+        assertUsageError(create("--enable-cck-extension-secret"), "needs a customer communication key (--cck)");
     }
 
     @Test

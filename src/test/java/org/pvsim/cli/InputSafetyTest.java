@@ -80,6 +80,20 @@ class InputSafetyTest {
                 "limit for a host key");
     }
 
+    /** A device as kernel, ramdisk or image is refused by name at once, not copied up to the 1 GiB pipe limit. */
+    @Test
+    void aDeviceAsKernelRamdiskOrImageIsRefusedAtOnce() {
+        long t = System.nanoTime();
+        failsNaming(ImageCommandTest.run("image", "create", "-i", "/dev/zero", "-o", dir.resolve("o").toString(),
+                "-k", hkd.toString(), "--no-verify"), "/dev/zero", "is a character device (give the kernel as a"
+                + " regular file or a pipe)");
+        failsNaming(create("-r", "/dev/zero"), "/dev/zero", "is a character device (give the ramdisk as");
+        failsNaming(create("-r", "/dev/urandom"), "/dev/urandom", "is a character device");
+        failsNaming(ImageCommandTest.run("image", "info", "/dev/zero"), "/dev/zero", "is a character device");
+        assertThat(System.nanoTime() - t).as("refused before reading").isLessThan(5_000_000_000L);
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
     @Test
     void aRamdiskFromAPipeIsReadNotTakenAsEmpty() throws Exception {
         byte[] initrd = new byte[0x5123];

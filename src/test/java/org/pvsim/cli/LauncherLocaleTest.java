@@ -43,6 +43,20 @@ class LauncherLocaleTest {
         return new Result(p.exitValue(), new String(out, java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Runs the launcher through bash, so that an argument can hold bytes a Java String cannot ($'\xff'). */
+    Result launchThroughBash(Path cwd, String commandLine) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "exec " + root.resolve("pvsim") + " " + commandLine)
+                .directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().put("LC_ALL", "C");
+        pb.environment().put("LANG", "C");
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
+                + System.getenv("PATH"));
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), new String(out, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     void installLauncher() throws Exception {
         Files.createDirectories(root.resolve("src/main"));
         Files.writeString(root.resolve("pom.xml"), "<project/>");
@@ -74,5 +88,25 @@ class LauncherLocaleTest {
         assertThat(work.resolve("ключ.pem")).exists();
         Result v = launch(work, "hostkey", "verify", "-k", "hôte.crt", "-k", "nïx.crt");
         assertThat(v.output()).isEqualTo("pvsim: nïx.crt: no such file\n");
+    }
+
+    /**
+     * A name that is not UTF-8 cannot be opened from Java at all: one line naming it, and no other file used in
+     * its place (Java would decode $'\xff.img' to U+FFFD.img, a different name).
+     */
+    @Test
+    void aNameThatIsNotUtf8IsRefusedInOneLine() throws Exception {
+        installLauncher();
+        Path work = Files.createDirectories(root.resolve("work"));
+        Files.write(work.resolve("\uFFFD.crt"), new byte[0]); // what the decoded name would open
+        Result r = launchThroughBash(work, "hostkey verify -k $'\\xff.crt'");
+        assertThat(r.rc()).as(r.output()).isEqualTo(1);
+        assertThat(r.output()).isEqualTo("pvsim: argument $'\\xff.crt' is not valid UTF-8, and Java names files in"
+                + " UTF-8 here: give the file a UTF-8 name (or a link with one)\n");
+        Result w = launchThroughBash(work, "hostkey create --key-out $'k\\xfe.pem' --cert-out c.crt");
+        assertThat(w.rc()).as(w.output()).isEqualTo(1);
+        try (var s = Files.list(work)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("\uFFFD.crt");
+        }
     }
 }

@@ -88,6 +88,49 @@ class OutputSafetyTest {
         assertThat(Files.readAllBytes(k)).isEqualTo(before);
     }
 
+    /** The host-key documents and keys are inputs too: -o naming one would destroy it. */
+    @Test
+    void noOutputMayReplaceAKeyOrDocument() throws Exception {
+        Path doc = Files.copy(hkd, dir.resolve("doc.crt"));
+        Path cck = Files.write(dir.resolve("cck"), new byte[32]);
+        byte[] docBefore = Files.readAllBytes(doc);
+        fails(ImageCommandTest.run("image", "create", "-i", kernel.toString(), "-o", doc.toString(), "-k", doc.toString(),
+                "--no-verify", "--overwrite"), doc + ": is also an input of this command");
+        fails(create(cck, "--cck", cck.toString(), "--overwrite"), cck + ": is also an input of this command");
+        fails(ImageCommandTest.run("attest", "create", "-k", doc.toString(), "--no-verify", "-o", doc.toString(),
+                "--arpk", dir.resolve("arpk").toString(), "--overwrite"), doc + ": is also an input");
+        assertThat(Files.readAllBytes(doc)).isEqualTo(docBefore);
+        assertThat(Files.readAllBytes(cck)).isEqualTo(new byte[32]);
+    }
+
+    /** pvsim secret create's --output-secret: not an input, not the request. */
+    @Test
+    void theSecretOutputIsNoInputAndNotTheRequest() throws Exception {
+        Path img = dir.resolve("se.img");
+        assertThat(create(img).rc()).isZero();
+        Path doc = Files.copy(hkd, dir.resolve("doc.crt"));
+        byte[] docBefore = Files.readAllBytes(doc);
+        Path in = Files.write(dir.resolve("in.secret"), new byte[32]);
+        Path req = dir.resolve("r.req");
+        List<String> base = List.of("secret", "create", "-k", doc.toString(), "--no-verify", "--hdr", img.toString(),
+                "-o", req.toString(), "--overwrite", "association", "name");
+        for (Path bad : List.of(doc, img, in, req)) {
+            List<String> a = new ArrayList<>(base);
+            a.addAll(List.of("--input-secret", in.toString(), "--output-secret", bad.toString()));
+            ImageCommandTest.Run r = ImageCommandTest.run(a.toArray(String[]::new));
+            assertThat(r.rc()).as(r.err()).isEqualTo(1);
+            assertThat(r.err().lines().toList()).as(r.err()).hasSize(1);
+            assertThat(r.err()).startsWith("pvsim: " + bad + ": ").containsAnyOf("is also an input", "given for two outputs");
+        }
+        assertThat(Files.exists(req)).isFalse();
+        assertThat(Files.readAllBytes(doc)).isEqualTo(docBefore);
+        assertThat(Files.readAllBytes(in)).isEqualTo(new byte[32]);
+        List<String> ok = new ArrayList<>(base);
+        ok.addAll(List.of("--output-secret", dir.resolve("out.secret").toString()));
+        ImageCommandTest.Run r = ImageCommandTest.run(ok.toArray(String[]::new));
+        assertThat(r.rc()).as(r.err()).isZero();
+    }
+
     @Test
     void imagesAreOwnerOnly() throws Exception {
         Path out = dir.resolve("se.img");

@@ -219,7 +219,7 @@ class PvimgDropInTest {
         Path key = Files.write(dir.resolve("image.key"), new byte[64]);
         ImageCommandTest.Run r = create("-k", hkd.toString(), "--no-verify", "--image-key", key.toString(),
                 "--disable-image-encryption");
-        assertThat(r.rc()).isEqualTo(1);
+        assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("pvsim: --image-key and --disable-image-encryption exclude each other");
         r = create("-k", hkd.toString(), "--no-verify", "--x-pcf", "0xe0", "--enable-pckmo");
         assertThat(r.err()).contains("pvsim: --x-pcf and --enable-pckmo exclude each other");

@@ -56,11 +56,11 @@ class PvimgHeaderFlagsTest {
     @Test
     void conflictsAreOneLine() {
         ImageCommandTest.Run r = create("e.img", "--enable-pckmo-hmac", "--disable-pckmo-hmac");
-        assertThat(r.rc()).isEqualTo(1);
+        assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err().lines().filter(l -> l.startsWith("pvsim: ")).toList())
                 .containsExactly("pvsim: --enable-pckmo-hmac and --disable-pckmo-hmac exclude each other");
         r = create("f.img", "--cck", cck.toString(), "--enable-cck-extension-secret", "--enable-cck-update");
-        assertThat(r.rc()).isEqualTo(1);
+        assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("pvsim: --enable-cck-update and --enable-cck-extension-secret exclude each other");
     }
 }

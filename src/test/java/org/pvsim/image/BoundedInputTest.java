@@ -31,8 +31,33 @@ class BoundedInputTest {
         assertThatThrownBy(() -> BoundedInput.readAll(Path.of("/dev/zero"), SMALL))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("/dev/zero: more than the 4 KiB (4096 bytes) limit for a test input");
-        assertThatThrownBy(() -> BoundedInput.open(Path.of("/dev/zero"), STREAMED))
-                .hasMessageContaining("/dev/zero: more than the 1 MiB (1048576 bytes) limit for a big input read from a pipe");
+    }
+
+    /** A device given as a big input is refused by name before a byte is read (not copied up to the limit). */
+    @Test
+    void aCharacterDeviceIsRefusedAtOnceAsABigInput() {
+        for (String dev : new String[] {"/dev/zero", "/dev/urandom", "/dev/null"}) {
+            long before = System.nanoTime();
+            assertThatThrownBy(() -> BoundedInput.open(Path.of(dev), BoundedInput.Limit.RAMDISK))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(dev + ": is a character device (give the ramdisk as a regular file or a pipe)");
+            assertThat(System.nanoTime() - before).as(dev).isLessThan(500_000_000L);
+        }
+    }
+
+    /** A pipe to the same endless stream is still read, and stops at its limit. */
+    @Test
+    void anEndlessPipeStopsAtTheStreamedLimit() throws Exception {
+        Path fifo = dir.resolve("endless");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Process writer = new ProcessBuilder("sh", "-c", "exec cat /dev/zero > '" + fifo + "'").start();
+        try {
+            assertThatThrownBy(() -> BoundedInput.open(fifo, STREAMED))
+                    .hasMessage(fifo + ": more than the 1 MiB (1048576 bytes) limit for a big input read from a"
+                            + " pipe or device (give a regular file for more)");
+        } finally {
+            writer.destroy();
+        }
     }
 
     @Test

@@ -174,6 +174,46 @@ final class Ops {
         c.cc = ccCompareUnsigned(c.gr[r1], c.gr[r2]);
     }
 
+    // ---- rotate then insert selected bits (RISBG) or operate on them (RNSBG, ROSBG, RXSBG) --------------
+
+    /** R2 rotated left by I5, inserted into bits I3..I4 of R1; I4 bit 0x80 zeroes the other bits. */
+    static long rotateInsert(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        long mask = Logical.bitRange(i3 & 63, i4 & 63);
+        long rot = Long.rotateLeft(c.gr[r2], i5 & 63);
+        long keep = (i4 & 0x80) != 0 ? 0 : c.gr[r1] & ~mask;
+        return keep | (rot & mask);
+    }
+
+    static void risbg(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        c.cc = ccSigned(c.gr[r1] = rotateInsert(c, r1, r2, i3, i4, i5));
+    }
+
+    static void risbgn(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        c.gr[r1] = rotateInsert(c, r1, r2, i3, i4, i5);
+    }
+
+    /** The selected bits of the result of the operation; I3 bit 0x80 makes it test-only (cc alone). */
+    private static void rotateOperate(Cpu c, int r1, long result, int i3, int i4) {
+        long mask = Logical.bitRange(i3 & 63, i4 & 63);
+        long sel = result & mask;
+        c.cc = Logical.ccZero(sel);
+        if ((i3 & 0x80) == 0) {
+            c.gr[r1] = (c.gr[r1] & ~mask) | sel;
+        }
+    }
+
+    static void rnsbg(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        rotateOperate(c, r1, c.gr[r1] & Long.rotateLeft(c.gr[r2], i5 & 63), i3, i4);
+    }
+
+    static void rosbg(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        rotateOperate(c, r1, c.gr[r1] | Long.rotateLeft(c.gr[r2], i5 & 63), i3, i4);
+    }
+
+    static void rxsbg(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        rotateOperate(c, r1, c.gr[r1] ^ Long.rotateLeft(c.gr[r2], i5 & 63), i3, i4);
+    }
+
     // ---- branches: true when taken --------------------------------------------------------------------
 
     static boolean brc(Cpu c, int mask) {

@@ -78,7 +78,8 @@ final class Translator {
             Key key = new Key(address, java.util.Arrays.copyOfRange(page.bytes, off, end));
             MethodHandle ctor = CLASSES.get(key);
             if (ctor == null) {
-                MethodHandles.Lookup l = LOOKUP.defineHiddenClass(generate(address, insns), true);
+                Handler[] handlers = insns.stream().map(in -> in.handler).toArray(Handler[]::new);
+                MethodHandles.Lookup l = LOOKUP.defineHiddenClassWithClassData(generate(address, insns), handlers, true);
                 ctor = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, long.class, int.class,
                         int.class, Insn[].class));
                 if (CLASSES.size() < MAX_CLASSES) {
@@ -163,12 +164,52 @@ final class Translator {
         init.visitMaxs(0, 0);
         init.visitEnd();
 
+        handlerConstants(cw, insns);
+
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CPU + ";)V", null, null);
         new Body(mv, start, insns).emit();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /**
+     * One static final field per handler-called instruction, set from the class data (the handlers in
+     * block order): the JIT treats it as a constant, so the call is direct and may be inlined instead of
+     * an interface call through the {@link Insn}. Bytes decode to the same handler whatever the block
+     * instance (one decoder table), so the class may be shared by blocks of equal bytes.
+     */
+    private static void handlerConstants(ClassWriter cw, List<Insn> insns) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
+                "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+        mv.visitLdcInsn("_");
+        mv.visitLdcInsn(Type.getType("[L" + HANDLER + ";"));
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
+        mv.visitTypeInsn(CHECKCAST, "[L" + HANDLER + ";");
+        for (int k = 0; k < insns.size(); k++) {
+            if (!generic(insns.get(k))) {
+                continue;
+            }
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "h" + k, "L" + HANDLER + ";", null, null).visitEnd();
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(k);
+            mv.visitInsn(AALOAD);
+            mv.visitFieldInsn(PUTSTATIC, NAME, "h" + k, "L" + HANDLER + ";");
+        }
+        mv.visitInsn(POP);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Runs through its handler in a block (not an {@link Inline} kernel called directly). */
+    private static boolean generic(Insn in) {
+        Inline op = in.opcode.inline();
+        return op == null || op.kind() == Inline.Kind.REGISTER_BRANCH;
     }
 
     /** The bytecode of one block's run method. */
@@ -272,7 +313,7 @@ final class Translator {
         void instruction(int k, long a, Insn in) {
             long next = a + in.length;
             Inline op = in.opcode.inline();
-            if (op == null || op.kind() == Inline.Kind.REGISTER_BRANCH) {
+            if (Translator.generic(in)) {
                 generic(k, a, next);
                 return;
             }
@@ -347,12 +388,9 @@ final class Translator {
             mv.visitFieldInsn(PUTFIELD, CPU, "ia", "J");
             setCount(k);
             Label to = protect(k, a, false);
-            pushInsn(k);
-            mv.visitInsn(DUP);
-            mv.visitFieldInsn(GETFIELD, Type.getInternalName(Insn.class), "handler", "L" + HANDLER + ";");
-            mv.visitInsn(SWAP);
+            mv.visitFieldInsn(GETSTATIC, NAME, "h" + k, "L" + HANDLER + ";");
             mv.visitVarInsn(ALOAD, C);
-            mv.visitInsn(SWAP);
+            pushInsn(k);
             mv.visitMethodInsn(INVOKEINTERFACE, HANDLER, "exec", "(L" + CPU + ";" + INSN_D + ")V", true);
             mv.visitLabel(to);
             // leave if the handler branched, ended the slice or stored into the block

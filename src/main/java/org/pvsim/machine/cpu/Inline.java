@@ -37,7 +37,7 @@ public record Inline(Kind kind, String owner, String name, String descriptor, Li
     public enum Operand {
         R1("r1", Type.INT_TYPE), R2("r2", Type.INT_TYPE), R3("r3", Type.INT_TYPE), X2("x2", Type.INT_TYPE),
         B2("b2", Type.INT_TYPE), D2("d2", Type.LONG_TYPE), I2("i2", Type.LONG_TYPE), I5("i5", Type.INT_TYPE),
-        M("m", Type.INT_TYPE),
+        I3("i3", Type.INT_TYPE), I4("i4", Type.INT_TYPE), M("m", Type.INT_TYPE),
         /** The addressing-mode mask (a constant -1 in blocks, which are made for the 64-bit mode only). */
         ADDRESS_MASK(null, Type.LONG_TYPE),
         /** The address of the next instruction (link information). */
@@ -65,6 +65,8 @@ public record Inline(Kind kind, String owner, String name, String descriptor, Li
                 case D2 -> in.d2;
                 case I2 -> in.i2;
                 case I5 -> in.i5;
+                case I3 -> in.i3;
+                case I4 -> in.i4;
                 case M -> in.m;
                 case ADDRESS_MASK -> -1L;
                 case NEXT -> address + in.length;
@@ -127,6 +129,11 @@ public record Inline(Kind kind, String owner, String name, String descriptor, Li
         void run(Cpu c, int r1, long address, long amask);
     }
 
+    /** R1, R2, I3, I4, I5 (the rotate-then-insert/operate family). */
+    public interface Rotate extends Serializable {
+        void run(Cpu c, int r1, int r2, int i3, int i4, int i5);
+    }
+
     public interface Test1 extends Serializable {
         boolean taken(Cpu c, int a);
     }
@@ -170,6 +177,11 @@ public record Inline(Kind kind, String owner, String name, String descriptor, Li
     /** R1, R3 and the shift amount's B2 and D2. */
     public static Inline shift(RegRegAddress k) {
         return of(k, Kind.COMPUTE, Operand.R1, Operand.R3, Operand.B2, Operand.D2);
+    }
+
+    /** R1, R2 and the rotation's I3, I4 and I5. */
+    public static Inline rotate(Rotate k) {
+        return of(k, Kind.COMPUTE, Operand.R1, Operand.R2, Operand.I3, Operand.I4, Operand.I5);
     }
 
     /** R1 and the relative operand's address. */

@@ -278,29 +278,11 @@ final class Logical {
 
     private static void registerRotateInsert(Decoder d) {
         // RISBG: rotate R2 by I5, insert bits I3..I4 into R1; I4 bit 0x80 zeroes the rest
-        d.add(0xec55, "risbg", RIE, (c, i) -> c.cc = FixedPoint.ccSigned(c.gr[i.r1] = risbg(c, i)));
-        d.add(0xec59, "risbgn", RIE, (c, i) -> c.gr[i.r1] = risbg(c, i));
-        d.add(0xec54, "rnsbg", RIE, (c, i) -> rsbg(c, i, AND));
-        d.add(0xec56, "rosbg", RIE, (c, i) -> rsbg(c, i, OR));
-        d.add(0xec57, "rxsbg", RIE, (c, i) -> rsbg(c, i, XOR));
-    }
-
-    private static long risbg(Cpu c, Insn i) {
-        long mask = bitRange(i.i3 & 63, i.i4 & 63);
-        long rot = Long.rotateLeft(c.gr[i.r2], i.i5 & 63);
-        long keep = (i.i4 & 0x80) != 0 ? 0 : c.gr[i.r1] & ~mask;
-        return keep | (rot & mask);
-    }
-
-    /** RNSBG/ROSBG/RXSBG: I3 bit 0x80 makes it test-only; the cc tells whether selected bits are zero. */
-    private static void rsbg(Cpu c, Insn i, Op op) {
-        long mask = bitRange(i.i3 & 63, i.i4 & 63);
-        long rot = Long.rotateLeft(c.gr[i.r2], i.i5 & 63);
-        long sel = op.apply(c.gr[i.r1], rot) & mask;
-        c.cc = ccZero(sel);
-        if ((i.i3 & 0x80) == 0) {
-            c.gr[i.r1] = (c.gr[i.r1] & ~mask) | sel;
-        }
+        d.add(0xec55, "risbg", RIE, Inline.rotate(Ops::risbg));
+        d.add(0xec59, "risbgn", RIE, Inline.rotate(Ops::risbgn));
+        d.add(0xec54, "rnsbg", RIE, Inline.rotate(Ops::rnsbg));
+        d.add(0xec56, "rosbg", RIE, Inline.rotate(Ops::rosbg));
+        d.add(0xec57, "rxsbg", RIE, Inline.rotate(Ops::rxsbg));
     }
 
     private static void registerInsertCharacters(Decoder d) {

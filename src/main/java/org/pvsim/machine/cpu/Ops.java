@@ -5,6 +5,8 @@ import static org.pvsim.machine.cpu.FixedPoint.ccCompareUnsigned;
 import static org.pvsim.machine.cpu.FixedPoint.ccSigned;
 import static org.pvsim.machine.cpu.FixedPoint.set32;
 
+import org.pvsim.machine.ProgramInterruption;
+
 /**
  * The kernels of the instructions executed inline ({@link Inline}): the only definition of their
  * semantics. The interpreter's fast path, their handlers and translated blocks all call these methods;
@@ -112,19 +114,50 @@ final class Ops {
         set32(c, r1, v);
     }
 
+    // The adds store the sum and then raise the completing overflow interruption themselves, instead of
+    // FixedPoint's pending flag that every add would test afterwards (same order: result, cc 3, interruption).
+
     static void aghi(Cpu c, int r1, int r3, long i2) {
-        c.gr[r1] = FixedPoint.add64(c, c.gr[r3], i2);
-        FixedPoint.finish(c);
+        long a = c.gr[r3];
+        long r = a + i2;
+        c.gr[r1] = r;
+        if (((a ^ r) & (i2 ^ r)) < 0) {
+            overflowed(c);
+        } else {
+            c.cc = ccSigned(r);
+        }
     }
 
     static void ahi(Cpu c, int r1, int r3, long i2) {
-        set32(c, r1, FixedPoint.add32(c, (int) c.gr[r3], (int) i2));
-        FixedPoint.finish(c);
+        int a = (int) c.gr[r3];
+        int b = (int) i2;
+        int r = a + b;
+        set32(c, r1, r);
+        if (((a ^ r) & (b ^ r)) < 0) {
+            overflowed(c);
+        } else {
+            c.cc = ccSigned(r);
+        }
     }
 
     static void agr(Cpu c, int r1, int r2) {
-        c.gr[r1] = FixedPoint.add64(c, c.gr[r1], c.gr[r2]);
-        FixedPoint.finish(c);
+        long a = c.gr[r1];
+        long b = c.gr[r2];
+        long r = a + b;
+        c.gr[r1] = r;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            overflowed(c);
+        } else {
+            c.cc = ccSigned(r);
+        }
+    }
+
+    /** A signed add overflowed (its result stored): cc 3, and with the program mask's bit the interruption. */
+    private static void overflowed(Cpu c) {
+        c.cc = 3;
+        if ((c.pswMask & Psw.FIXED_POINT_OVERFLOW_MASK) != 0) {
+            throw new ProgramInterruption(ProgramInterruption.FIXED_POINT_OVERFLOW);
+        }
     }
 
     static void ltgr(Cpu c, int r1, int r2) {
@@ -172,6 +205,46 @@ final class Ops {
 
     static void clgr(Cpu c, int r1, int r2) {
         c.cc = ccCompareUnsigned(c.gr[r1], c.gr[r2]);
+    }
+
+    // ---- rotate then insert selected bits (RISBG) or operate on them (RNSBG, ROSBG, RXSBG) --------------
+
+    /** R2 rotated left by I5, inserted into bits I3..I4 of R1; I4 bit 0x80 zeroes the other bits. */
+    static long rotateInsert(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        long mask = Logical.bitRange(i3 & 63, i4 & 63);
+        long rot = Long.rotateLeft(c.gr[r2], i5 & 63);
+        long keep = (i4 & 0x80) != 0 ? 0 : c.gr[r1] & ~mask;
+        return keep | (rot & mask);
+    }
+
+    static void risbg(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        c.cc = ccSigned(c.gr[r1] = rotateInsert(c, r1, r2, i3, i4, i5));
+    }
+
+    static void risbgn(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        c.gr[r1] = rotateInsert(c, r1, r2, i3, i4, i5);
+    }
+
+    /** The selected bits of the result of the operation; I3 bit 0x80 makes it test-only (cc alone). */
+    private static void rotateOperate(Cpu c, int r1, long result, int i3, int i4) {
+        long mask = Logical.bitRange(i3 & 63, i4 & 63);
+        long sel = result & mask;
+        c.cc = Logical.ccZero(sel);
+        if ((i3 & 0x80) == 0) {
+            c.gr[r1] = (c.gr[r1] & ~mask) | sel;
+        }
+    }
+
+    static void rnsbg(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        rotateOperate(c, r1, c.gr[r1] & Long.rotateLeft(c.gr[r2], i5 & 63), i3, i4);
+    }
+
+    static void rosbg(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        rotateOperate(c, r1, c.gr[r1] | Long.rotateLeft(c.gr[r2], i5 & 63), i3, i4);
+    }
+
+    static void rxsbg(Cpu c, int r1, int r2, int i3, int i4, int i5) {
+        rotateOperate(c, r1, c.gr[r1] ^ Long.rotateLeft(c.gr[r2], i5 & 63), i3, i4);
     }
 
     // ---- branches: true when taken --------------------------------------------------------------------

@@ -145,6 +145,22 @@ class TranslationTest {
         assertThat(o.state().instructions()).isEqualTo(4 + 200 * 4 + 1);
     }
 
+    /**
+     * OVERFLOW_LOOP with r2 starting at (128 - p) * 2^56 (llihf 2), so that the overflow is in pass p: small
+     * loops are unrolled, and each pass of the unrolled copies must deliver it with its own count (the
+     * block is translated after 64 passes: the passes from there on land in every copy).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 80, 100, 150})
+    void anOverflowInAnyPassOfAnUnrolledLoopIsDeliveredAsTheInterpreterDoes(int pass) {
+        String hex = String.format("a71900c8 c02e%08x c03e01000000 a7593000", (128 - pass) << 24)
+                + " e32050000024 b9080023 a74b0001 a717fff9 0000";
+        Outcome o = both(hex, MASK_64 | FIXED_POINT_OVERFLOW_MASK, 1_000_000)[1];
+        assertThat(o.pgmCode()).isEqualTo(ProgramInterruption.FIXED_POINT_OVERFLOW);
+        assertThat(o.r4()).isEqualTo(pass - 1);
+        assertThat(o.state().instructions()).isEqualTo(4 + (pass - 1) * 4 + 2);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 5, 100, 263, 264, 265, 266, 267, 400, 801, 812})
     void theInstructionLimitIsExactInsideBlocks(long max) {

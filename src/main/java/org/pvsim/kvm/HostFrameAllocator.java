@@ -1,7 +1,5 @@
 package org.pvsim.kvm;
 
-import java.util.EnumMap;
-import java.util.Map;
 import org.pvsim.machine.storage.HostStorage;
 
 /**
@@ -26,7 +24,8 @@ public final class HostFrameAllocator {
 
     private final long frames;
     private final long[] used;
-    private final Map<Use, Long> inUse = new EnumMap<>(Use.class);
+    /** Frames in use per {@link Use#ordinal} (no boxing on the allocation path). */
+    private final long[] inUse = new long[Use.values().length];
     private long freeFrames;
     private long cursor = FIRST_FRAME;
 
@@ -37,9 +36,6 @@ public final class HostFrameAllocator {
             set(f);
         }
         this.freeFrames = Math.max(0, frames - FIRST_FRAME);
-        for (Use u : Use.values()) {
-            inUse.put(u, 0L);
-        }
     }
 
     /**
@@ -62,7 +58,7 @@ public final class HostFrameAllocator {
         }
         cursor = start + pages;
         freeFrames -= pages;
-        inUse.merge(use, pages, Long::sum);
+        inUse[use.ordinal()] += pages;
         return start << HostStorage.PAGE_SHIFT;
     }
 
@@ -76,7 +72,7 @@ public final class HostFrameAllocator {
             set(f);
         }
         freeFrames -= pages;
-        inUse.merge(use, pages, Long::sum);
+        inUse[use.ordinal()] += pages;
         return start << HostStorage.PAGE_SHIFT;
     }
 
@@ -119,7 +115,7 @@ public final class HostFrameAllocator {
             used[(int) (f >>> 6)] &= ~(1L << (f & 63));
         }
         freeFrames += pages;
-        inUse.merge(use, -pages, Long::sum);
+        inUse[use.ordinal()] -= pages;
         // Freed frames are the next ones handed out, as the kernel reuses hot pages: a pure next-fit would
         // walk all storage, and every frame it ever wrote stays materialised in the simulator's heap.
         cursor = Math.min(cursor, start);
@@ -136,7 +132,7 @@ public final class HostFrameAllocator {
 
     /** Bytes in use for {@code use}. */
     public synchronized long bytesInUse(Use use) {
-        return inUse.get(use) << HostStorage.PAGE_SHIFT;
+        return inUse[use.ordinal()] << HostStorage.PAGE_SHIFT;
     }
 
     private boolean isSet(long f) {

@@ -61,8 +61,11 @@ public final class KvmVcpu {
      * kvm_arch_vcpu_create/setup: a zeroed block, z/Architecture mode, stopped, storage-key instructions
      * intercepted until first used, and the CRs' initial-reset values.
      */
+    /** Only read: the storage copies it (a fresh array per vCPU was most of a lifecycle's garbage). */
+    private static final byte[] ZERO_PAGE = new byte[HostStorage.PAGE_SIZE];
+
     private void setupSieBlock() {
-        vm.kvm.storage.write(sieBlock, new byte[HostStorage.PAGE_SIZE], 0, HostStorage.PAGE_SIZE);
+        vm.kvm.storage.write(sieBlock, ZERO_PAGE, 0, HostStorage.PAGE_SIZE);
         sd.put32(CPUFLAGS, CPUSTAT_ZARCH | CPUSTAT_STOPPED);
         sd.put32(ICTL, ICTL_ISKE | ICTL_SSKE | ICTL_RRBE);
         sd.put64(GCR, 0xe0L);

@@ -175,11 +175,9 @@ final class HostCalls {
             throw new UvError(Rc.CGC_SCA_INACCESSIBLE);
         }
         int domain = state.newDomain();
-        long handle = state.newHandle();
-        byte[] cuid = new byte[16];
-        state.random.nextBytes(cuid);
-        byte[] exportKey = new byte[32];
-        state.random.nextBytes(exportKey);
+        long handle = state.newHandle(c.draw.handle());
+        byte[] cuid = c.draw.cuid();
+        byte[] exportKey = c.draw.exportKey();
         SecureConfig config = new SecureConfig(handle, domain, cuid, baseOrigin, baseLen, varOrigin, varLen, mso,
                 msl, sca, asce, new PageSealer(exportKey, handle));
         if (!state.donate(baseOrigin, baseLen, domain)) {
@@ -243,7 +241,7 @@ final class HostCalls {
                 || c.blockWithin(storOrigin, storLen)) {
             throw new UvError(Rc.CSC_STOR_IN_USE);
         }
-        long handle = state.newHandle();
+        long handle = state.newHandle(c.draw.handle());
         SecureCpu cpu = new SecureCpu(handle, config, num, storOrigin, storLen, stateOrigin);
         if (!state.donate(storOrigin, storLen, config.domain)) {
             throw new UvError(Rc.CSC_STOR_IN_USE);

@@ -1,7 +1,6 @@
 package org.pvsim.machine.uv;
 
 import org.pvsim.se.PagePipeline;
-import org.pvsim.se.Xts;
 
 /**
  * What the UV keeps of a configuration's SE header after SET_SEC_CONF_PARAMS: the expected digests,
@@ -23,7 +22,6 @@ final class ImageState {
     final byte[] hostKeyHash;
     /** The running digests of the pages unpacked so far. */
     final PagePipeline pages = PagePipeline.pageByPage("uv-pld", ImageState::pldOnSecondThread);
-    private Xts xts;
 
     ImageState(byte[] pld, byte[] ald, byte[] tld, byte[] headerTag, long nep, long pcf, long scf, byte[] cck,
             byte[] xtsKey, long pswMask, long pswAddress, byte[] hostKeyHash) {
@@ -46,14 +44,6 @@ final class ImageState {
 
     boolean dumpAllowed() {
         return (pcf & PCF_ALLOW_DUMP) != 0;
-    }
-
-    /** The image's page cipher, made on the first page (calls on one configuration run one at a time). */
-    Xts xts(java.util.function.Function<byte[], Xts> make) {
-        if (xts == null) {
-            xts = make.apply(xtsKey);
-        }
-        return xts;
     }
 
     /**

@@ -27,12 +27,16 @@ final class SeApiSupport implements SeSupport {
 
     static final int XTS_CAPACITY = 16;
     private final KekCache keks;
-    private final Map<ByteBuffer, Xts> xtsByKey = new LinkedHashMap<>(16, 0.75f, true) {
+    /**
+     * The XTS ciphers of the last {@link #XTS_CAPACITY} keys, per thread: Xts is not thread-safe, and
+     * configurations booted from one image would otherwise share one and take turns at it.
+     */
+    private final ThreadLocal<Map<ByteBuffer, Xts>> xtsByKey = ThreadLocal.withInitial(() -> new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Xts> eldest) {
             return size() > XTS_CAPACITY;
         }
-    };
+    });
 
     SeApiSupport(KekCache keks) {
         this.keks = keks;
@@ -113,13 +117,18 @@ final class SeApiSupport implements SeSupport {
     }
 
     /**
-     * The XTS cipher for a key: made once per key among the last {@link #XTS_CAPACITY} (a simulator
-     * speed-up like {@link KekCache}: three AES key schedules and Cipher look-ups per image cost more
-     * than unpacking a small image). Xts is not thread-safe, and configurations booted from one image share
-     * it while their calls run at once: {@link #decryptPage} holds it while it decrypts.
+     * The calling thread's XTS cipher for a key: made once per key and thread among the last
+     * {@link #XTS_CAPACITY} (a simulator speed-up like {@link KekCache}: three AES key schedules and Cipher
+     * look-ups per image cost more than unpacking a small image).
      */
-    private synchronized Xts xts(byte[] key64) {
-        return xtsByKey.computeIfAbsent(ByteBuffer.wrap(key64.clone()), k -> new Xts(key64));
+    private Xts xts(byte[] key64) {
+        Map<ByteBuffer, Xts> mine = xtsByKey.get();
+        Xts x = mine.get(ByteBuffer.wrap(key64));
+        if (x == null) {
+            x = new Xts(key64);
+            mine.put(ByteBuffer.wrap(key64.clone()), x);
+        }
+        return x;
     }
 
     private static int slotFor(SeHeader hdr, byte[] hostKeyHash) {
@@ -134,10 +143,7 @@ final class SeApiSupport implements SeSupport {
 
     @Override
     public void decryptPage(ImageState image, byte[] page, byte[] tweak16) {
-        Xts xts = image.xts(this::xts);
-        synchronized (xts) {
-            xts.decryptPage(page, 0, page, 0, tweak16);
-        }
+        xts(image.xtsKey).decryptPage(page, 0, page, 0, tweak16);
     }
 
 }

@@ -188,6 +188,9 @@ public final class Ultravisor implements UvcPort {
         if (!changesTables(c.command)) {
             return dispatchReleasing(c);
         }
+        if (c.command == UvCommand.CREATE_SEC_CONF || c.command == UvCommand.CREATE_SEC_CPU) {
+            c.draw = state.random.forCreate(c.command == UvCommand.CREATE_SEC_CONF);
+        }
         synchronized (state.global) {
             return dispatchReleasing(c);
         }

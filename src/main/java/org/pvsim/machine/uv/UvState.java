@@ -1,6 +1,5 @@
 package org.pvsim.machine.uv;
 
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pvsim.machine.storage.Storage;
@@ -25,8 +24,8 @@ final class UvState {
     final MachineIdentity identity;
     /** The key-slot digests of {@code identity}'s host keys, in the same order (computed once). */
     final java.util.List<byte[]> hostKeyHashes;
-    /** Handles, CUIDs, export keys. A DRBG in the JVM: the default NativePRNG reads /dev/urandom under a lock per call. */
-    final SecureRandom random = drbg();
+    /** Handles, CUIDs, export keys. */
+    final UvRandom random = new UvRandom();
     /** KEKs of recent (host key, customer key) pairs: a simulator speed-up, see {@link KekCache}. */
     final KekCache keks = new KekCache();
     /**
@@ -50,14 +49,6 @@ final class UvState {
         this.params = params;
         this.identity = identity;
         this.hostKeyHashes = identity.hostKeys().stream().map(HostKey::hash).toList();
-    }
-
-    private static SecureRandom drbg() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
     }
 
     /** The configuration with this handle, locked for the rest of the call. */
@@ -189,11 +180,12 @@ final class UvState {
         }
     }
 
-    long newHandle() {
-        long h;
-        do {
+    /** {@code candidate} (drawn before the global lock) if no configuration or CPU has it, else a fresh one. */
+    long newHandle(long candidate) {
+        long h = candidate;
+        while (h == 0 || configs.containsKey(h) || cpus.containsKey(h)) {
             h = random.nextLong();
-        } while (h == 0 || configs.containsKey(h) || cpus.containsKey(h));
+        }
         return h;
     }
 

@@ -47,6 +47,8 @@ public final class UvFaultRules {
 
     private final List<Rule> rules = new ArrayList<>();
     private final List<long[]> counters = new ArrayList<>(); // [matched, fired]
+    /** Whether any rule is set: every UV call asks, and without rules it need not take the lock. */
+    private volatile boolean any;
 
     public UvFaultRules() {
     }
@@ -116,6 +118,7 @@ public final class UvFaultRules {
     public synchronized UvFaultRules add(Rule rule) {
         rules.add(rule);
         counters.add(new long[2]);
+        any = true;
         return this;
     }
 
@@ -126,6 +129,7 @@ public final class UvFaultRules {
     public synchronized void clear() {
         rules.clear();
         counters.clear();
+        any = false;
     }
 
     public synchronized List<Rule> rules() {
@@ -133,7 +137,11 @@ public final class UvFaultRules {
     }
 
     /** Called by the UV once per call of {@code command}: the failure to answer, if a rule fires. */
-    public synchronized Optional<Injection> next(UvCommand command) {
+    public Optional<Injection> next(UvCommand command) {
+        return any ? nextLocked(command) : Optional.empty();
+    }
+
+    private synchronized Optional<Injection> nextLocked(UvCommand command) {
         Optional<Injection> result = Optional.empty();
         for (int i = 0; i < rules.size(); i++) {
             Rule r = rules.get(i);

@@ -2,8 +2,9 @@ package org.pvsim.kvm;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.pvsim.machine.storage.HostStorage;
 
 /**
@@ -20,9 +21,13 @@ public final class UserMemory {
     private final HostFrameAllocator allocator;
     private final SecurePages pages;
     private final KvmStats.Counters stats;
-    private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
+    // Lock-free lookups: every page fault of every vCPU of the process looks here (the kernel's mm lock is
+    // a read lock there), so one monitor made two VMs of one process contend on each fault.
+    private final ConcurrentSkipListMap<Long, Mapping> mappings = new ConcurrentSkipListMap<>();
     private final List<UnmapListener> unmapListeners = new CopyOnWriteArrayList<>();
-    private long next = USER_BASE;
+    private long next = USER_BASE; // guarded by this
+    /** A page slot of an unmapped mapping: a fault racing with munmap installs nothing there. */
+    private static final long GONE = -1;
 
     /** Told when user pages go away, so that guest mappings of them are invalidated (the mmu notifier). */
     interface UnmapListener {
@@ -32,12 +37,16 @@ public final class UserMemory {
     private static final class Mapping {
         final long start;
         final long length;
-        final long[] frames; // host frame address per page, 0 = not present
+        final AtomicLongArray frames; // host frame address per page, 0 = not present, GONE once unmapped
 
         Mapping(long start, long length) {
             this.start = start;
             this.length = length;
-            this.frames = new long[(int) (length >>> HostStorage.PAGE_SHIFT)];
+            this.frames = new AtomicLongArray((int) (length >>> HostStorage.PAGE_SHIFT));
+        }
+
+        int index(long userAddress) {
+            return (int) ((userAddress - start) >>> HostStorage.PAGE_SHIFT);
         }
     }
 
@@ -69,17 +78,15 @@ public final class UserMemory {
 
     /** munmap() of a whole mapping: its frames are made non-secure and freed. */
     public void munmap(long address) {
-        Mapping m;
-        synchronized (this) {
-            m = mappings.remove(address);
-        }
+        Mapping m = mappings.remove(address);
         if (m == null) {
             throw new KvmException("munmap", Errno.EINVAL, String.format("no mapping starts at 0x%x", address));
         }
         for (UnmapListener l : unmapListeners) {
             l.unmapped(m.start, m.length);
         }
-        for (long frame : m.frames) {
+        for (int i = 0; i < m.frames.length(); i++) {
+            long frame = m.frames.getAndSet(i, GONE); // a racing fault either installed before this or sees GONE
             if (frame != 0) {
                 // ptep_get_and_clear on a protected mm: a secure page never goes back to the allocator
                 if (pages.release(frame)) {
@@ -93,51 +100,48 @@ public final class UserMemory {
 
     /**
      * The host frame behind {@code userAddress}, faulting it in (a zeroed frame); EFAULT if unmapped. As
-     * the kernel's fault path, the frame is allocated and zeroed without the mm's lock and installed under
-     * it if no other thread installed one meanwhile, so that VMs of one process fault in parallel.
+     * the kernel's fault path, the frame is allocated and zeroed without a lock and installed by
+     * compare-and-set (the page-table lock's job there) if no other thread installed one meanwhile and
+     * munmap has not taken the slot, so that VMs of one process fault in parallel.
      */
     long faultIn(String command, long userAddress) {
-        synchronized (this) {
-            Mapping m = mapping(command, userAddress);
-            long frame = m.frames[(int) ((userAddress - m.start) >>> HostStorage.PAGE_SHIFT)];
-            if (frame != 0) {
-                return frame;
-            }
+        Mapping m = mapping(command, userAddress);
+        int i = m.index(userAddress);
+        long frame = m.frames.get(i);
+        if (frame != 0) {
+            return present(command, userAddress, frame);
         }
         long fresh = allocator.allocate(1, HostFrameAllocator.Use.GUEST);
         if (fresh < 0) {
             throw new KvmException(command, Errno.ENOMEM, "no host frame for user memory");
         }
         pages.write(command, fresh, ZERO_PAGE, 0, HostStorage.PAGE_SIZE);
-        synchronized (this) {
-            Mapping m;
-            try {
-                m = mapping(command, userAddress); // unmapped meanwhile: EFAULT, as before
-            } catch (KvmException e) {
-                allocator.free(fresh, 1, HostFrameAllocator.Use.GUEST);
-                throw e;
-            }
-            int i = (int) ((userAddress - m.start) >>> HostStorage.PAGE_SHIFT);
-            if (m.frames[i] == 0) {
-                m.frames[i] = fresh;
-                return fresh;
-            }
-            allocator.free(fresh, 1, HostFrameAllocator.Use.GUEST); // another thread faulted it in first
-            return m.frames[i];
+        if (m.frames.compareAndSet(i, 0, fresh)) {
+            return fresh;
         }
+        allocator.free(fresh, 1, HostFrameAllocator.Use.GUEST); // another thread faulted it in first, or munmap ran
+        return present(command, userAddress, m.frames.get(i));
+    }
+
+    private static long present(String command, long userAddress, long frame) {
+        if (frame == GONE) {
+            throw new KvmException(command, Errno.EFAULT, String.format("user address 0x%x is not mapped", userAddress));
+        }
+        return frame;
     }
 
     /** The host frame behind {@code userAddress} if it is present, else 0. */
-    synchronized long frameIfPresent(long userAddress) {
+    long frameIfPresent(long userAddress) {
         Map.Entry<Long, Mapping> e = mappings.floorEntry(userAddress);
         if (e == null || userAddress >= e.getValue().start + e.getValue().length) {
             return 0;
         }
-        return e.getValue().frames[(int) ((userAddress - e.getValue().start) >>> HostStorage.PAGE_SHIFT)];
+        long frame = e.getValue().frames.get(e.getValue().index(userAddress));
+        return frame == GONE ? 0 : frame;
     }
 
     /** Whether {@code [address, address+length)} lies inside one mapping. */
-    synchronized boolean isMapped(long address, long length) {
+    boolean isMapped(long address, long length) {
         Map.Entry<Long, Mapping> e = mappings.floorEntry(address);
         return e != null && length >= 0 && address + length <= e.getValue().start + e.getValue().length;
     }

@@ -136,13 +136,17 @@ public final class ImageBench {
         Timed info = median(5, () -> run(pvsim, "image", "info", dir.resolve("small.img").toString()));
         System.out.printf("whole process    ./pvsim, one JVM per command, median of 3 (5 for start-up), load average %.1f%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        // The floor: one SHA-512 stream over every page, which no amount of overlap can shorten.
+        double floor = size / 1e6 / sha;
         System.out.printf("  image create   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s, SHA-512 %6.1f MB/s"
-                + "   (target <= 0.53 s)%n", c.wall(), c.cpu(), size / 1e6 / c.wall(), create, sha);
-        System.out.printf("  image verify   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s%n", v.wall(), v.cpu(),
-                size / 1e6 / v.wall(), verify);
+                + "   (target <= 0.53 s, <= 64 MiB)%n", c.wall(), c.cpu(), size / 1e6 / c.wall(), create, sha);
+        System.out.printf("                 SHA-512 floor %.2f s: whole process at %.2f of it, %.2f s above it%n", floor,
+                floor / c.wall(), c.wall() - floor);
+        System.out.printf("  image verify   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s   at %.2f of the floor%n",
+                v.wall(), v.cpu(), size / 1e6 / v.wall(), verify, floor / v.wall());
         System.out.printf("  --help         %6.2f s wall %s   (target < 0.3 s)%n", help.wall(), help.cpu());
         System.out.printf("  image info     %6.2f s wall %s   small image (target < 0.3 s)%n", info.wall(), info.cpu());
-        return help.wall() < 0.3 && info.wall() < 0.3 && c.wall() <= 0.53;
+        return help.wall() < 0.3 && info.wall() < 0.3 && c.wall() <= 0.53 && c.rssKib() >= 0 && c.rssKib() <= 64 * 1024;
     }
 
     /** One run's wall time, and CPU seconds and peak RSS when /usr/bin/time measured them (else negative). */

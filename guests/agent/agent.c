@@ -285,48 +285,22 @@ static int command(char *l)
 	return 1;
 }
 
-/* Bytes of console input into buf (at most max), 0 if none is pending, -1 if the SCLP refused. */
-static int read_input(char *buf, int max)
-{
-	int rc, n = sclp_read_console(&rsccb, buf, max, &rc);
-
-	return rc < 0 ? -1 : n < 0 ? 0 : n;
-}
-
 int main(void)
 {
-	static char buf[4096];
-	int len = 0, overlong = 0;
-
 	printf("agent: ready\n");
 	for (;;) {
-		int n = read_input(buf, sizeof(buf));
-		if (n < 0) {
+		int len = sclp_read_line(&rsccb, line, sizeof(line));
+		if (len == -1) {
 			printf("agent: READ EVENT DATA refused\n");
 			return 1;
 		}
-		for (int i = 0; i < n; i++) {
-			char c = buf[i];
-			if (c == '\r')
-				continue;
-			if (c != '\n') {
-				if (len < (int)sizeof(line) - 1)
-					line[len++] = c;
-				else
-					overlong = 1;
-				continue;
-			}
-			line[len] = 0;
-			len = 0;
-			if (overlong) {
-				overlong = 0;
-				printf("agent: line too long\n");
-				continue;
-			}
-			if (!command(line)) {
-				printf("agent: bye\n");
-				return 0;
-			}
+		if (len == -2) {
+			printf("agent: line too long\n");
+			continue;
+		}
+		if (!command(line)) {
+			printf("agent: bye\n");
+			return 0;
 		}
 	}
 }

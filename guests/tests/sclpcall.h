@@ -77,4 +77,39 @@ static inline int sclp_read_console(struct sccb_read_event *sccb, char *buf, int
 	return len;
 }
 
+/*
+ * The next line of console input (without its '\n'; '\r' dropped) into line, NUL-terminated: its length,
+ * -1 if the SCLP refused READ EVENT DATA, -2 if the line did not fit in max - 1 bytes (the rest of it is
+ * skipped). With no input pending it asks again: a protected guest sees no unsolicited service signal
+ * before its next SCLP call, so waiting for one would wait for ever.
+ */
+static inline int sclp_read_line(struct sccb_read_event *sccb, char *line, int max)
+{
+	static char buf[4096];
+	static int have, used;
+	int len = 0, overlong = 0, rc;
+
+	for (;;) {
+		while (used < have) {
+			char c = buf[used++];
+			if (c == '\r')
+				continue;
+			if (c == '\n') {
+				line[len] = 0;
+				return overlong ? -2 : len;
+			}
+			if (len < max - 1)
+				line[len++] = c;
+			else
+				overlong = 1;
+		}
+		have = sclp_read_console(sccb, buf, sizeof(buf), &rc);
+		used = 0;
+		if (rc < 0)
+			return -1;
+		if (have < 0)
+			have = 0;
+	}
+}
+
 #endif

@@ -5,13 +5,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.interfaces.ECPrivateKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.pvsim.image.BoundedInput;
+import org.pvsim.image.SeWrapKernel;
 import org.pvsim.kvm.Kvm;
 import org.pvsim.machine.SimulatedMachine;
 import org.pvsim.vmm.Outcome;
@@ -31,30 +31,13 @@ final class GuestAgent {
     static final long MEMORY = 32 * VmConfig.MIB;
     /** The agent's request buffer (MAX_REQUEST in agent.c). */
     static final int MAX_REQUEST = 0x3000;
-    // guests/tests/sewrap.S: the payload is appended at PAYLOAD, its length stored at PAYLOAD_LEN,
-    // and it must end (with its .bss) below PAYLOAD_END
-    private static final int PAYLOAD = 0x20000;
-    private static final int PAYLOAD_LEN = 0x1eff8;
-    private static final int PAYLOAD_END = 0x1f000;
 
     private GuestAgent() {
     }
 
-    /**
-     * The agent as a Linux-shaped kernel for {@code pvsim image create}: guests/tests/sewrap.S with the
-     * agent's flat binary as its payload.
-     */
+    /** The agent as a Linux-shaped kernel for {@code pvsim image create}: sewrap around its flat binary. */
     static byte[] kernel() {
-        byte[] wrap = resource("/guests/tests/sewrap.bin");
-        byte[] agent = resource("/guests/agent/agent.bin");
-        if (wrap.length != PAYLOAD || agent.length > PAYLOAD_END) {
-            throw new IllegalStateException("pvsim's guest agent resources are damaged");
-        }
-        byte[] kernel = new byte[PAYLOAD + agent.length];
-        System.arraycopy(wrap, 0, kernel, 0, wrap.length);
-        System.arraycopy(agent, 0, kernel, PAYLOAD, agent.length);
-        ByteBuffer.wrap(kernel).putLong(PAYLOAD_LEN, agent.length);
-        return kernel;
+        return SeWrapKernel.around(resource("/guests/agent/agent.bin"));
     }
 
     private static byte[] resource(String name) {

@@ -1,13 +1,13 @@
 package org.pvsim.vmm;
 
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.pvsim.image.BootLoaderBlobs;
 import org.pvsim.image.ImageRandomness;
 import org.pvsim.image.SeImageBuilder;
+import org.pvsim.image.SeWrapKernel;
 import org.pvsim.image.TestImages;
 
 /**
@@ -19,9 +19,6 @@ public final class TestGuests {
     /** The C guests that run under KVM (sie.c is a host program: it executes SIE itself). */
     public static final List<String> PROGRAMS = List.of("hello", "arith", "strings", "recursion", "crc32", "pgm", "timer", "smp",
             "sigp", "vector");
-    private static final int PAYLOAD = 0x20000;
-    private static final int PAYLOAD_LEN = 0x1eff8;
-    private static final int PAYLOAD_END = 0x1f000;
 
     private TestGuests() {
     }
@@ -44,22 +41,9 @@ public final class TestGuests {
         return Files.readString(Path.of("guests/tests", program + ".expected"));
     }
 
-    /** The guest as the kernel of an SE image: sewrap with the guest appended at 0x20000. */
-    public static byte[] seKernel(byte[] guest) throws Exception {
-        byte[] wrap = resource("sewrap.bin");
-        if (wrap.length != PAYLOAD || guest.length > PAYLOAD_END) {
-            throw new IllegalStateException("sewrap is " + wrap.length + " bytes, the guest " + guest.length);
-        }
-        byte[] kernel = new byte[PAYLOAD + guest.length];
-        System.arraycopy(wrap, 0, kernel, 0, wrap.length);
-        System.arraycopy(guest, 0, kernel, PAYLOAD, guest.length);
-        ByteBuffer.wrap(kernel).putLong(PAYLOAD_LEN, guest.length);
-        return kernel;
-    }
-
     /** An SE image (for TestImages.HOST) of guests/tests/NAME.bin. */
     public static byte[] seImage(Path dir, String name) throws Exception {
-        Path k = TestImages.file(dir, name + ".kernel", seKernel(flat(name)));
+        Path k = TestImages.file(dir, name + ".kernel", SeWrapKernel.around(flat(name)));
         Path out = dir.resolve(name + ".img");
         new SeImageBuilder(BootLoaderBlobs.standard(), ImageRandomness.secure(), null)
                 .create(TestImages.spec(k, null, null, List.of(TestImages.HOST)), out, false);

@@ -3,13 +3,12 @@ package org.pvsim.cli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.interfaces.ECPrivateKey;
-import java.util.ArrayList;
 import java.util.List;
+import org.pvsim.image.BootLoaders;
 import org.pvsim.image.BoundedInput;
 import org.pvsim.image.SeWrapKernel;
 import org.pvsim.kvm.Kvm;
@@ -37,18 +36,7 @@ final class GuestAgent {
 
     /** The agent as a Linux-shaped kernel for {@code pvsim image create}: sewrap around its flat binary. */
     static byte[] kernel() {
-        return SeWrapKernel.around(resource("/guests/agent/agent.bin"));
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = GuestAgent.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("pvsim is missing its resource " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read pvsim's resource " + name + ": " + e.getMessage(), e);
-        }
+        return SeWrapKernel.around(BootLoaders.load("/guests/agent/agent.bin"));
     }
 
     /**
@@ -58,10 +46,7 @@ final class GuestAgent {
     static List<AgentAnswer> run(Path image, List<Path> hostKeys, List<String> commands) throws IOException {
         VmConfig config = VmConfig.of(MEMORY, 1, true, null);
         byte[] kernel = BoundedInput.readProgram(image, "agent image", config.memory());
-        List<ECPrivateKey> keys = new ArrayList<>();
-        for (Path p : hostKeys) {
-            keys.add(ImageKeyFiles.hostPrivateKey(p));
-        }
+        List<ECPrivateKey> keys = ImageKeyFiles.hostPrivateKeys(hostKeys);
         StringBuilder script = new StringBuilder();
         for (String c : commands) {
             script.append(c).append('\n');

@@ -6,6 +6,7 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
+import java.util.ArrayList;
 import java.util.List;
 import org.pvsim.image.BoundedInput;
 import org.pvsim.se.HostKeys;
@@ -45,6 +46,15 @@ final class ImageKeyFiles {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("host key " + p + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The simulated machine's host private keys, in order ({@code pvsim run --host-key}, the guest agent). */
+    static List<ECPrivateKey> hostPrivateKeys(List<Path> files) throws IOException {
+        List<ECPrivateKey> keys = new ArrayList<>();
+        for (Path p : files) {
+            keys.add(hostPrivateKey(p));
+        }
+        return keys;
     }
 
     /** Certificates from a PEM (one or more) or DER file. */

@@ -80,10 +80,7 @@ final class RunCommand implements Callable<Integer> {
             org.pvsim.image.OutputTarget.check(traceFile, kernel);
         }
         byte[] image = BoundedInput.readProgram(kernel, "-kernel image", config.memory());
-        List<ECPrivateKey> keys = new ArrayList<>();
-        for (Path p : hostKeys) {
-            keys.add(ImageKeyFiles.hostPrivateKey(p));
-        }
+        List<ECPrivateKey> keys = ImageKeyFiles.hostPrivateKeys(hostKeys);
         if (keys.isEmpty()) {
             keys.add(throwawayHostKey()); // a machine always has a key: just not one any image was made for
         }

@@ -228,8 +228,8 @@ public final class BootLoaders {
         return stage3b;
     }
 
-    /** Reads a class-path resource; a missing one is a packaging error. */
-    static byte[] load(String resource) {
+    /** Reads a class-path resource (a boot loader or another guest binary); a missing one is a packaging error. */
+    public static byte[] load(String resource) {
         try (InputStream in = BootLoaders.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(

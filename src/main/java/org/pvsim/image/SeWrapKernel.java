@@ -1,7 +1,5 @@
 package org.pvsim.image;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -23,7 +21,7 @@ public final class SeWrapKernel {
 
     /** The kernel for {@code program}; IllegalArgumentException if the program is too big to be wrapped. */
     public static byte[] around(byte[] program) {
-        byte[] wrap = resource();
+        byte[] wrap = BootLoaders.load("/guests/tests/sewrap.bin");
         if (wrap.length != PAYLOAD) {
             throw new IllegalStateException("pvsim's resource sewrap.bin is damaged (" + wrap.length + " bytes)");
         }
@@ -36,16 +34,5 @@ public final class SeWrapKernel {
         System.arraycopy(program, 0, kernel, PAYLOAD, program.length);
         ByteBuffer.wrap(kernel).putLong(PAYLOAD_LEN, program.length);
         return kernel;
-    }
-
-    private static byte[] resource() {
-        try (InputStream in = SeWrapKernel.class.getResourceAsStream("/guests/tests/sewrap.bin")) {
-            if (in == null) {
-                throw new IllegalStateException("pvsim is missing its resource /guests/tests/sewrap.bin");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read pvsim's resource sewrap.bin: " + e.getMessage(), e);
-        }
     }
 }

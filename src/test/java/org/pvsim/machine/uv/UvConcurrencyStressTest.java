@@ -8,13 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.pvsim.machine.storage.Storage;
 import org.pvsim.machine.uv.cb.ConvertFromSecure;
@@ -43,8 +40,8 @@ class UvConcurrencyStressTest {
     private static final int LIFECYCLES = 150;
 
     private final UvFixture m = new UvFixture();
-    private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
+    private final UvCallTally answers = new UvCallTally();
+    private final UvCallTally events = new UvCallTally();
     private final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Test
@@ -66,7 +63,7 @@ class UvConcurrencyStressTest {
                 m.storage.write(memB.host(p * 4096L), page('B', p), 0, 4096, cb.domain);
             }
         }
-        m.uv.addListener(e -> count(events, e.command(), e.rc()));
+        m.uv.addListener(e -> events.count(e.command(), e.rc()));
         // The UV writes a frame between claiming it and owning it: a pause there makes races for the shared
         // frames likely even on a busy two-core machine (without the claim, two configurations would own one)
         Set<Long> sharedFrames = new HashSet<>();
@@ -101,7 +98,7 @@ class UvConcurrencyStressTest {
         pool.shutdown();
 
         assertThat(unexpected).as("answers no serial order of the calls gives").isEmpty();
-        assertThat(snapshot(events)).as("UV call events vs the calls the threads made").isEqualTo(snapshot(answers));
+        assertThat(events.snapshot()).as("UV call events vs the calls the threads made").isEqualTo(answers.snapshot());
         checkOwnership(List.of(ca, cb));
         checkDonation(List.of(ca, cb));
 
@@ -169,11 +166,11 @@ class UvConcurrencyStressTest {
         return () -> {
             for (int i = 0; i < LIFECYCLES; i++) {
                 UvCaller.Answer<CreateSecConf> c = host.call(cgc);
-                count(answers, UvCommand.CREATE_SEC_CONF, c.rc());
+                answers.count(UvCommand.CREATE_SEC_CONF, c.rc());
                 expect(c.ok(), "create configuration", i, c.rc());
                 long h = c.cb().guestHandle();
                 UvCaller.Answer<CreateSecCpu> cpu = host.call(CreateSecCpu.of(0, h, cpuStor, 0, sd));
-                count(answers, UvCommand.CREATE_SEC_CPU, cpu.rc());
+                answers.count(UvCommand.CREATE_SEC_CPU, cpu.rc());
                 expect(cpu.ok(), "create CPU", i, cpu.rc());
                 for (int p = 0; p < 4; p++) {
                     expect(call(host, ConvertToSecure.of(UvCommand.CONV_TO_SEC_STOR, h, p * 4096L)) == Rc.EXECUTED,
@@ -197,7 +194,7 @@ class UvConcurrencyStressTest {
             for (int i = 0; i < LIFECYCLES; i++) {
                 for (int k = 0; k < 2; k++) {
                     UvCaller.Answer<CreateSecCpu> cpu = host.call(CreateSecCpu.of(0, (k == 0 ? a : b).handle(), stor[k], 1, sd));
-                    count(answers, UvCommand.CREATE_SEC_CPU, cpu.rc());
+                    answers.count(UvCommand.CREATE_SEC_CPU, cpu.rc());
                     expect(cpu.ok(), "create CPU of A or B", i, cpu.rc());
                     expect(call(host, NoData.of(UvCommand.DESTROY_SEC_CPU, cpu.cb().cpuHandle())) == Rc.EXECUTED,
                             "destroy CPU of A or B", i, 0);
@@ -281,7 +278,7 @@ class UvConcurrencyStressTest {
 
     private <T extends Uvcb> int call(UvCaller host, T cb) {
         UvCaller.Answer<T> a = host.call(cb);
-        count(answers, UvCommand.byCode(cb.header().cmd()).orElseThrow(), a.rc());
+        answers.count(UvCommand.byCode(cb.header().cmd()).orElseThrow(), a.rc());
         return a.rc();
     }
 
@@ -289,16 +286,6 @@ class UvConcurrencyStressTest {
         if (!ok) {
             unexpected.add(String.format("%s (page %d): rc 0x%04x", what, page, rc));
         }
-    }
-
-    private static void count(Map<String, LongAdder> m, UvCommand command, int rc) {
-        m.computeIfAbsent(command + String.format(" rc 0x%04x", rc), k -> new LongAdder()).increment();
-    }
-
-    private static Map<String, Long> snapshot(Map<String, LongAdder> m) {
-        Map<String, Long> r = new TreeMap<>();
-        m.forEach((k, v) -> r.put(k, v.sum()));
-        return r;
     }
 
     /** The content guest {@code who} wrote into its page {@code p}. */

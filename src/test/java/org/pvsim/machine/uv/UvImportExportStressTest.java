@@ -8,13 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.storage.Storage;
@@ -42,8 +39,8 @@ class UvImportExportStressTest {
     private static final int OPS = 5000;
 
     private final UvFixture m = new UvFixture();
-    private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
+    private final UvCallTally answers = new UvCallTally();
+    private final UvCallTally events = new UvCallTally();
     private final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private record Guest(char who, UvFixture.Guest g, SecureConfig config) {
@@ -63,7 +60,7 @@ class UvImportExportStressTest {
                 m.storage.write(g.host(p), page(g.who(), p), 0, 4096, g.config().domain);
             }
         }
-        m.uv.addListener(e -> count(events, e.command(), e.rc()));
+        m.uv.addListener(e -> events.count(e.command(), e.rc()));
         // a pause while the UV holds a hot page of A between its checks and its change (the frame is written
         // then) lets the other configuration's calls and A's other threads pile up behind or beside it
         Set<Long> pauseFrames = new HashSet<>();
@@ -86,7 +83,7 @@ class UvImportExportStressTest {
         run(workers);
 
         assertThat(unexpected).as("answers no serial order of the calls gives").isEmpty();
-        assertThat(snapshot(events)).as("UV call events vs the calls the threads made").isEqualTo(snapshot(answers));
+        assertThat(events.snapshot()).as("UV call events vs the calls the threads made").isEqualTo(answers.snapshot());
         checkNoPageLost(guests);
         checkFrames(guests);
         long donated = m.qui.uvBaseStorLen();
@@ -252,7 +249,7 @@ class UvImportExportStressTest {
         cb.write(m.storage, g.host(0), domain);
         int cc = m.uv.call(0, domain);
         Share back = Uvcb.read(Share.class, m.storage, g.host(0), domain);
-        count(answers, UvCommand.byCode(cb.header().cmd()).orElseThrow(), back.header().rc());
+        answers.count(UvCommand.byCode(cb.header().cmd()).orElseThrow(), back.header().rc());
         return cc;
     }
 
@@ -262,7 +259,7 @@ class UvImportExportStressTest {
 
     private <T extends Uvcb> int call(UvCaller host, T cb) {
         UvCaller.Answer<T> a = host.call(cb);
-        count(answers, UvCommand.byCode(cb.header().cmd()).orElseThrow(), a.rc());
+        answers.count(UvCommand.byCode(cb.header().cmd()).orElseThrow(), a.rc());
         return a.rc();
     }
 
@@ -270,16 +267,6 @@ class UvImportExportStressTest {
         if (!ok) {
             unexpected.add(String.format("%c: %s (page %d): 0x%04x", g.who(), what, page, rc));
         }
-    }
-
-    private static void count(Map<String, LongAdder> m, UvCommand command, int rc) {
-        m.computeIfAbsent(command + String.format(" rc 0x%04x", rc), k -> new LongAdder()).increment();
-    }
-
-    private static Map<String, Long> snapshot(Map<String, LongAdder> m) {
-        Map<String, Long> r = new TreeMap<>();
-        m.forEach((k, v) -> r.put(k, v.sum()));
-        return r;
     }
 
     /** The content guest {@code who} wrote into its page {@code p}. */

@@ -25,7 +25,7 @@ final class Intercept {
             case ICPT_NONE, ICPT_EXTERNAL_REQUEST, ICPT_IO_REQUEST -> Next.REENTER;
             case ICPT_INSTRUCTION, ICPT_PV_INSTRUCTION, ICPT_PV_NOTIFICATION -> instruction(vcpu, sd, run, secure, code, ipa);
             case ICPT_PROGRAM -> program(vcpu, sd, secure);
-            case ICPT_WAIT -> vcpu.handleWait(sd);
+            case ICPT_WAIT -> vcpu.handleWait(sd, secure);
             case ICPT_VALIDITY -> throw new KvmException("KVM_RUN", Errno.EINVAL, String.format(
                     "validity intercept for vCPU %d, reason 0x%04x", vcpu.id, sd.u32(IPB) >>> 16));
             case ICPT_STOP -> {

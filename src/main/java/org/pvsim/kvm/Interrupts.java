@@ -30,14 +30,22 @@ final class Interrupts {
     int programCode = -1;
     int programIlc;
     volatile boolean restart;
-    /** Emergency-signal senders, one bit per CPU address below 64. */
-    volatile long emergencyFrom;
+    /**
+     * Emergency-signal senders, one bit per CPU address below 64. Set by other vCPUs' threads and user
+     * space while this vCPU clears the bit it delivers: atomic, or a signal could be lost.
+     */
+    private final java.util.concurrent.atomic.AtomicLong emergencyFrom = new java.util.concurrent.atomic.AtomicLong();
     /** The sender of the pending external call, or -1 (only one can be pending: SIGP answers busy). */
     volatile int externalCallFrom = -1;
 
+    /** An emergency signal from CPU address {@code from} (one pending per sender). */
+    void postEmergency(int from) {
+        emergencyFrom.getAndUpdate(bits -> bits | 1L << (from & 63));
+    }
+
     /** Whether any condition is pending for the vCPU (a waiting guest then is not idle). */
     boolean pending(KvmVm vm) {
-        return programCode >= 0 || restart || emergencyFrom != 0 || externalCallFrom >= 0
+        return programCode >= 0 || restart || emergencyFrom.get() != 0 || externalCallFrom >= 0
                 || vm.floating.serviceSignal.get() >= 0 && !vm.serviceIrqMasked;
     }
 
@@ -68,11 +76,11 @@ final class Interrupts {
             }
             return;
         }
-        long from = emergencyFrom;
+        long from = emergencyFrom.get();
         if (from != 0) {
             int cpu = Long.numberOfTrailingZeros(from);
             if (external(vcpu, sd, secure, 0x1201, cpu, 0, 1L << 14)) {
-                emergencyFrom &= ~(1L << cpu);
+                emergencyFrom.getAndUpdate(bits -> bits & ~(1L << cpu));
             }
             return;
         }

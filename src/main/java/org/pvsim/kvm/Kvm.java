@@ -1,6 +1,7 @@
 package org.pvsim.kvm;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.pvsim.machine.SieInstruction;
 import org.pvsim.machine.SimulatedMachine;
 import org.pvsim.machine.storage.HostStorage;
@@ -34,10 +35,13 @@ public final class Kvm {
 
     /** The machine's SIE instruction, or null on a host booted without one (KVM_RUN: ENOSYS). */
     final SieInstruction sie;
+    /** The TOD clock as the host reads it (STCKF), for the timers of waiting vCPUs; only with SIE. */
+    final LongSupplier tod;
 
-    private Kvm(HostStorage storage, UvcPort uvc, SieInstruction sie, Options options) {
+    private Kvm(HostStorage storage, UvcPort uvc, SieInstruction sie, LongSupplier tod, Options options) {
         this.storage = storage;
         this.sie = sie;
+        this.tod = tod;
         this.allocator = new HostFrameAllocator(storage.size());
         this.uv = new UvHost(storage, uvc, allocator);
         this.pages = new SecurePages(storage, uv);
@@ -48,16 +52,16 @@ public final class Kvm {
 
     /** Boots the host on a machine: queries and initialises the Ultravisor (setup_uv with prot_virt=1). */
     public static Kvm boot(HostStorage storage, UvcPort uvc) {
-        return new Kvm(storage, uvc, null, Options.defaults());
+        return new Kvm(storage, uvc, null, null, Options.defaults());
     }
 
     public static Kvm boot(HostStorage storage, UvcPort uvc, Options options) {
-        return new Kvm(storage, uvc, null, options);
+        return new Kvm(storage, uvc, null, null, options);
     }
 
     /** Boots the host on a whole machine: its storage, UVC and SIE, so that vCPUs can run. */
     public static Kvm boot(SimulatedMachine machine, Options options) {
-        return new Kvm(machine.hostStorage(), machine.uvc(), machine.sie(), options);
+        return new Kvm(machine.hostStorage(), machine.uvc(), machine.sie(), machine::tod, options);
     }
 
     /** KVM_CREATE_VM. */

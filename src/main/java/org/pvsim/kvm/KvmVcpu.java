@@ -4,6 +4,7 @@ import static org.pvsim.machine.SieBlock.*;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.SieInstruction;
@@ -42,6 +43,8 @@ public final class KvmVcpu {
     private volatile boolean stopped = true;
     /** A kick is pending: the next look at the run loop ends KVM_RUN with EINTR. */
     private volatile boolean kicked;
+    /** The thread of this vCPU's KVM_RUN while it sleeps in an enabled wait, else null. */
+    private volatile Thread sleeper;
     /** The SIE control block (vcpu->arch.sie_block). */
     final SieControlBlock sd;
     final Interrupts interrupts = new Interrupts();
@@ -115,8 +118,6 @@ public final class KvmVcpu {
 
     /** Guest instructions per SIE entry before the run loop looks at signals and kicks again. */
     static final long SIE_BUDGET = 1_000_000;
-    /** How long an enabled-wait vCPU sleeps before SIE looks at its timers again. */
-    private static final long WAIT_POLL_NANOS = 1_000_000;
 
     /**
      * KVM_RUN (kvm_arch_vcpu_ioctl_run, __vcpu_run): syncs the registers from {@code run}, then enters SIE
@@ -247,18 +248,39 @@ public final class KvmVcpu {
     }
 
     /**
-     * ICPT_WAIT: a disabled wait goes to user space (it decides between shutdown and panic); an enabled
-     * wait resumes when something is pending, else sleeps a little (or until kicked) so that SIE can look at
-     * the guest's timers again.
+     * ICPT_WAIT (kvm_s390_handle_wait): a disabled wait goes to user space (it decides between shutdown and
+     * panic); an enabled wait resumes at once when something is pending, else sleeps until the guest's next
+     * timer is due or until {@link #wakeUp} (kvm_s390_vcpu_wakeup), and SIE delivers what came. The CPU timer
+     * runs on in the wait state, so the sleep is taken off it. Context: vcpu->mutex held.
      */
-    Intercept.Next handleWait(SieControlBlock block) {
+    Intercept.Next handleWait(SieControlBlock block, boolean secure) {
         if (!Interrupts.enabled(block.u64(GPSW))) {
             return Intercept.Next.TO_USER;
         }
-        if (!interrupts.pending(vm) && !kicked) {
-            java.util.concurrent.locks.LockSupport.parkNanos(WAIT_POLL_NANOS);
+        sleeper = Thread.currentThread(); // before the check: a wake-up after it then finds the sleeper
+        try {
+            if (!interrupts.pending(vm) && !kicked) {
+                long start = vm.kvm.tod.getAsLong();
+                long nanos = EnabledWait.sleepNanos(block, secure, start);
+                if (nanos == EnabledWait.UNTIL_WOKEN) {
+                    LockSupport.park(this);
+                } else if (nanos > 0) {
+                    LockSupport.parkNanos(this, nanos);
+                }
+                block.put64(CPUTM, block.u64(CPUTM) - (vm.kvm.tod.getAsLong() - start));
+            }
+        } finally {
+            sleeper = null;
         }
         return Intercept.Next.REENTER;
+    }
+
+    /** kvm_s390_vcpu_wakeup(): ends the sleep of an enabled wait early; callable from any thread. */
+    void wakeUp() {
+        Thread t = sleeper;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** kvm_s390_inject_program_int(): delivered before the next SIE entry. Context: vcpu->mutex held. */
@@ -309,8 +331,9 @@ public final class KvmVcpu {
 
     /** SIGP emergency signal / external call from {@code from}: pending here, and the vCPU kicked. */
     void postEmergency(int from) {
-        interrupts.emergencyFrom |= 1L << (from & 63);
+        interrupts.postEmergency(from);
         exitSie();
+        wakeUp();
     }
 
     /** exit_sie(): the guest leaves SIE soon (a stop-intervention request) and KVM delivers what is pending. */
@@ -325,6 +348,7 @@ public final class KvmVcpu {
         }
         interrupts.externalCallFrom = from;
         exitSie();
+        wakeUp();
         return true;
     }
 
@@ -335,6 +359,7 @@ public final class KvmVcpu {
     public void kick() {
         kicked = true;
         exitSie();
+        wakeUp();
     }
 
     /** KVM_S390_INTERRUPT on the vCPU: a program interruption, restart or emergency signal. */
@@ -352,8 +377,14 @@ public final class KvmVcpu {
                     lock.unlock();
                 }
             }
-            case KvmUapi.KVM_S390_RESTART -> interrupts.restart = true;
-            case KvmUapi.KVM_S390_INT_EMERGENCY -> interrupts.emergencyFrom |= 1L << (parm & 63);
+            case KvmUapi.KVM_S390_RESTART -> {
+                interrupts.restart = true;
+                wakeUp();
+            }
+            case KvmUapi.KVM_S390_INT_EMERGENCY -> {
+                interrupts.postEmergency(parm);
+                wakeUp();
+            }
             default -> throw new KvmException("KVM_S390_INTERRUPT", Errno.EINVAL,
                     "interrupt type 0x" + Integer.toHexString(type) + " is not a vCPU interrupt");
         }

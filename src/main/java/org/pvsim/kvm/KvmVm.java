@@ -94,7 +94,8 @@ public final class KvmVm {
     /**
      * KVM_S390_INTERRUPT on the VM: a floating interruption (the service signal with its parameter, as
      * user space's SCLP raises it). The first vCPU enabled for it takes it before its next SIE entry; a
-     * running vCPU sees it when its slice ends, a waiting one within its wait poll (pvsim does not wake it).
+     * running vCPU sees it when its slice ends; waiting ones are woken (the kernel wakes one idle vCPU; pvsim
+     * wakes all, and those not enabled for it wait again).
      */
     public void injectFloating(int type, long parm) {
         if (type != KvmUapi.KVM_S390_INT_SERVICE) {
@@ -102,6 +103,7 @@ public final class KvmVm {
                     "interrupt type 0x" + Integer.toHexString(type) + " is not a floating interrupt pvsim models");
         }
         floating.serviceSignal.set(parm & 0xffffffffL);
+        vcpus.forEach(KvmVcpu::wakeUp);
     }
 
     /** The vCPUs, in creation order. */

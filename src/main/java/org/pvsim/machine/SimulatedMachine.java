@@ -2,6 +2,7 @@ package org.pvsim.machine;
 
 import java.security.interfaces.ECPrivateKey;
 import java.util.List;
+import org.pvsim.machine.cpu.Clocks;
 import org.pvsim.machine.cpu.Cpu;
 import org.pvsim.machine.cpu.Machine;
 import org.pvsim.machine.storage.HostStorage;
@@ -24,9 +25,11 @@ public final class SimulatedMachine {
     private final Storage storage;
     private final Ultravisor uv;
     private final Sie sie;
+    private final Clocks clocks;
 
     private SimulatedMachine(Machine cpus, Ultravisor uv) {
         this.storage = cpus.storage();
+        this.clocks = cpus.clocks();
         this.uv = uv;
         this.sie = new Sie(cpus, uv);
         cpus.setUvcHandler(uv::call);
@@ -72,6 +75,11 @@ public final class SimulatedMachine {
     /** Storage as the host may access it (host domain only; secure frames raise 0x3d). */
     public HostStorage hostStorage() {
         return storage.hostView();
+    }
+
+    /** The TOD clock as host software reads it with STORE CLOCK FAST (not made unique). */
+    public long tod() {
+        return clocks.peekTod();
     }
 
     /** The host's SIE instruction (the Java host kernel's KVM_RUN executes it). */

@@ -71,8 +71,8 @@ public final class Clocks {
         return t;
     }
 
-    /** The TOD value without the uniqueness step (for comparisons). */
-    long peekTod() {
+    /** The TOD value without the uniqueness step (for comparisons, and STCKF). */
+    public long peekTod() {
         long t = epoch + todOffset + nanosToTod(nanos());
         return Long.compareUnsigned(t, lastTod) < 0 ? lastTod : t;
     }

@@ -61,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "-machine", paramLabel = "PROPS", description = "[s390-ccw-virtio,]confidential-guest-support=ID[,accel=kvm].")
     String machine;
 
+    @Option(names = "-no-reboot", description = "Shut down instead of rebooting when the guest asks for a reboot (diag 308).")
+    boolean noReboot;
+
     @Option(names = "--host-key", paramLabel = "FILE",
             description = "A private host key (PEM) of the simulated machine; repeatable. Without one the machine can "
                     + "unpack no SE image.")
@@ -75,6 +78,9 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VmConfig config = VmConfig.of(parseMemory(memory), cpus, confidential(), append);
+        if (noReboot) {
+            config = config.withMaxReboots(0);
+        }
         if (traceFile != null) {
             // the trace is written in place: never into a device, FIFO or through a link, nor over the image
             org.pvsim.image.OutputTarget.check(traceFile, kernel);

@@ -171,8 +171,8 @@ final class VcpuLoop {
             synchronized (lock) {
                 initiator.pauseRequested = true;
             }
-            end(new Outcome.Shutdown("reboot asked for after " + limit + " reboots (the limit): shut down instead",
-                    sclp.exitStatus()));
+            end(new Outcome.Shutdown(limit == 0 ? "the guest asked for a reboot: shut down instead (-no-reboot)"
+                    : "reboot asked for after " + limit + " reboots (the limit): shut down instead", sclp.exitStatus()));
             return;
         }
         synchronized (lock) {

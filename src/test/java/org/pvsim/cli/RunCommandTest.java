@@ -121,6 +121,19 @@ class RunCommandTest {
     }
 
     @Test
+    @Timeout(60) // without the option the guest would reboot until the VMM's exit guard
+    void noRebootShutsDownWhereTheGuestAsksForAReboot() throws Exception {
+        Path kernel = dir.resolve("reboot.bin");
+        try (InputStream in = getClass().getResourceAsStream("/guests/demo/reboot.bin")) {
+            Files.write(kernel, in.readAllBytes());
+        }
+        Result r = run("run", "-no-reboot", "-kernel", kernel.toString(), "-append", "3");
+        assertThat(r.out()).isEqualTo("reboot kernel: boot 0\n");
+        assertThat(r.rc()).isZero();
+        assertThat(r.err()).as("a clean shutdown, as QEMU's").isEmpty();
+    }
+
+    @Test
     void anImageForAnotherHostIsRefusedWithTheKernelsErrnoAndRcRrcInOneLine() throws Exception {
         Path other = dir.resolve("other.key");
         Files.write(other, Pem.writePrivateKey(TestImages.OTHER_HOST.getPrivate()));

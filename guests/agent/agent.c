@@ -10,19 +10,22 @@
  *   add HEX                  ADD_SECRET (0x1031) of the add-secret request HEX
  *   list                     LIST_SECRETS (0x1033); "list: secret IDX TYPE LEN IDHEX" per secret
  *   lock                     LOCK_SECRETS (0x1034)
+ *   retrieve IDHEX           RETR_SECRET (0x1035) of the secret with the 32-byte id IDHEX, found by
+ *                            LIST_SECRETS as pvsecret retrieve finds it; "retrieve: secret IDX TYPE HEX"
  *   attest ADDLEN HEX [USER] RETR_ATTEST (0x1020) of the ARCB HEX with ADDLEN bytes of room for
  *                            additional data and optional user data; "attest: measurement HEX",
  *                            "attest: additional HEX" (if any), "attest: cuid HEX"
  *   quit                     shuts down
  *
  * Blocks are those of the kernel's asm/uv.h (struct uv_cb_guest_addr, uv_cb_nodata, uv_cb_attest,
- * uv_secret_list); guests/tests/uvcb-layouts.c checks the same layouts against the Java records.
+ * uv_cb_retr_secr, uv_secret_list); guests/tests/uvcb-layouts.c checks the same layouts against the Java records.
  */
 
 #define UVC_RETR_ATTEST  0x1020
 #define UVC_ADD_SECRET   0x1031
 #define UVC_LOCK_SECRETS 0x1034
 #define UVC_LIST_SECRETS 0x1033
+#define UVC_RETR_SECRET  0x1035
 #define UV_RC_MORE_DATA  0x0100
 
 #define MAX_REQUEST 0x3000	/* an add-secret request or an ARCB (the UV takes ARCBs up to 0x2000) */
@@ -52,6 +55,16 @@ struct uv_cb_list_secrets {
 	uint8_t reserved18[6];
 	uint16_t start_idx;
 	uint64_t list_addr;
+	uint64_t reserved28[4];
+} __attribute__((packed, aligned(8)));
+
+struct uv_cb_retr_secr {
+	struct uv_header h;
+	uint64_t reserved08[2];
+	uint16_t secret_idx;
+	uint16_t reserved1a;
+	uint32_t buf_size;
+	uint64_t buf_addr;
 	uint64_t reserved28[4];
 } __attribute__((packed, aligned(8)));
 
@@ -94,10 +107,12 @@ static uint8_t request[MAX_REQUEST] __attribute__((aligned(4096)));
 static struct secret_list list __attribute__((aligned(4096)));
 static uint8_t measurement[64] __attribute__((aligned(8)));
 static uint8_t additional[256] __attribute__((aligned(8)));
+static uint8_t retrieved[8192] __attribute__((aligned(8)));	/* the UV hands out at most this */
 static struct uv_cb_guest_addr add_cb;
 static struct uv_cb_nodata lock_cb;
 static struct uv_cb_list_secrets list_cb;
 static struct uv_cb_attest attest_cb;
+static struct uv_cb_retr_secr retr_cb;
 
 /* UVC, issued again while the UV answers busy (cc 2 or 3), as the kernel's uv_call() does. */
 static int uvc(void *cb)
@@ -187,7 +202,8 @@ static void add_secret(char *args)
 	status("add", &add_cb.h);
 }
 
-static void list_secrets(void)
+/* LIST_SECRETS page by page (following the next index on rc 0x100), each entry to each(). */
+static void walk_secrets(void (*each)(const struct secret_entry *))
 {
 	uint16_t start = 0;
 
@@ -201,17 +217,73 @@ static void list_secrets(void)
 		uvc(&list_cb);
 		if (list_cb.h.rc != 1 && list_cb.h.rc != UV_RC_MORE_DATA)
 			break;
-		for (int i = 0; i < list.num_secr_stored && i < 85; i++) {
-			struct secret_entry *e = &list.secrets[i];
-			printf("list: secret %u %u %u ", e->index, e->type, e->length);
-			print_hex(e->id, sizeof(e->id));
-			printf("\n");
-		}
+		for (int i = 0; i < list.num_secr_stored && i < 85; i++)
+			each(&list.secrets[i]);
 		if (list_cb.h.rc != UV_RC_MORE_DATA || list.next_secret_idx <= start)
 			break;
 		start = list.next_secret_idx;
 	}
+}
+
+static void print_entry(const struct secret_entry *e)
+{
+	printf("list: secret %u %u %u ", e->index, e->type, e->length);
+	print_hex(e->id, sizeof(e->id));
+	printf("\n");
+}
+
+static void list_secrets(void)
+{
+	walk_secrets(print_entry);
 	status("list", &list_cb.h);
+}
+
+static uint8_t wanted_id[32];
+static struct secret_entry wanted;
+static int wanted_found;
+
+static void match_entry(const struct secret_entry *e)
+{
+	if (!wanted_found && memcmp(e->id, wanted_id, sizeof(wanted_id)) == 0) {
+		wanted = *e;
+		wanted_found = 1;
+	}
+}
+
+static void retrieve_secret(char *args)
+{
+	if (parse_hex(&args, wanted_id, sizeof(wanted_id)) != (int)sizeof(wanted_id) || *args) {
+		refused("retrieve", "expected a 32-byte secret id in hex");
+		return;
+	}
+	wanted_found = 0;
+	walk_secrets(match_entry);
+	if (list_cb.h.rc != 1 && list_cb.h.rc != UV_RC_MORE_DATA) {
+		status("retrieve", &list_cb.h);
+		return;
+	}
+	if (!wanted_found) {
+		refused("retrieve", "no secret with that id");
+		return;
+	}
+	if (wanted.length > sizeof(retrieved)) {
+		refused("retrieve", "secret larger than the agent's buffer");
+		return;
+	}
+	memset(&retr_cb, 0, sizeof(retr_cb));
+	retr_cb.h.len = sizeof(retr_cb);
+	retr_cb.h.cmd = UVC_RETR_SECRET;
+	retr_cb.secret_idx = wanted.index;
+	retr_cb.buf_size = wanted.length;
+	retr_cb.buf_addr = (uint64_t)retrieved;
+	uvc(&retr_cb);
+	if (retr_cb.h.rc == 1) {
+		printf("retrieve: secret %u %u ", wanted.index, wanted.type);
+		print_hex(retrieved, wanted.length);
+		printf("\n");
+	}
+	memset(retrieved, 0, sizeof(retrieved));
+	status("retrieve", &retr_cb.h);
 }
 
 static void lock_secrets(void)
@@ -278,6 +350,8 @@ static int command(char *l)
 		list_secrets();
 	else if (strcmp(l, "lock") == 0)
 		lock_secrets();
+	else if (starts(l, "retrieve"))
+		retrieve_secret(l + 8 + (l[8] == ' '));
 	else if (starts(l, "attest"))
 		attest(l + 6 + (l[6] == ' '));
 	else if (l[0])

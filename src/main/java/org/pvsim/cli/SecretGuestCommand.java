@@ -5,10 +5,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pvsim.image.BoundedInput;
 import org.pvsim.se.AddSecretRequest;
+import org.pvsim.se.GuestSecret;
 import org.pvsim.se.SeFormatException;
 import org.pvsim.se.SecretType;
 import picocli.CommandLine.Command;
@@ -18,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * pvsecret's guest side, {@code add}, {@code list} and {@code lock}, run by pvsim's guest agent in a
+ * pvsecret's guest side, {@code add}, {@code list}, {@code lock} and retrieve, run by pvsim's guest agent in a
  * protected guest booted for the command ({@link GuestAgent}), and {@code agent}, which writes that
  * agent as a kernel to build the SE image from. One boot is one secure configuration: secrets added by
  * one command are gone at the next, so {@code add} also lists and locks in the same boot.
@@ -54,8 +57,8 @@ final class SecretGuestCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Add secrets in a protected guest (pvsecret add): boot the agent's SE image, issue "
-                    + "ADD_SECRET for each request in order, then list (--list) and lock (--lock) the secret "
-                    + "store, all in that one boot.",
+                    + "ADD_SECRET for each request in order, then list (--list), retrieve (--retrieve) and "
+                    + "lock (--lock) the secret store, all in that one boot.",
                     "The first request the Ultravisor refuses ends the command with its rc/rrc and exit 1."})
     static final class Add implements Callable<Integer> {
         @Spec
@@ -73,8 +76,22 @@ final class SecretGuestCommand {
         @Option(names = "--lock", description = "Then lock the secret store (as secret lock).")
         boolean lock;
 
+        @Option(names = "--retrieve", paramLabel = "ID=FILE", description = "Then retrieve the retrievable secret "
+                + "ID (0x and 64 hex digits, or the name it was created with) into FILE as the guest gets it "
+                + "(pvsecret retrieve --outform bin: a key protected by the machine, a plaintext secret as added); repeatable.")
+        Map<String, Path> retrieve = new LinkedHashMap<>();
+
+        @Option(names = "--overwrite", description = "Replace --retrieve outputs that exist.")
+        boolean overwrite;
+
         @Override
         public Integer call() throws IOException {
+            Map<Path, byte[]> retrievals = new LinkedHashMap<>(); // output -> secret id
+            retrieve.forEach((id, file) -> retrievals.put(file, secretId(id)));
+            List<Path> inputs = new ArrayList<>(requests);
+            inputs.add(agent.image);
+            inputs.addAll(agent.hostKeys);
+            OutputFiles.checkTargets(List.copyOf(retrievals.keySet()), overwrite, inputs.toArray(Path[]::new));
             List<String> commands = new ArrayList<>();
             List<AddSecretRequest> parsed = new ArrayList<>();
             HexFormat hex = HexFormat.of();
@@ -90,6 +107,7 @@ final class SecretGuestCommand {
             if (list) {
                 commands.add("list");
             }
+            retrievals.values().forEach(id -> commands.add("retrieve " + hex.formatHex(id)));
             if (lock) {
                 commands.add("lock");
             }
@@ -110,6 +128,11 @@ final class SecretGuestCommand {
             if (list) {
                 printList(answers.get(next++), out);
             }
+            OutputFiles written = new OutputFiles(overwrite);
+            for (Map.Entry<Path, byte[]> r : retrievals.entrySet()) {
+                written.addSecret(r.getKey(), retrieved(answers.get(next++), r.getValue(), r.getKey(), out));
+            }
+            written.write();
             if (lock) {
                 checkLock(answers.get(next), out);
             }
@@ -149,6 +172,37 @@ final class SecretGuestCommand {
             checkLock(agent.run(List.of("lock")).get(0), spec.commandLine().getOut());
             return 0;
         }
+    }
+
+    /** A secret id given as 0x and 64 hex digits, or the name it was created with (its SHA-256, as pvsecret). */
+    static byte[] secretId(String id) {
+        if (id.matches("0[xX][0-9a-fA-F]{64}")) {
+            return HexFormat.of().parseHex(id.substring(2));
+        }
+        if (id.isEmpty() || id.startsWith("0x")) {
+            throw new UsageException("--retrieve: a secret id is 0x and 64 hex digits, or a name: '" + id + "'");
+        }
+        return GuestSecret.nameToId(id);
+    }
+
+    /** The secret a retrieve answer carries; the UV's refusal or the agent's in one message otherwise. */
+    private static byte[] retrieved(AgentAnswer a, byte[] id, Path file, PrintWriter out) {
+        String idHex = "0x" + HexFormat.of().formatHex(id);
+        if (a.refusal() != null) {
+            out.flush();
+            throw new IllegalArgumentException("--retrieve " + idHex + ": " + a.refusal());
+        }
+        if (!a.executed()) {
+            out.flush();
+            throw new IllegalArgumentException("--retrieve " + idHex + ": the Ultravisor refused to retrieve the secret: "
+                    + a.codes() + (a.rc() == 0x0111 ? " (not a retrievable secret)" : ""));
+        }
+        String[] f = a.data().get(0).split(" "); // secret INDEX TYPE HEX
+        int type = Integer.parseInt(f[2]);
+        byte[] secret = HexFormat.of().parseHex(f[3]);
+        out.println("retrieved " + SecretType.byCode(type).map(SecretType::display).orElse("type " + type) + " secret "
+                + idHex + " (index " + f[1] + ", " + secret.length + " bytes) into " + file);
+        return secret;
     }
 
     /** pvsecret list's text: the count, then index and type, and the id below. */

@@ -114,6 +114,45 @@ class GuestAgentTest {
     }
 
     @Test
+    void retrievableSecretsComeBackAsTheGuestGetsThemAndOthersAreRefused() throws Exception {
+        Path plain = dir.resolve("plain.bin");
+        Files.write(plain, "open sesame".getBytes(StandardCharsets.US_ASCII));
+        Path plainReq = dir.resolve("plain.req");
+        ok("secret", "create", "-k", hostCrt, "--no-verify", "--hdr", image, "-o", plainReq, "retrievable", "door",
+                "--secret", plain, "--type", "plain");
+        Path key = dir.resolve("xts.key");
+        byte[] keyBytes = new byte[64];
+        Arrays.fill(keyBytes, (byte) 0x5a);
+        Files.write(key, keyBytes);
+        Path keyReq = dir.resolve("xts.req");
+        ok("secret", "create", "-k", hostCrt, "--no-verify", "--hdr", image, "-o", keyReq, "retrievable", "xts",
+                "--secret", key, "--type", "aes-xts");
+        Path assoc = secretRequest("not-retrievable", image, hostCrt);
+        Path plainOut = dir.resolve("door.out");
+        Path keyOut = dir.resolve("xts.out");
+
+        Run r = ok("secret", "add", "--image", image, "--host-key", hostKey, plainReq, keyReq, assoc,
+                "--retrieve", "door=" + plainOut, "--retrieve", id("xts") + "=" + keyOut, "--lock");
+        assertThat(r.out()).contains("retrieved Plaintext secret " + id("door") + " (index 0, 16 bytes) into " + plainOut + "\n"
+                + "retrieved AES-XTS-256-KEY secret " + id("xts") + " (index 1, 96 bytes) into " + keyOut + "\n"
+                + "Secret store locked");
+        byte[] expected = new byte[16];
+        ByteBuffer.wrap(expected).putShort((short) 11).put("open sesame".getBytes(StandardCharsets.US_ASCII));
+        assertThat(Files.readAllBytes(plainOut)).as("u16 length, data, zero padding").isEqualTo(expected);
+        byte[] protectedKey = Files.readAllBytes(keyOut);
+        assertThat(protectedKey).as("wrapped key and verification pattern").hasSize(96);
+        assertThat(Arrays.copyOf(protectedKey, 64)).as("never the clear key").isNotEqualTo(keyBytes);
+
+        assertError(run("secret", "add", "--image", image, "--host-key", hostKey, assoc, "--retrieve",
+                "not-retrievable=" + dir.resolve("a.out")), "rc 0x0111 rrc 0x0000 (not a retrievable secret)");
+        assertError(run("secret", "add", "--image", image, "--host-key", hostKey, assoc, "--retrieve",
+                "elsewhere=" + dir.resolve("b.out")), "no secret with that id");
+        assertThat(dir.resolve("a.out")).doesNotExist();
+        assertError(run("secret", "add", "--image", image, "--host-key", hostKey, assoc, "--retrieve",
+                "door=" + plainOut), "door.out");
+    }
+
+    @Test
     void aFreshGuestHasNoSecretsAndLocksOnce() {
         assertThat(ok("secret", "list", "--image", image, "--host-key", hostKey).out())
                 .isEqualTo("Total number of secrets: 0\n");

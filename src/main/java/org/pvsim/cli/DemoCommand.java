@@ -1,7 +1,6 @@
 package org.pvsim.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.pvsim.image.BootLoaders;
 import org.pvsim.image.SeImage;
 import org.pvsim.image.SeImageReader;
 import picocli.CommandLine.Command;
@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         pvsim(0, "hostkey", "create-pki", "--out", "pki", "--ca-key", "p521", "--hosts", "1");
 
         section("2. The customer builds an SE image for that host only");
-        write("kernel", kernelPayload());
+        write("kernel", BootLoaders.load(KERNEL_RESOURCE));
         write("parmfile", "console=ttysclp0 pvsim.demo=1\n".getBytes(StandardCharsets.US_ASCII));
         write("ramdisk", ramdisk());
         out.println("(kernel: pvsim's demo kernel, real s390x code from guests/demo/kernel.S; a 12 KiB ramdisk;"
@@ -149,15 +149,6 @@ final class DemoCommand implements Callable<Integer> {
         image[(int) address] ^= 0x01;
         Files.write(dir.resolve(to), image);
         return address;
-    }
-
-    private static byte[] kernelPayload() throws IOException {
-        try (InputStream in = DemoCommand.class.getResourceAsStream(KERNEL_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("resource " + KERNEL_RESOURCE + " is missing from the build");
-            }
-            return in.readAllBytes();
-        }
     }
 
     private static byte[] ramdisk() {

@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@code stage3aArgsAddress() + hdrOffs}, the IPIB at {@code stage3aArgsAddress() + ipibOffs} (64-bit
  * wrap-around arithmetic, so an object below the args has a negative offset). On failure it writes
  * {@code "pvsim stage3a: <what>: 0x<16 hex digits of detail>"} to the SCLP ASCII console and enters a
- * disabled wait whose PSW address is one of the {@link Stage3aFailure} codes.
+ * disabled wait whose PSW address is one of the {@link BootFailure} (stage "3a") codes.
  *
  * <p><b>stage3b</b> is encrypted with the other components and entered through the SE header's PSW at its
  * offset 0 in 64-bit mode. It is position independent, so it may be placed at any page-aligned address.
@@ -29,7 +29,7 @@ import java.util.Optional;
  * bytes are its header (the IPL part), so stage3b moves file bytes {@code [0x10000, size)} to 0x10000
  * (memmove) and drops the header; if the cmdline size is not 0 it moves the cmdline to 0x10480; if the
  * initrd size is not 0 it sets INITRD_START/INITRD_SIZE at 0x10408/0x10410; then it loads the PSW. It
- * stops in a {@link Stage3bFailure} disabled wait, with {@code "pvsim stage3b: <what>: 0x<16 hex digits of
+ * stops in a {@link BootFailure} (stage "3b") disabled wait, with {@code "pvsim stage3b: <what>: 0x<16 hex digits of
  * detail>"} on the SCLP ASCII console, when the kernel is shorter than its header, the cmdline is longer
  * than the kernel's max_command_line_size (u64 at 0x10430 after the move, 896 if 0), or a non-empty cmdline
  * does not end in NUL. stage3b itself, its args and the cmdline source must lie outside
@@ -56,48 +56,32 @@ public final class BootLoaders {
     /** The largest SE header (two pages). */
     public static final long MAX_SE_HEADER_SIZE = 2 * 4096;
 
-    /** Why stage3a stopped: the address of its final disabled-wait PSW, and what its console line's detail means. */
-    public enum Stage3aFailure {
-        NO_UNPACK_FACILITY(0x3a10, "the secure-unpack facility (161) is not installed; detail 0"),
-        PROGRAM_INTERRUPTION(0x3a20, "a program interruption occurred; detail = code << 32 | instruction address"),
-        SET_PV_FAILED(0x3a80, "DIAG 308 subcode 8 (set PV IPL parameters) failed; detail = rc"),
-        UNPACK_FAILED(0x3aa0, "DIAG 308 subcode 10 (unpack PV) returned; detail = rc");
-
-        private final long waitAddress;
-        private final String meaning;
-
-        Stage3aFailure(long waitAddress, String meaning) {
-            this.waitAddress = waitAddress;
-            this.meaning = meaning;
-        }
-
-        public long waitAddress() {
-            return waitAddress;
-        }
-
-        public String meaning() {
-            return meaning;
-        }
-
-        /** The failure a disabled-wait PSW address stands for, if it is one of stage3a's. */
-        public static Optional<Stage3aFailure> ofWaitAddress(long address) {
-            return Arrays.stream(values()).filter(f -> f.waitAddress == address).findFirst();
-        }
-    }
-
-    /** Why stage3b stopped: the address of its final disabled-wait PSW, and what its console line's detail means. */
-    public enum Stage3bFailure {
-        INVALID_KERNEL(0x3b10, "the kernel is smaller than its 0x10000-byte header; detail = kernel size"),
-        CMDLINE_TOO_LARGE(0x3b20,
+    /**
+     * Why a boot loader stopped: its stage ("3a" or "3b"), the address of its final disabled-wait PSW, and
+     * what its console line's detail means.
+     */
+    public enum BootFailure {
+        NO_UNPACK_FACILITY("3a", 0x3a10, "the secure-unpack facility (161) is not installed; detail 0"),
+        PROGRAM_INTERRUPTION("3a", 0x3a20, "a program interruption occurred; detail = code << 32 | instruction address"),
+        SET_PV_FAILED("3a", 0x3a80, "DIAG 308 subcode 8 (set PV IPL parameters) failed; detail = rc"),
+        UNPACK_FAILED("3a", 0x3aa0, "DIAG 308 subcode 10 (unpack PV) returned; detail = rc"),
+        INVALID_KERNEL("3b", 0x3b10, "the kernel is smaller than its 0x10000-byte header; detail = kernel size"),
+        CMDLINE_TOO_LARGE("3b", 0x3b20,
                 "the command line is longer than the kernel's max_command_line_size; detail = cmdline size"),
-        CMDLINE_NOT_TERMINATED(0x3b30, "the command line does not end in NUL; detail = its last byte");
+        CMDLINE_NOT_TERMINATED("3b", 0x3b30, "the command line does not end in NUL; detail = its last byte");
 
+        private final String stage;
         private final long waitAddress;
         private final String meaning;
 
-        Stage3bFailure(long waitAddress, String meaning) {
+        BootFailure(String stage, long waitAddress, String meaning) {
+            this.stage = stage;
             this.waitAddress = waitAddress;
             this.meaning = meaning;
+        }
+
+        public String stage() {
+            return stage;
         }
 
         public long waitAddress() {
@@ -108,9 +92,9 @@ public final class BootLoaders {
             return meaning;
         }
 
-        /** The failure a disabled-wait PSW address stands for, if it is one of stage3b's. */
-        public static Optional<Stage3bFailure> ofWaitAddress(long address) {
-            return Arrays.stream(values()).filter(f -> f.waitAddress == address).findFirst();
+        /** The failure of {@code stage} a disabled-wait PSW address stands for, if it is one. */
+        public static Optional<BootFailure> ofWaitAddress(String stage, long address) {
+            return Arrays.stream(values()).filter(f -> f.stage.equals(stage) && f.waitAddress == address).findFirst();
         }
     }
 
@@ -176,7 +160,7 @@ public final class BootLoaders {
     /**
      * A copy of stage3b with its args set. Addresses are absolute guest addresses; sizes are the component
      * sizes (the kernel's including its {@value #KERNEL_HEADER_SIZE}-byte header, the cmdline's including
-     * its NUL). What stage3b checks at boot (see {@link Stage3bFailure}) is not checked here, so that
+     * its NUL). What stage3b checks at boot (see {@link BootFailure}) is not checked here, so that
      * images exercising those failures can be built.
      *
      * @throws IllegalArgumentException if an address or size is negative (beyond 2^63 as u64)

@@ -81,8 +81,8 @@ class BootLoadersOnCpuTest {
         Psw wait = runStage3a(m, stage3a());
 
         assertThat(wait).isEqualTo(new Psw(WAIT_64, 0x3a10));
-        assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(wait.address()))
-                .contains(BootLoaders.Stage3aFailure.NO_UNPACK_FACILITY);
+        assertThat(BootLoaders.BootFailure.ofWaitAddress("3a", wait.address()))
+                .contains(BootLoaders.BootFailure.NO_UNPACK_FACILITY);
         assertThat(console).hasToString(
                 "pvsim stage3a: secure unpack facility (161) is not installed: 0x0000000000000000\n");
         assertWriteCompleted(m, BootLoaders.STAGE3A_LOAD_ADDRESS + BootLoaders.stage3aArgsOffset() - 256);
@@ -300,7 +300,7 @@ class BootLoadersOnCpuTest {
         Psw wait = run(m, new Psw(MASK_64, stage3b));
 
         assertThat(wait).isEqualTo(new Psw(WAIT_64, Long.decode(code)));
-        assertThat(BootLoaders.Stage3bFailure.ofWaitAddress(wait.address())).isPresent();
+        assertThat(BootLoaders.BootFailure.ofWaitAddress("3b", wait.address())).isPresent();
         assertThat(console).hasToString("pvsim stage3b: " + message + "\n");
         assertWriteCompleted(m, stage3b + BootLoaders.stage3bArgsOffset() - 256);
     }

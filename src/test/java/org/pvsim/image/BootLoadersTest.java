@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -176,25 +177,32 @@ class BootLoadersTest {
     @Test
     void everyDocumentedFailureCodeIsLoadedByStage3a() {
         byte[] code = Arrays.copyOfRange(BootLoaders.stage3a(), STAGE3A_ENTRY_OFFSET, BootLoaders.stage3aArgsOffset());
-        for (BootLoaders.Stage3aFailure failure : BootLoaders.Stage3aFailure.values()) {
+        for (BootLoaders.BootFailure failure : failuresOf("3a")) {
             byte[] lghi = HexFormat.of().parseHex(String.format("a7c9%04x", failure.waitAddress()));
             assertThat(contains(code, lghi)).as("lghi %%r12,0x%x in stage3a", failure.waitAddress()).isTrue();
-            assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(failure.waitAddress())).contains(failure);
+            assertThat(BootLoaders.BootFailure.ofWaitAddress("3a", failure.waitAddress())).contains(failure);
         }
-        assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(0xfff)).isEmpty();
+        assertThat(BootLoaders.BootFailure.ofWaitAddress("3a", 0xfff)).isEmpty();
     }
 
     /** Same for stage3b, whose code ends where its data (messages, SCCB) begins, before the args. */
     @Test
     void everyDocumentedFailureCodeIsLoadedByStage3b() {
         byte[] code = Arrays.copyOf(BootLoaders.stage3b(), BootLoaders.stage3bArgsOffset());
-        for (BootLoaders.Stage3bFailure failure : BootLoaders.Stage3bFailure.values()) {
+        for (BootLoaders.BootFailure failure : failuresOf("3b")) {
             byte[] lghi = HexFormat.of().parseHex(String.format("a7c9%04x", failure.waitAddress()));
             assertThat(contains(code, lghi)).as("lghi %%r12,0x%x in stage3b", failure.waitAddress()).isTrue();
-            assertThat(BootLoaders.Stage3bFailure.ofWaitAddress(failure.waitAddress())).contains(failure);
-            assertThat(BootLoaders.Stage3aFailure.ofWaitAddress(failure.waitAddress())).isEmpty();
+            assertThat(BootLoaders.BootFailure.ofWaitAddress("3b", failure.waitAddress())).contains(failure);
+            assertThat(BootLoaders.BootFailure.ofWaitAddress("3a", failure.waitAddress())).isEmpty();
         }
-        assertThat(BootLoaders.Stage3bFailure.ofWaitAddress(0x3a10)).isEmpty();
+        assertThat(BootLoaders.BootFailure.ofWaitAddress("3b", 0x3a10)).isEmpty();
+    }
+
+    private static List<BootLoaders.BootFailure> failuresOf(String stage) {
+        List<BootLoaders.BootFailure> of = Arrays.stream(BootLoaders.BootFailure.values())
+                .filter(f -> f.stage().equals(stage)).toList();
+        assertThat(of).as("stage " + stage + " documents its failures").isNotEmpty();
+        return of;
     }
 
     @Test

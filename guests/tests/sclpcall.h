@@ -80,8 +80,10 @@ static inline int sclp_read_console(struct sccb_read_event *sccb, char *buf, int
 /*
  * The next line of console input (without its '\n'; '\r' dropped) into line, NUL-terminated: its length,
  * -1 if the SCLP refused READ EVENT DATA, -2 if the line did not fit in max - 1 bytes (the rest of it is
- * skipped). With no input pending it asks again: a protected guest sees no unsolicited service signal
- * before its next SCLP call, so waiting for one would wait for ever.
+ * skipped). With no input pending it sleeps in an enabled wait until the attention that announces
+ * the next input (a service signal with the event-pending bit, which KVM delivers to a protected guest
+ * too), as Linux's SCLP driver waits for it; input that came while READ EVENT DATA ran is announced in
+ * that command's own service signal.
  */
 static inline int sclp_read_line(struct sccb_read_event *sccb, char *line, int max)
 {
@@ -109,6 +111,8 @@ static inline int sclp_read_line(struct sccb_read_event *sccb, char *line, int m
 			return -1;
 		if (have < 0)
 			have = 0;
+		if (have == 0 && rc == SCLP_RC_NO_EVENT_BUFFERS && !(sclp_param & 1))
+			wait_for_ext();
 	}
 }
 

@@ -24,7 +24,29 @@ final class Interrupts {
          * their own threads, and only one of them may take it.
          */
         final java.util.concurrent.atomic.AtomicLong serviceSignal = new java.util.concurrent.atomic.AtomicLong(-1);
+
+        /**
+         * A service signal made pending (__inject_service): the event-pending bit adds to one pending
+         * already, and an SCCB address only if none is pending (the kernel drops superfluous ones).
+         */
+        void post(long parm) {
+            serviceSignal.getAndUpdate(old -> old < 0 ? parm
+                    : (old & SCCB_MASK) != 0 ? old | parm & EVENT_PENDING : old | parm);
+        }
+
+        /**
+         * Whether the pending service signal {@code parm} may go to the guest now. A protected guest gets
+         * an SCCB's answer only after the notification of its SERVC (masked until then), but the attention
+         * of an event (no SCCB address) at any time, as the kernel's IRQ_PEND_EXT_SERVICE_EV.
+         */
+        static boolean deliverable(long parm, boolean masked) {
+            return parm >= 0 && (!masked || (parm & SCCB_MASK) == 0);
+        }
     }
+
+    /** The SCCB address in a service signal's parameter; bit 31 (value 1) says an event waits. */
+    static final long SCCB_MASK = 0xfffffff8L;
+    static final long EVENT_PENDING = 1;
 
     /** One vCPU's local interruptions (vcpu->arch.local_int); guarded by the vCPU lock or volatile. */
     int programCode = -1;
@@ -46,7 +68,7 @@ final class Interrupts {
     /** Whether any condition is pending for the vCPU (a waiting guest then is not idle). */
     boolean pending(KvmVm vm) {
         return programCode >= 0 || restart || emergencyFrom.get() != 0 || externalCallFrom >= 0
-                || vm.floating.serviceSignal.get() >= 0 && !vm.serviceIrqMasked;
+                || Floating.deliverable(vm.floating.serviceSignal.get(), vm.serviceIrqMasked);
     }
 
     /** Delivers what can be delivered now. Context: vcpu->mutex held, before SIE entry. */
@@ -92,9 +114,9 @@ final class Interrupts {
             return;
         }
         long service = vm.floating.serviceSignal.get();
-        if (service >= 0 && !(secure && vm.serviceIrqMasked) && vm.floating.serviceSignal.compareAndSet(service, -1)
+        if (Floating.deliverable(service, secure && vm.serviceIrqMasked) && vm.floating.serviceSignal.compareAndSet(service, -1)
                 && !external(vcpu, sd, secure, 0x2401, 0, service, 1L << 9)) {
-            vm.floating.serviceSignal.compareAndSet(-1, service); // not enabled: pending again (unless a new one came)
+            vm.floating.post(service); // not enabled: pending again, merged with one that came meanwhile
         }
     }
 

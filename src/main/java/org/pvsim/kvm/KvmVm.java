@@ -93,7 +93,8 @@ public final class KvmVm {
 
     /**
      * KVM_S390_INTERRUPT on the VM: a floating interruption (the service signal with its parameter, as
-     * user space's SCLP raises it). The first vCPU enabled for it takes it before its next SIE entry; a
+     * user space's SCLP raises it), merged with one pending ({@link Interrupts.Floating#post}). The first vCPU
+     * enabled for it takes it before its next SIE entry; a
      * running vCPU sees it when its slice ends; waiting ones are woken (the kernel wakes one idle vCPU; pvsim
      * wakes all, and those not enabled for it wait again).
      */
@@ -102,7 +103,7 @@ public final class KvmVm {
             throw new KvmException("KVM_S390_INTERRUPT", Errno.EINVAL,
                     "interrupt type 0x" + Integer.toHexString(type) + " is not a floating interrupt pvsim models");
         }
-        floating.serviceSignal.set(parm & 0xffffffffL);
+        floating.post(parm & 0xffffffffL);
         vcpus.forEach(KvmVcpu::wakeUp);
     }
 

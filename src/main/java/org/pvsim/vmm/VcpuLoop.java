@@ -39,8 +39,6 @@ final class VcpuLoop {
     boolean quitting;
     /** The last protected boot's failure, reported if the guest then does not come up. */
     volatile String bootFailure;
-    /** The parameter of the last service signal (its SCCB), to which console attention is added. */
-    private long lastServiceParm;
 
     VcpuLoop(GuestMachine m, Ipl ipl, SclpConsole sclp) {
         this.m = m;
@@ -281,14 +279,16 @@ final class VcpuLoop {
     // ---- the SCLP's service signal -------------------------------------------------------------------
 
     synchronized void serviceSignal(long sccb) {
-        lastServiceParm = sccb;
         m.injectService(sccb | (sclp.inputPending() ? 1 : 0));
     }
 
-    /** Console input arrived (on the input thread): tell the guest events are pending. */
+    /**
+     * Console input arrived (on the input thread): the attention that events are pending, without an SCCB
+     * (QEMU's sclp_service_interrupt(0)); KVM adds it to a signal still pending.
+     */
     synchronized void inputArrived() {
         if (sclp.inputPending()) {
-            m.injectService(lastServiceParm | 1);
+            m.injectService(1);
         }
     }
 

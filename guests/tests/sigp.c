@@ -43,8 +43,12 @@ static void show(const char *what, int cc, uint32_t status)
 /* The CPUs run in parallel: "go" and "phase" order the lines on the console. */
 void secondary_main(int cpu)
 {
+	uint64_t ckc = 0x123456789abcde00UL, f15 = 0x4045000000000000UL; /* 42.0 */
+
 	while (!go)
 		;
+	/* what CPU 0's STORE STATUS AT ADDRESS must find (the clock-comparator subclass stays off) */
+	asm volatile("sckc %0\n\tldgr %%f15,%1" :: "Q"(ckc), "d"(f15) : "f15");
 	printf("cpu %d running\n", cpu);
 	phase = 1;
 	while (phase < 2)
@@ -73,6 +77,10 @@ int main(void)
 	show("stop", sigp(1, SIGP_STOP, 0, &st), st);
 	show("sense", sigp(1, SIGP_SENSE, 0, &st), st);
 	show("store status at address", sigp(1, SIGP_STORE_STATUS_AT_ADDRESS, (uint64_t)status_area, &st), st);
+	/* the save-area layout from 0x1200: FPRs at 0, prefix at 0x118, clock comparator bits 0-55 at 0x130 */
+	printf("stored prefix is cpu 1's: %d\n", *(uint32_t *)(status_area + 0x118) == (uint32_t)(uint64_t)lowcore1);
+	printf("stored clock comparator 0x%lx f15 0x%lx\n", *(uint64_t *)(status_area + 0x130),
+	       *(uint64_t *)(status_area + 0x78));
 	phase = 2;
 	show("start", sigp(1, SIGP_START, 0, &st), st);
 	phase = 3;

@@ -38,6 +38,10 @@ public final class KvmRun {
     public final int[] acrs = new int[16];
     public final long[] crs = new long[16];
     public long prefix;
+    /** s.regs.cputm / ckc (KVM_SYNC_ARCH0) and fprs (KVM_SYNC_FPRS) of a normal vCPU after KVM_RUN; zeros for a protected one. */
+    public long cputm;
+    public long ckc;
+    public final long[] fprs = new long[16];
     /** Set by user space before KVM_RUN: {@link #KVM_SYNC_PREFIX} makes KVM take {@link #prefix} (SIGP SET PREFIX, resets). */
     public int kvmDirtyRegs;
 }

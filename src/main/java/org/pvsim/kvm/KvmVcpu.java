@@ -209,6 +209,13 @@ public final class KvmVcpu {
             for (int i = 0; i < 16; i++) {
                 run.crs[i] = sd.u64(GCR + 8 * i);
             }
+            run.cputm = sd.u64(CPUTM);
+            run.ckc = sd.u64(CKC);
+            System.arraycopy(fprs, 0, run.fprs, 0, 16);
+        } else { // the UV's: nothing of them reaches user space
+            run.cputm = 0;
+            run.ckc = 0;
+            java.util.Arrays.fill(run.fprs, 0L);
         }
     }
 

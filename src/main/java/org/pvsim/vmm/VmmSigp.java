@@ -161,14 +161,16 @@ final class VmmSigp {
     /**
      * s390_store_status: the save area (FPRs, GRs, PSW, prefix, CPU timer, clock comparator, ARs, CRs) at
      * absolute {@code addr}, and with {@code arch} the architecture-mode byte at 163. What user space
-     * knows of the CPU is what KVM_RUN last gave back; pvsim's kvm_run carries no FPRs or timers (zeros
-     * here). A protected CPU's registers are the Ultravisor's: user space has none to store.
+     * knows of the CPU is what KVM_RUN last gave back (pvsim's kvm_run has no FPC: it is stored as 0). A
+     * protected CPU's registers are the Ultravisor's: user space has none to store.
      */
     private static final int SAVE_GRS = Lowcore.SAVE_GRS - Lowcore.SAVE_FPRS;
     private static final int SAVE_ARS = Lowcore.SAVE_ARS - Lowcore.SAVE_FPRS;
     private static final int SAVE_CRS = Lowcore.SAVE_CRS - Lowcore.SAVE_FPRS;
     private static final int SAVE_PSW = Lowcore.SAVE_PSW - Lowcore.SAVE_FPRS;
     private static final int SAVE_PREFIX = Lowcore.SAVE_PREFIX - Lowcore.SAVE_FPRS;
+    private static final int SAVE_CPU_TIMER = Lowcore.SAVE_CPU_TIMER - Lowcore.SAVE_FPRS;
+    private static final int SAVE_CLOCK_COMPARATOR = Lowcore.SAVE_CLOCK_COMPARATOR - Lowcore.SAVE_FPRS;
 
     private boolean storeStatus(VcpuThread t, long addr, boolean arch) {
         if (t.isProtected()) {
@@ -176,6 +178,7 @@ final class VmmSigp {
         }
         ByteBuffer sa = ByteBuffer.allocate(SAVE_AREA_SIZE);
         for (int i = 0; i < 16; i++) {
+            sa.putLong(8 * i, t.run.fprs[i]);
             sa.putLong(SAVE_GRS + 8 * i, t.run.gprs[i]);
             sa.putInt(SAVE_ARS + 4 * i, t.run.acrs[i]);
             sa.putLong(SAVE_CRS + 8 * i, t.run.crs[i]);
@@ -183,6 +186,8 @@ final class VmmSigp {
         sa.putLong(SAVE_PSW, t.run.pswMask);
         sa.putLong(SAVE_PSW + 8, t.run.pswAddr);
         sa.putInt(SAVE_PREFIX, (int) t.run.prefix);
+        sa.putLong(SAVE_CPU_TIMER, t.run.cputm);
+        sa.putLong(SAVE_CLOCK_COMPARATOR, t.run.ckc >>> 8); // bits 0-55
         if (!loop.m.writeAbsolute(addr, sa.array())) {
             return false;
         }

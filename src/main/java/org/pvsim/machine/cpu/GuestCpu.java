@@ -1,5 +1,7 @@
 package org.pvsim.machine.cpu;
 
+import org.pvsim.machine.Lowcore;
+
 /**
  * A CPU that runs a guest under SIE: the machine's interpreter and translator with the guest's
  * registers, its absolute storage mapped by a {@link GuestMode}, and its control instructions offered
@@ -82,6 +84,22 @@ public final class GuestCpu {
 
     public long pswMask() {
         return cpu.psw().mask();
+    }
+
+    /**
+     * STORE STATUS of {@code target} (a stopped CPU of the same guest) at guest absolute {@code address},
+     * stored through this CPU's storage accesses; with {@code archMode} also the architectural-mode id at
+     * 163 of the target's prefix area (STOP AND STORE STATUS).
+     */
+    public void storeStatusOf(GuestCpu target, long address, boolean archMode) {
+        Sigp.storeStatus(target.cpu, cpu, address);
+        if (archMode) {
+            cpu.absStore(target.cpu.prefix + Lowcore.ARCH_MODE_ID, 1, 1);
+        }
+    }
+
+    public int cpuAddress() {
+        return cpu.cpuAddress;
     }
 
     public long prefix() {

@@ -107,7 +107,7 @@ final class Sigp {
                 if (a + 512 > self.storage.size()) {
                     return STATUS_INVALID_PARAMETER;
                 }
-                storeStatus(target, a);
+                storeStatus(target, target, a);
                 return 0;
             }
             case SET_ARCHITECTURE: {
@@ -150,26 +150,27 @@ final class Sigp {
      * 0x1200-0x13ff), and the architectural-mode identification (1, z/Architecture) to real location 163.
      */
     static void storeStatusInPrefixArea(Cpu t) {
-        storeStatus(t, t.prefix + Lowcore.SAVE_FPRS);
+        storeStatus(t, t, t.prefix + Lowcore.SAVE_FPRS);
         t.absStore(t.prefix + Lowcore.ARCH_MODE_ID, 1, 1);
     }
 
     /**
      * Stores the CPU's status in the save-area layout at absolute {@code b} (the prefix area's 0x1200, or
-     * the 512-byte area STORE STATUS AT ADDRESS names, which may be absolute 0).
+     * the 512-byte area STORE STATUS AT ADDRESS names, which may be absolute 0), through {@code via}'s
+     * storage accesses (the CPU itself, or the one whose firmware stores for it).
      */
-    static void storeStatus(Cpu t, long b) {
+    static void storeStatus(Cpu t, Cpu via, long b) {
         for (int k = 0; k < 16; k++) {
-            t.absStore(b + 8L * k, t.fpr[k], 8);
-            t.absStore(b + 0x80 + 8L * k, t.gr[k], 8);
-            t.absStore(b + 0x140 + 4L * k, t.ar[k], 4);
-            t.absStore(b + 0x180 + 8L * k, t.cr[k], 8);
+            via.absStore(b + 8L * k, t.fpr[k], 8);
+            via.absStore(b + 0x80 + 8L * k, t.gr[k], 8);
+            via.absStore(b + 0x140 + 4L * k, t.ar[k], 4);
+            via.absStore(b + 0x180 + 8L * k, t.cr[k], 8);
         }
-        t.absStore(b + 0x100, t.pswMask | (long) t.cc << Psw.CC_SHIFT, 8);
-        t.absStore(b + 0x108, t.ia, 8);
-        t.absStore(b + 0x118, t.prefix, 4);
-        t.absStore(b + 0x11c, t.fpc, 4);
-        t.absStore(b + 0x128, t.machine.clocks().cpuTimer(t.timers), 8);
-        t.absStore(b + 0x130, t.timers.clockComparator >>> 8, 8);
+        via.absStore(b + 0x100, t.pswMask | (long) t.cc << Psw.CC_SHIFT, 8);
+        via.absStore(b + 0x108, t.ia, 8);
+        via.absStore(b + 0x118, t.prefix, 4);
+        via.absStore(b + 0x11c, t.fpc, 4);
+        via.absStore(b + 0x128, t.machine.clocks().cpuTimer(t.timers), 8);
+        via.absStore(b + 0x130, t.timers.clockComparator >>> 8, 8);
     }
 }

@@ -2,6 +2,7 @@ package org.pvsim.machine.sie;
 
 import static org.pvsim.machine.SieBlock.*;
 
+import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.cpu.Cpu;
 import org.pvsim.machine.cpu.GuestCpu;
@@ -58,7 +59,17 @@ final class SecureGuest implements GuestMode, InterceptionHook {
     private record Stsi(long address) implements Pending {
     }
 
-    private record Sigp(int r1) implements Pending {
+    /** A SIGP: its status register, order, parameter and destination CPU address. */
+    private record Sigp(int r1, int order, long parameter, int destination) implements Pending {
+    }
+
+    private static final int SIGP_STOP_AND_STORE_STATUS = 0x09;
+    private static final int SIGP_STORE_STATUS_AT_ADDRESS = 0x0e;
+
+    /** Another secure CPU of the same configuration, by its CPU address (null if there is none). */
+    @FunctionalInterface
+    interface Siblings {
+        SecureGuest of(long configHandle, int cpuAddress);
     }
 
     private final GuestCpu guest;
@@ -73,8 +84,13 @@ final class SecureGuest implements GuestMode, InterceptionHook {
     /** The host ASCE this entry runs with (the UV checked it is the configuration's). */
     private long asce;
 
-    SecureGuest(GuestCpu guest) {
+    private final Siblings siblings;
+    /** The configuration this CPU belongs to (its SD's handle at the last entry). */
+    long configHandle;
+
+    SecureGuest(GuestCpu guest, Siblings siblings) {
         this.guest = guest;
+        this.siblings = siblings;
     }
 
     GuestCpu cpu() {
@@ -101,6 +117,7 @@ final class SecureGuest implements GuestMode, InterceptionHook {
 
     void bind(StateDescription d, Storage s, long hostAsce) {
         this.sd = d;
+        this.configHandle = d.u64(PV_HANDLE_CONFIG);
         this.storage = s;
         this.asce = hostAsce;
         this.reboot = false;
@@ -181,8 +198,30 @@ final class SecureGuest implements GuestMode, InterceptionHook {
         } else if (p instanceof Sigp s) {
             c.cc = hostCc;
             c.gr[s.r1()] = saved[s.r1()];
+            if (hostCc == 0) {
+                storeStatus(s);
+            }
         }
         return null;
+    }
+
+    /**
+     * The store-status part of a SIGP the host accepted: a protected CPU's registers are the UV's, so the
+     * firmware stores them into the guest's storage, not the host (QEMU stores nothing for a protected VM).
+     */
+    private void storeStatus(Sigp s) {
+        if (s.order() != SIGP_STORE_STATUS_AT_ADDRESS && s.order() != SIGP_STOP_AND_STORE_STATUS) {
+            return;
+        }
+        SecureGuest dest = siblings.of(configHandle, s.destination());
+        if (dest == null) {
+            return;
+        }
+        if (s.order() == SIGP_STORE_STATUS_AT_ADDRESS) {
+            guest.storeStatusOf(dest.guest, s.parameter() & 0x7ffffe00L, false);
+        } else {
+            guest.storeStatusOf(dest.guest, dest.prefix + Lowcore.SAVE_FPRS, true);
+        }
     }
 
     private Interception inject(int iictl) {
@@ -238,7 +277,10 @@ final class SecureGuest implements GuestMode, InterceptionHook {
             for (int n : new int[] {in.r1, in.r1 | 1, in.r3, in.b2}) {
                 r[n] = c.gr[n];
             }
-            instruction(new Sigp(in.r1), r, Interception.instruction(ICPT_PV_INSTRUCTION, in.bits));
+            int order = (int) ((in.b2 != 0 ? c.gr[in.b2] : 0) + in.d2) & 0xff;
+            long parameter = c.gr[in.r1 | 1] & 0xffffffffL; // R1+1 of an even R1, R1 itself if odd
+            instruction(new Sigp(in.r1, order, parameter, (int) c.gr[in.r3] & 0xffff), r,
+                    Interception.instruction(ICPT_PV_INSTRUCTION, in.bits));
         } else if (op == 0xb2 && op2 == 0x20) {
             c.privileged();
             servc(c, in);

@@ -183,6 +183,18 @@ public final class Sie {
         }
     }
 
+    /** The secure CPU with {@code cpuAddress} in the configuration {@code configHandle}, or null. */
+    private SecureGuest secureSibling(long configHandle, int cpuAddress) {
+        lock.lock();
+        try {
+            return secureGuests.values().stream()
+                    .filter(s -> s.configHandle == configHandle && s.cpu().cpuAddress() == cpuAddress)
+                    .findFirst().orElse(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private Interception runSecure(StateDescription d, long hostAsce, HostRegisters regs, long budget) {
         if (uv == null) {
             return Interception.validity(SecureEntry.VIR_CONFIG_HANDLE);
@@ -196,7 +208,7 @@ public final class Sie {
             if (s == null || s.generation != generation) {
                 if (s == null) {
                     forgetDestroyedCpus();
-                    s = new SecureGuest(new GuestCpu(machine, uv.secureCpuNumber(cpuHandle)));
+                    s = new SecureGuest(new GuestCpu(machine, uv.secureCpuNumber(cpuHandle)), this::secureSibling);
                 }
                 s.startAfresh(generation);
                 secureGuests.put(cpuHandle, s);

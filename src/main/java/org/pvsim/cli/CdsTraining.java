@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.pvsim.image.ImageRandomness;
 
 /**
  * The training run for the class data sharing archive that {@code ./pvsim} builds next to the jar: runs the
@@ -48,6 +49,7 @@ public final class CdsTraining {
                 new String[] {"image", "info", "--host-key", key, img},
                 new String[] {"image", "verify", "--host-key", key, img});
         PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), true);
+        ImageRandomness.prepareSecure(); // as Main.main does for image create, so that its classes are archived too
         for (String[] line : lines) {
             Main.run(line, sink, sink);
         }

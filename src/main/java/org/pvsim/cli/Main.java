@@ -3,6 +3,7 @@ package org.pvsim.cli;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import org.pvsim.image.ImageRandomness;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,6 +52,10 @@ public final class Main implements Runnable {
         if (undecodable != null) {
             System.err.println("pvsim: " + undecodable);
             System.exit(1);
+        }
+        List<String> words = CommandTree.words(args);
+        if (words.size() >= 2 && words.get(0).equals("image") && words.get(1).equals("create")) {
+            ImageRandomness.prepareSecure(); // on the second core while this one parses the command line
         }
         // the launcher knows (test -t 1); System.console() also needs stdin to be a terminal
         boolean terminal = Boolean.parseBoolean(System.getProperty("pvsim.stdout.terminal",

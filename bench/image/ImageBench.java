@@ -132,6 +132,8 @@ public final class ImageBench {
                     "--no-component-check", "-o", img.toString());
         });
         Timed v = median(3, () -> run(pvsim, "image", "verify", "--host-key", key, img.toString()));
+        Timed jvm = median(5, () -> run(Path.of(System.getProperty("java.home"), "bin", "java"), "-XX:+UseSerialGC",
+                "-version"));
         Timed help = median(5, () -> run(pvsim, "--help"));
         Timed info = median(5, () -> run(pvsim, "image", "info", dir.resolve("small.img").toString()));
         System.out.printf("whole process    ./pvsim, one JVM per command, median of 3 (5 for start-up), load average %.1f%n",
@@ -142,11 +144,15 @@ public final class ImageBench {
                 + "   (target <= 0.53 s, <= 64 MiB)%n", c.wall(), c.cpu(), size / 1e6 / c.wall(), create, sha);
         System.out.printf("                 SHA-512 floor %.2f s: whole process at %.2f of it, %.2f s above it%n", floor,
                 floor / c.wall(), c.wall() - floor);
-        System.out.printf("  image verify   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s   at %.2f of the floor%n",
-                v.wall(), v.cpu(), size / 1e6 / v.wall(), verify, floor / v.wall());
+        System.out.printf("  image verify   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s   at %.2f of the floor"
+                + "   (target <= 0.53 s, <= 64 MiB)%n", v.wall(), v.cpu(), size / 1e6 / v.wall(), verify, floor / v.wall());
+        // What no launcher change can remove: a JVM that starts and exits, plus one SHA-512 stream.
+        System.out.printf("  java -version  %6.2f s wall %s   start-up floor; with the SHA-512 floor %.2f s%n", jvm.wall(),
+                jvm.cpu(), jvm.wall() + floor);
         System.out.printf("  --help         %6.2f s wall %s   (target < 0.3 s)%n", help.wall(), help.cpu());
         System.out.printf("  image info     %6.2f s wall %s   small image (target < 0.3 s)%n", info.wall(), info.cpu());
-        return help.wall() < 0.3 && info.wall() < 0.3 && c.wall() <= 0.53 && c.rssKib() >= 0 && c.rssKib() <= 64 * 1024;
+        return help.wall() < 0.3 && info.wall() < 0.3 && c.wall() <= 0.53 && c.rssKib() >= 0 && c.rssKib() <= 64 * 1024
+                && v.wall() <= 0.53 && v.rssKib() >= 0 && v.rssKib() <= 64 * 1024;
     }
 
     /** One run's wall time, and CPU seconds and peak RSS when /usr/bin/time measured them (else negative). */

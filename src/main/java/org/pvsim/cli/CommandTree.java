@@ -2,6 +2,7 @@ package org.pvsim.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -14,7 +15,80 @@ import picocli.CommandLine.Model.OptionSpec;
 final class CommandTree {
     static final String KEY_HASHES_DEFAULT = "/sys/firmware/uv/keys/all";
 
+    /**
+     * The command groups whose subcommands are listed here rather than in their annotation: picocli builds every
+     * annotated subcommand, reflection and all, which took a third of a short command's start-up (and the heap
+     * garbage and classes with it), while a command line runs one command of the tree.
+     */
+    private static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(Main.class, Main.SUBCOMMANDS,
+            ImageCommand.class, ImageCommand.SUBCOMMANDS);
+
     private CommandTree() {
+    }
+
+    /**
+     * The command line's words that are not options, in order, up to the first that could stand for more than
+     * itself: {@code --} (parameters follow) or an {@code @file} (picocli expands it). A group whose options take no
+     * value reads its subcommand's name at its own depth from them.
+     */
+    static List<String> words(String[] args) {
+        List<String> words = new ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--") || a.startsWith("@")) {
+                break;
+            }
+            if (!a.startsWith("-")) {
+                words.add(a);
+            }
+        }
+        return words;
+    }
+
+    /**
+     * The command tree under {@code command}, built in full only along the path that {@code words} name: where a
+     * group reads a word that names one of its subcommands, picocli cannot descend into another, so the others
+     * are {@link #listed} only, enough for the group's usage and suggestions. Anywhere else (no word, a word
+     * naming nothing, help, which looks its siblings up) all are built, as picocli would.
+     */
+    static CommandLine build(Object command, CommandLine.IFactory factory, List<String> words) {
+        return build(command, factory, words, 0);
+    }
+
+    private static CommandLine build(Object command, CommandLine.IFactory factory, List<String> words, int depth) {
+        CommandLine cl = new CommandLine(command, factory);
+        List<Class<?>> subs = GROUPS.getOrDefault(command instanceof Class<?> c ? c : command.getClass(), List.of());
+        Class<?> chosen = depth < words.size() && readsWords(cl.getCommandSpec()) ? named(subs, words.get(depth)) : null;
+        if (chosen == CommandLine.HelpCommand.class) {
+            chosen = null;
+        }
+        for (Class<?> sub : subs) {
+            cl.addSubcommand(chosen == null || sub == chosen
+                    ? build(sub, factory, words, chosen == null ? Integer.MAX_VALUE : depth + 1) : listed(sub));
+        }
+        return cl;
+    }
+
+    /** A subcommand as its group's usage lists it (names, header or description, hidden), never run. */
+    private static CommandLine listed(Class<?> sub) {
+        CommandLine.Command c = sub.getAnnotation(CommandLine.Command.class);
+        CommandSpec spec = CommandSpec.create().name(c.name()).aliases(c.aliases());
+        spec.usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+        return new CommandLine(spec);
+    }
+
+    /** Whether every word a group is given names a subcommand: none of its options takes a value, it has no parameters. */
+    private static boolean readsWords(CommandSpec spec) {
+        return spec.positionalParameters().isEmpty() && spec.options().stream().allMatch(o -> o.arity().max() == 0);
+    }
+
+    private static Class<?> named(List<Class<?>> subs, String word) {
+        for (Class<?> sub : subs) {
+            CommandLine.Command c = sub.getAnnotation(CommandLine.Command.class);
+            if (c.name().equals(word) || List.of(c.aliases()).contains(word)) {
+                return sub;
+            }
+        }
+        return null;
     }
 
     static void adapt(CommandLine root, Main main) {

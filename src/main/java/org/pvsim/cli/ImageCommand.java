@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code pvsim image}: create, inspect, verify and test SE images (pvimg's commands). */
 @Command(name = "image", mixinStandardHelpOptions = true,
-        description = "Create, inspect and verify IBM Secure Execution boot images (like s390-tools' pvimg).",
-        subcommands = {ImageCommand.Create.class, ImageCommand.Info.class, ImageCommand.Verify.class,
-            ImageCommand.Test.class})
+        description = "Create, inspect and verify IBM Secure Execution boot images (like s390-tools' pvimg).")
 final class ImageCommand implements Runnable {
+    /** The subcommands, in usage order ({@link CommandTree#build} adds them). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(Create.class, Info.class, Verify.class, Test.class);
+
     // pvimg's warnings, word for word
     static final String NO_VERIFY_WARNING =
             "WARNING: Host-key document verification is disabled. The Secure Execution image may not be protected.";

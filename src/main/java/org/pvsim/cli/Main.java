@@ -2,6 +2,8 @@ package org.pvsim.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
+import org.pvsim.image.ImageRandomness;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,18 +12,12 @@ import picocli.CommandLine.Option;
 @Command(name = "pvsim",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "An executable model of IBM Z Secure Execution (protected virtualization) for KVM.",
-        subcommands = {
-            DemoCommand.class,
-            HostkeyCommand.class,
-            ImageCommand.class,
-            SecretCommand.class,
-            AttestCommand.class,
-            MachineCommand.class,
-            RunCommand.class,
-            CommandLine.HelpCommand.class,
-        })
+        description = "An executable model of IBM Z Secure Execution (protected virtualization) for KVM.")
 public final class Main implements Runnable {
+    /** The subcommands, in usage order; {@link CommandTree#build} adds them (picocli would build all from the annotation). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class, HostkeyCommand.class, ImageCommand.class,
+            SecretCommand.class, AttestCommand.class, MachineCommand.class, RunCommand.class,
+            CommandLine.HelpCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print the stack trace of an error.")
@@ -57,6 +53,10 @@ public final class Main implements Runnable {
             System.err.println("pvsim: " + undecodable);
             System.exit(1);
         }
+        List<String> words = CommandTree.words(args);
+        if (words.size() >= 2 && words.get(0).equals("image") && words.get(1).equals("create")) {
+            ImageRandomness.prepareSecure(); // on the second core while this one parses the command line
+        }
         // the launcher knows (test -t 1); System.console() also needs stdin to be a terminal
         boolean terminal = Boolean.parseBoolean(System.getProperty("pvsim.stdout.terminal",
                 String.valueOf(System.console() != null)));
@@ -75,7 +75,8 @@ public final class Main implements Runnable {
     }
 
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandFactory factory, boolean interactive) {
-        CommandLine cl = commandLine(out, err, Arrays.asList(args).contains("--debug"), factory);
+        CommandLine cl = commandLine(out, err, Arrays.asList(args).contains("--debug"), factory,
+                CommandTree.words(args));
         ((Main) cl.getCommand()).interactive = interactive;
         int rc = cl.execute(CommandTree.preprocess(args));
         out.flush();
@@ -85,7 +86,13 @@ public final class Main implements Runnable {
 
     /** The pvsim command tree writing to out/err, with errors reported as one line (exit 1, or 2 for usage). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug, CommandFactory factory) {
-        CommandLine cl = new CommandLine(new Main(), factory);
+        return commandLine(out, err, debug, factory, List.of());
+    }
+
+    /** The same with only the commands that {@code words} (from {@link CommandTree#words}) lead to, where they tell. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug, CommandFactory factory,
+            List<String> words) {
+        CommandLine cl = CommandTree.build(new Main(), factory, words);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(new ExclusiveOptionsHandler(cl.getParameterExceptionHandler()));

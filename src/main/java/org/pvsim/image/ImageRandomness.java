@@ -13,7 +13,12 @@ public interface ImageRandomness {
 
     void nextBytes(byte[] out);
 
+    /** A SecureRandom's, and a customer key drawn from it; prepared ahead if {@link #prepareSecure} was called. */
     static ImageRandomness secure() {
+        ImageRandomness ahead = AheadRandomness.take();
+        if (ahead != null) {
+            return ahead;
+        }
         SecureRandom rnd = new SecureRandom();
         return new ImageRandomness() {
             @Override
@@ -26,6 +31,14 @@ public interface ImageRandomness {
                 rnd.nextBytes(out);
             }
         };
+    }
+
+    /**
+     * Starts preparing, on a second thread, what the next {@link #secure()} returns: for a process that is about
+     * to create one image and has other start-up work to do meanwhile.
+     */
+    static void prepareSecure() {
+        AheadRandomness.start();
     }
 
     /** Test hook: a given customer key and a seeded, repeatable byte stream. Never for real images. */

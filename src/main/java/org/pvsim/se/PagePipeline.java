@@ -61,9 +61,12 @@ public final class PagePipeline implements AutoCloseable {
         this.secondThread = secondThread;
     }
 
-    /** For streaming a whole image: the PLD always on a second thread, 16 chunks (4 MiB) in flight. */
+    /**
+     * For streaming a whole image: the PLD always on a second thread, 4 chunks (1 MiB) in flight. Each chunk is
+     * over half a millisecond of SHA-512, enough slack for either side; every MiB more is a MiB more peak RSS.
+     */
     public static PagePipeline streaming() {
-        return new PagePipeline("se-pld", CHUNK, 16, 0, () -> true);
+        return new PagePipeline("se-pld", CHUNK, 4, 0, () -> true);
     }
 
     /**

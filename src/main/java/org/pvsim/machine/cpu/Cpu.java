@@ -11,10 +11,12 @@ import org.pvsim.machine.storage.Storage;
  * pre-decoded instructions from the {@link CodeCache}.
  *
  * <p>Storage is reached through small direct-mapped TLBs keyed by the real page, so that prefixing is
- * applied once per page and a hit costs one compare plus the frame-ownership check (one int compare
- * against the expected tag; any other tag goes to {@link Storage#checkAccess}, which raises the
- * architected exception). Pages holding decoded code never enter the write TLB, so a store into code
- * takes the slow path, which drops the decoded page (self-modifying code stays correct).
+ * applied once per page and a hit costs the page compare plus one compare of the storage's tag generation
+ * ({@link Storage#tagGeneration}): the frame's ownership was checked when the entry was filled, and is
+ * checked again when any tag changes; an entry whose frame fails then goes to {@link Storage#checkAccess}
+ * on every access, which raises the architected exception. Pages holding decoded code never enter the
+ * write TLB, so a store into code takes the slow path, which drops the decoded page (self-modifying
+ * code stays correct).
  *
  * <p>With DAT on (PSW bit 5) the TLBs are keyed by the logical page and filled through {@link Dat}
  * (translation, prefixing, protection); what a fill depends on purges them when it changes. A translated
@@ -90,6 +92,10 @@ public final class Cpu {
      */
     boolean pswInvalid;
 
+    /** In a TLB entry's page: the frame failed the ownership check when the tags last changed. */
+    private static final long RECHECK = 1L << 62;
+    /** The storage's tag generation at which the TLB entries' frames were last checked. */
+    private long tlbGeneration = -1;
     private final long[] rPage = new long[TLB_SIZE];
     private final long[] rFrame = new long[TLB_SIZE];
     private final byte[][] rData = new byte[TLB_SIZE][];
@@ -405,17 +411,56 @@ public final class Cpu {
 
     // ---- storage: loads --------------------------------------------------------------------------
 
+    // A hit costs the page compare and one compare of the storage's tag generation: an entry's frame passed
+    // the ownership check when it was filled or when the tags last changed (recheckIfTagsChanged), and
+    // an entry that failed it then is kept with RECHECK in its page, so that each access to it checks the
+    // frame again and raises what the check raises, as an access through an unchanged entry always did.
+
     private byte[] readFrame(long a) {
         long page = a >>> Storage.PAGE_SHIFT;
         int i = (int) page & TLB_MASK;
-        if (rPage[i] != page) {
-            return fillRead(a, i);
+        if (rPage[i] == page && tlbGeneration == storage.tagGeneration()) {
+            return rData[i];
         }
-        long frame = rFrame[i];
-        if (storage.tagOf(frame) != fastTag) {
-            storage.checkAccess(frame, domain, a);
+        return readMiss(a, i);
+    }
+
+    private byte[] readMiss(long a, int i) {
+        recheckIfTagsChanged();
+        long page = a >>> Storage.PAGE_SHIFT;
+        long key = rPage[i];
+        if (key == page) {
+            return rData[i];
         }
-        return rData[i];
+        if (key == (page | RECHECK)) {
+            storage.checkAccess(rFrame[i], domain, a);
+            return rData[i];
+        }
+        return fillRead(a, i);
+    }
+
+    /**
+     * Some frame's tag changed since the entries were checked: check every entry's frame again. The
+     * generation is read with acquire, before the tags, so no change it counts goes unseen, and a change
+     * after it moves the generation on again.
+     */
+    private void recheckIfTagsChanged() {
+        long g = storage.tagGenerationAcquire();
+        if (g != tlbGeneration) {
+            tlbGeneration = g;
+            recheck(rPage, rFrame);
+            recheck(wPage, wFrame);
+        }
+    }
+
+    private void recheck(long[] pages, long[] frames) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            long key = pages[i];
+            if (key != -1) {
+                long page = key & ~RECHECK;
+                pages[i] = storage.permits(frames[i], domain) ? page : page | RECHECK;
+            }
+        }
     }
 
     private byte[] fillRead(long a, int i) {
@@ -436,14 +481,24 @@ public final class Cpu {
     private byte[] writeFrame(long a, int len) {
         long page = a >>> Storage.PAGE_SHIFT;
         int i = (int) page & TLB_MASK;
-        if (wPage[i] != page) {
-            return fillWrite(a, i, len);
+        if (wPage[i] == page && tlbGeneration == storage.tagGeneration()) {
+            return wData[i];
         }
-        long frame = wFrame[i];
-        if (storage.tagOf(frame) != fastTag) {
-            storage.checkAccess(frame, domain, a);
+        return writeMiss(a, i, len);
+    }
+
+    private byte[] writeMiss(long a, int i, int len) {
+        recheckIfTagsChanged();
+        long page = a >>> Storage.PAGE_SHIFT;
+        long key = wPage[i];
+        if (key == page) {
+            return wData[i];
         }
-        return wData[i];
+        if (key == (page | RECHECK)) {
+            storage.checkAccess(wFrame[i], domain, a);
+            return wData[i];
+        }
+        return fillWrite(a, i, len);
     }
 
     /**

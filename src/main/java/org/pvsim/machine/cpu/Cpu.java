@@ -99,9 +99,7 @@ public final class Cpu {
     private final long[] rPage = new long[TLB_SIZE];
     private final long[] rFrame = new long[TLB_SIZE];
     private final byte[][] rData = new byte[TLB_SIZE][];
-    private final long[] wPage = new long[TLB_SIZE];
-    private final long[] wFrame = new long[TLB_SIZE];
-    private final byte[][] wData = new byte[TLB_SIZE][];
+    private final TlbEntry[] wTlb = new TlbEntry[TLB_SIZE];
     /** Dynamic address translation and protection, on TLB misses. */
     final Dat dat = new Dat(this);
 
@@ -358,15 +356,15 @@ public final class Cpu {
     /** Called when {@code frame} starts holding decoded code: its stores must take the slow path. */
     void frameBecameCode(long frame) {
         for (int i = 0; i < TLB_SIZE; i++) {
-            if (wFrame[i] == frame) {
-                wPage[i] = -1;
+            if (wTlb[i].frame() == frame) {
+                wTlb[i] = TlbEntry.EMPTY;
             }
         }
     }
 
     public void flushTlb() {
         java.util.Arrays.fill(rPage, -1);
-        java.util.Arrays.fill(wPage, -1);
+        java.util.Arrays.fill(wTlb, TlbEntry.EMPTY);
         codeBase = -1;
     }
 
@@ -449,7 +447,7 @@ public final class Cpu {
         if (g != tlbGeneration) {
             tlbGeneration = g;
             recheck(rPage, rFrame);
-            recheck(wPage, wFrame);
+            recheck(wTlb);
         }
     }
 
@@ -459,6 +457,16 @@ public final class Cpu {
             if (key != -1) {
                 long page = key & ~RECHECK;
                 pages[i] = storage.permits(frames[i], domain) ? page : page | RECHECK;
+            }
+        }
+    }
+
+    private void recheck(TlbEntry[] tlb) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            TlbEntry e = tlb[i];
+            if (e != TlbEntry.EMPTY) {
+                long page = e.page() & ~RECHECK;
+                tlb[i] = new TlbEntry(storage.permits(e.frame(), domain) ? page : page | RECHECK, e.frame(), e.data());
             }
         }
     }
@@ -481,8 +489,9 @@ public final class Cpu {
     private byte[] writeFrame(long a, int len) {
         long page = a >>> Storage.PAGE_SHIFT;
         int i = (int) page & TLB_MASK;
-        if (wPage[i] == page && tlbGeneration == storage.tagGeneration()) {
-            return wData[i];
+        TlbEntry e = wTlb[i];
+        if (e.page() == page && tlbGeneration == storage.tagGeneration()) {
+            return e.data();
         }
         return writeMiss(a, i, len);
     }
@@ -490,13 +499,13 @@ public final class Cpu {
     private byte[] writeMiss(long a, int i, int len) {
         recheckIfTagsChanged();
         long page = a >>> Storage.PAGE_SHIFT;
-        long key = wPage[i];
-        if (key == page) {
-            return wData[i];
+        TlbEntry e = wTlb[i];
+        if (e.page() == page) {
+            return e.data();
         }
-        if (key == (page | RECHECK)) {
-            storage.checkAccess(wFrame[i], domain, a);
-            return wData[i];
+        if (e.page() == (page | RECHECK)) {
+            storage.checkAccess(e.frame(), domain, a);
+            return e.data();
         }
         return fillWrite(a, i, len);
     }
@@ -518,9 +527,7 @@ public final class Cpu {
             code.invalidate(off, Math.min(len, Storage.PAGE_SIZE - off));
             return data;
         }
-        wData[i] = data;
-        wFrame[i] = frame;
-        wPage[i] = a >>> Storage.PAGE_SHIFT;
+        wTlb[i] = new TlbEntry(a >>> Storage.PAGE_SHIFT, frame, data);
         return data;
     }
 

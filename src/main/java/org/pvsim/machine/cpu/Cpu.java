@@ -364,6 +364,7 @@ public final class Cpu {
 
     public void flushTlb() {
         java.util.Arrays.fill(rPage, -1);
+        forgetLastPages();
         java.util.Arrays.fill(wTlb, TlbEntry.EMPTY);
         codeBase = -1;
     }
@@ -446,6 +447,7 @@ public final class Cpu {
         long g = storage.tagGenerationAcquire();
         if (g != tlbGeneration) {
             tlbGeneration = g;
+            forgetLastPages();
             recheck(rPage, rFrame);
             recheck(wTlb);
         }
@@ -480,6 +482,7 @@ public final class Cpu {
             return storage.rawFrameForRead(frame);
         }
         byte[] data = storage.rawFrameForCpu(frame);
+        forgetLastPages(); // one of them may be the page this entry held
         rData[i] = data;
         rFrame[i] = frame;
         rPage[i] = dat.partial ? -1 : a >>> Storage.PAGE_SHIFT;
@@ -531,32 +534,104 @@ public final class Cpu {
         return data;
     }
 
+    // In front of the read TLB, each load width remembers the page (and its frame's bytes) it last read
+    // through a valid entry. Its bytes are then a field, not an element picked by the address: in a
+    // table lookup (CRC-32) the load's address comes late in a chain of dependent instructions, and the
+    // host CPU can start the load as soon as the address is there instead of first loading the TLB slot
+    // (measured: the CRC-32 guest about +30%). These are copies of TLB entries: whatever empties or
+    // changes an entry forgets them all (forgetLastPages), and a hit compares the tag generation too.
+    private long lastPage8 = -1;
+    private long lastPage16 = -1;
+    private long lastPage32 = -1;
+    private long lastPage64 = -1;
+    private byte[] lastData8;
+    private byte[] lastData16;
+    private byte[] lastData32;
+    private byte[] lastData64;
+
+    private void forgetLastPages() {
+        lastPage8 = lastPage16 = lastPage32 = lastPage64 = -1;
+    }
+
+    /** Whether the read TLB holds {@code page} as a valid entry (not one to recheck on every access). */
+    private boolean readTlbHolds(long page) {
+        return rPage[(int) page & TLB_MASK] == page;
+    }
+
     public int load8(long a) {
-        return readFrame(a)[(int) (a & Storage.PAGE_MASK)] & 0xff;
+        long page = a >>> Storage.PAGE_SHIFT;
+        byte[] f = page == lastPage8 && tlbGeneration == storage.tagGeneration() ? lastData8 : readFrame8(a);
+        return f[(int) (a & Storage.PAGE_MASK)] & 0xff;
+    }
+
+    private byte[] readFrame8(long a) {
+        byte[] f = readFrame(a);
+        long page = a >>> Storage.PAGE_SHIFT;
+        if (readTlbHolds(page)) {
+            lastData8 = f;
+            lastPage8 = page;
+        }
+        return f;
     }
 
     public int load16(long a) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 2) {
-            return (short) SHORT.get(readFrame(a), off) & 0xffff;
+            long page = a >>> Storage.PAGE_SHIFT;
+            byte[] f = page == lastPage16 && tlbGeneration == storage.tagGeneration() ? lastData16 : readFrame16(a);
+            return (short) SHORT.get(f, off) & 0xffff;
         }
         return (int) loadSlow(a, 2);
+    }
+
+    private byte[] readFrame16(long a) {
+        byte[] f = readFrame(a);
+        long page = a >>> Storage.PAGE_SHIFT;
+        if (readTlbHolds(page)) {
+            lastData16 = f;
+            lastPage16 = page;
+        }
+        return f;
     }
 
     public int load32(long a) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 4) {
-            return (int) INT.get(readFrame(a), off);
+            long page = a >>> Storage.PAGE_SHIFT;
+            byte[] f = page == lastPage32 && tlbGeneration == storage.tagGeneration() ? lastData32 : readFrame32(a);
+            return (int) INT.get(f, off);
         }
         return (int) loadSlow(a, 4);
+    }
+
+    private byte[] readFrame32(long a) {
+        byte[] f = readFrame(a);
+        long page = a >>> Storage.PAGE_SHIFT;
+        if (readTlbHolds(page)) {
+            lastData32 = f;
+            lastPage32 = page;
+        }
+        return f;
     }
 
     public long load64(long a) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 8) {
-            return (long) LONG.get(readFrame(a), off);
+            long page = a >>> Storage.PAGE_SHIFT;
+            byte[] f = page == lastPage64 && tlbGeneration == storage.tagGeneration() ? lastData64 : readFrame64(a);
+            return (long) LONG.get(f, off);
         }
         return loadSlow(a, 8);
+    }
+
+    private byte[] readFrame64(long a) {
+        byte[] f = readFrame(a);
+        long page = a >>> Storage.PAGE_SHIFT;
+        if (readTlbHolds(page)) {
+            lastData64 = f;
+            lastPage64 = page;
+        }
+        return f;
     }
 
     private long loadSlow(long a, int len) {

@@ -358,6 +358,7 @@ public final class Cpu {
         for (int i = 0; i < TLB_SIZE; i++) {
             if (wTlb[i].frame() == frame) {
                 wTlb[i] = TlbEntry.EMPTY;
+                forgetLastPages();
             }
         }
     }
@@ -530,6 +531,7 @@ public final class Cpu {
             code.invalidate(off, Math.min(len, Storage.PAGE_SIZE - off));
             return data;
         }
+        forgetLastPages();
         wTlb[i] = new TlbEntry(a >>> Storage.PAGE_SHIFT, frame, data);
         return data;
     }
@@ -551,6 +553,7 @@ public final class Cpu {
 
     private void forgetLastPages() {
         lastPage8 = lastPage16 = lastPage32 = lastPage64 = -1;
+        lastStorePage8 = lastStorePage16 = lastStorePage32 = lastStorePage64 = -1;
     }
 
     /** Whether the read TLB holds {@code page} as a valid entry (not one to recheck on every access). */
@@ -560,7 +563,8 @@ public final class Cpu {
 
     public int load8(long a) {
         long page = a >>> Storage.PAGE_SHIFT;
-        byte[] f = page == lastPage8 && tlbGeneration == storage.tagGeneration() ? lastData8 : readFrame8(a);
+        byte[] f = page == lastPage8 && tlbGeneration == storage.tagGeneration()
+                ? lastData8 : readFrame8(a);
         return f[(int) (a & Storage.PAGE_MASK)] & 0xff;
     }
 
@@ -578,7 +582,8 @@ public final class Cpu {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 2) {
             long page = a >>> Storage.PAGE_SHIFT;
-            byte[] f = page == lastPage16 && tlbGeneration == storage.tagGeneration() ? lastData16 : readFrame16(a);
+            byte[] f = page == lastPage16 && tlbGeneration == storage.tagGeneration()
+                    ? lastData16 : readFrame16(a);
             return (short) SHORT.get(f, off) & 0xffff;
         }
         return (int) loadSlow(a, 2);
@@ -598,7 +603,8 @@ public final class Cpu {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 4) {
             long page = a >>> Storage.PAGE_SHIFT;
-            byte[] f = page == lastPage32 && tlbGeneration == storage.tagGeneration() ? lastData32 : readFrame32(a);
+            byte[] f = page == lastPage32 && tlbGeneration == storage.tagGeneration()
+                    ? lastData32 : readFrame32(a);
             return (int) INT.get(f, off);
         }
         return (int) loadSlow(a, 4);
@@ -618,7 +624,8 @@ public final class Cpu {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 8) {
             long page = a >>> Storage.PAGE_SHIFT;
-            byte[] f = page == lastPage64 && tlbGeneration == storage.tagGeneration() ? lastData64 : readFrame64(a);
+            byte[] f = page == lastPage64 && tlbGeneration == storage.tagGeneration()
+                    ? lastData64 : readFrame64(a);
             return (long) LONG.get(f, off);
         }
         return loadSlow(a, 8);
@@ -647,35 +654,102 @@ public final class Cpu {
 
     // ---- storage: stores -------------------------------------------------------------------------
 
+    // The same for stores, in front of the write TLB (a page holding decoded code is never in it).
+    private long lastStorePage8 = -1;
+    private long lastStorePage16 = -1;
+    private long lastStorePage32 = -1;
+    private long lastStorePage64 = -1;
+    private byte[] lastStoreData8;
+    private byte[] lastStoreData16;
+    private byte[] lastStoreData32;
+    private byte[] lastStoreData64;
+
+    /** Whether the write TLB holds {@code page} as a valid entry (not one to recheck on every access). */
+    private boolean writeTlbHolds(long page) {
+        return wTlb[(int) page & TLB_MASK].page() == page;
+    }
+
     public void store8(long a, int v) {
-        writeFrame(a, 1)[(int) (a & Storage.PAGE_MASK)] = (byte) v;
+        long page = a >>> Storage.PAGE_SHIFT;
+        byte[] f = page == lastStorePage8 && tlbGeneration == storage.tagGeneration()
+                ? lastStoreData8 : writeFrame8(a);
+        f[(int) (a & Storage.PAGE_MASK)] = (byte) v;
+    }
+
+    private byte[] writeFrame8(long a) {
+        byte[] f = writeFrame(a, 1);
+        long page = a >>> Storage.PAGE_SHIFT;
+        if (writeTlbHolds(page)) {
+            lastStoreData8 = f;
+            lastStorePage8 = page;
+        }
+        return f;
     }
 
     public void store16(long a, int v) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 2) {
-            SHORT.set(writeFrame(a, 2), off, (short) v);
+            long page = a >>> Storage.PAGE_SHIFT;
+            byte[] f = page == lastStorePage16 && tlbGeneration == storage.tagGeneration()
+                    ? lastStoreData16 : writeFrame16(a);
+            SHORT.set(f, off, (short) v);
         } else {
             storeSlow(a, v, 2);
         }
     }
 
+    private byte[] writeFrame16(long a) {
+        byte[] f = writeFrame(a, 2);
+        long page = a >>> Storage.PAGE_SHIFT;
+        if (writeTlbHolds(page)) {
+            lastStoreData16 = f;
+            lastStorePage16 = page;
+        }
+        return f;
+    }
+
     public void store32(long a, int v) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 4) {
-            INT.set(writeFrame(a, 4), off, v);
+            long page = a >>> Storage.PAGE_SHIFT;
+            byte[] f = page == lastStorePage32 && tlbGeneration == storage.tagGeneration()
+                    ? lastStoreData32 : writeFrame32(a);
+            INT.set(f, off, v);
         } else {
             storeSlow(a, v, 4);
         }
     }
 
+    private byte[] writeFrame32(long a) {
+        byte[] f = writeFrame(a, 4);
+        long page = a >>> Storage.PAGE_SHIFT;
+        if (writeTlbHolds(page)) {
+            lastStoreData32 = f;
+            lastStorePage32 = page;
+        }
+        return f;
+    }
+
     public void store64(long a, long v) {
         int off = (int) (a & Storage.PAGE_MASK);
         if (off <= Storage.PAGE_SIZE - 8) {
-            LONG.set(writeFrame(a, 8), off, v);
+            long page = a >>> Storage.PAGE_SHIFT;
+            byte[] f = page == lastStorePage64 && tlbGeneration == storage.tagGeneration()
+                    ? lastStoreData64 : writeFrame64(a);
+            LONG.set(f, off, v);
         } else {
             storeSlow(a, v, 8);
         }
+    }
+
+    private byte[] writeFrame64(long a) {
+        byte[] f = writeFrame(a, 8);
+        long page = a >>> Storage.PAGE_SHIFT;
+        if (writeTlbHolds(page)) {
+            lastStoreData64 = f;
+            lastStorePage64 = page;
+        }
+        return f;
     }
 
     /**

@@ -654,7 +654,9 @@ public final class Cpu {
 
     // ---- storage: stores -------------------------------------------------------------------------
 
-    // The same for stores, in front of the write TLB (a page holding decoded code is never in it).
+    // The same for stores, in front of the write TLB (a page holding decoded code is never in it). Another
+    // CPU's thread may empty a write entry (frameBecameCode) while a store remembers it: a store checks
+    // the entry again after remembering it, so that the page is not remembered past its entry.
     private long lastStorePage8 = -1;
     private long lastStorePage16 = -1;
     private long lastStorePage32 = -1;
@@ -682,6 +684,9 @@ public final class Cpu {
         if (writeTlbHolds(page)) {
             lastStoreData8 = f;
             lastStorePage8 = page;
+            if (!writeTlbHolds(page)) {
+                lastStorePage8 = -1; // frameBecameCode, from another CPU's thread, forgot it meanwhile
+            }
         }
         return f;
     }
@@ -704,6 +709,9 @@ public final class Cpu {
         if (writeTlbHolds(page)) {
             lastStoreData16 = f;
             lastStorePage16 = page;
+            if (!writeTlbHolds(page)) {
+                lastStorePage16 = -1; // frameBecameCode, from another CPU's thread, forgot it meanwhile
+            }
         }
         return f;
     }
@@ -726,6 +734,9 @@ public final class Cpu {
         if (writeTlbHolds(page)) {
             lastStoreData32 = f;
             lastStorePage32 = page;
+            if (!writeTlbHolds(page)) {
+                lastStorePage32 = -1; // frameBecameCode, from another CPU's thread, forgot it meanwhile
+            }
         }
         return f;
     }
@@ -748,6 +759,9 @@ public final class Cpu {
         if (writeTlbHolds(page)) {
             lastStoreData64 = f;
             lastStorePage64 = page;
+            if (!writeTlbHolds(page)) {
+                lastStorePage64 = -1; // frameBecameCode, from another CPU's thread, forgot it meanwhile
+            }
         }
         return f;
     }

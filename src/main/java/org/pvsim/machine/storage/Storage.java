@@ -115,6 +115,7 @@ public final class Storage {
             t = tagChunk(c);
         }
         TAG.setRelease(t, (int) (frame & (CHUNK_FRAMES - 1)), tag);
+        tagsChanged();
     }
 
     private static final java.lang.invoke.VarHandle TAG = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
@@ -136,7 +137,51 @@ public final class Storage {
             }
             t = tagChunk(c);
         }
-        return TAG.compareAndSet(t, (int) (frame & (CHUNK_FRAMES - 1)), expected, tag);
+        if (!TAG.compareAndSet(t, (int) (frame & (CHUNK_FRAMES - 1)), expected, tag)) {
+            return false;
+        }
+        tagsChanged();
+        return true;
+    }
+
+    /**
+     * Counts tag changes, so that a CPU may keep a frame it has checked in its TLB and compare this one
+     * number on each access instead of the frame's tag: a different number means some tag changed since,
+     * and the CPU checks its entries again. Written by an atomic add after the tag itself (two UV threads
+     * must not lose an increment, or one change could go unseen), read by {@link #tagGeneration()}.
+     */
+    private long tagGeneration;
+
+    private static final VarHandle GENERATION;
+
+    static {
+        try {
+            GENERATION = MethodHandles.lookup().findVarHandle(Storage.class, "tagGeneration", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void tagsChanged() {
+        GENERATION.getAndAdd(this, 1L);
+    }
+
+    /**
+     * The tag generation, read plainly: cheap enough for every CPU access. A tag change that happens-before
+     * the read is seen (the increment comes after the tag write in the writer's program order, and the
+     * Java memory model lets no read miss a write that happens-before it); a change racing with the read
+     * may or may not be, as a plain read of the tag itself may or may not see it.
+     */
+    public long tagGeneration() {
+        return tagGeneration;
+    }
+
+    /**
+     * The tag generation with acquire semantics: every tag read after it sees at least the tags written
+     * before the increments it counts. For the CPU before it checks its TLB entries again.
+     */
+    public long tagGenerationAcquire() {
+        return (long) GENERATION.getAcquire(this);
     }
 
     /**
@@ -147,17 +192,26 @@ public final class Storage {
      */
     public void checkAccess(long frame, int domain, long address) {
         int tag = tagOf(frame);
+        if (permitted(tag, domain)) {
+            return;
+        }
+        int code = domain == HOST ? ProgramInterruption.SECURE_STORAGE_ACCESS
+                : (tag & 3) == STATE_HOST ? ProgramInterruption.NON_SECURE_STORAGE_ACCESS
+                : SECURE_STORAGE_VIOLATION;
+        throw new ProgramInterruption(code, address);
+    }
+
+    /** Whether an access by {@code domain} to {@code frame} raises nothing ({@link #checkAccess}'s test). */
+    public boolean permits(long frame, int domain) {
+        return permitted(tagOf(frame), domain);
+    }
+
+    private static boolean permitted(int tag, int domain) {
         if (domain == HOST) {
             int state = tag & 3;
-            if (state == STATE_SECURE || state == STATE_UV) {
-                throw new ProgramInterruption(ProgramInterruption.SECURE_STORAGE_ACCESS, address);
-            }
-        } else if (tag != (domain << 2 | STATE_SECURE) && tag != (domain << 2 | STATE_SHARED)) {
-            int code = (tag & 3) == STATE_HOST
-                    ? ProgramInterruption.NON_SECURE_STORAGE_ACCESS
-                    : SECURE_STORAGE_VIOLATION;
-            throw new ProgramInterruption(code, address);
+            return state != STATE_SECURE && state != STATE_UV;
         }
+        return tag == (domain << 2 | STATE_SECURE) || tag == (domain << 2 | STATE_SHARED);
     }
 
     // ---- frames ---------------------------------------------------------------------------------

@@ -181,10 +181,12 @@ final class HostCalls {
         SecureConfig config = new SecureConfig(handle, domain, cuid, baseOrigin, baseLen, varOrigin, varLen, mso,
                 msl, sca, asce, new PageSealer(exportKey, handle));
         if (!state.donate(baseOrigin, baseLen, domain)) {
+            state.releaseHandle(handle);
             throw new UvError(Rc.CGC_STOR_IN_USE);
         }
         if (!state.donate(varOrigin, varLen, domain)) {
             state.undonate(baseOrigin, baseLen);
+            state.releaseHandle(handle);
             throw new UvError(Rc.CGC_STOR_IN_USE);
         }
         state.configs.put(handle, config);
@@ -208,6 +210,7 @@ final class HostCalls {
         state.reclaim(config.varOrigin, config.varLen);
         state.configs.remove(handle);
         state.byDomain.remove(config.domain);
+        state.releaseHandle(handle);
         return Rc.EXECUTED;
     }
 
@@ -244,6 +247,7 @@ final class HostCalls {
         long handle = state.newHandle(c.draw.handle());
         SecureCpu cpu = new SecureCpu(handle, config, num, storOrigin, storLen, stateOrigin);
         if (!state.donate(storOrigin, storLen, config.domain)) {
+            state.releaseHandle(handle);
             throw new UvError(Rc.CSC_STOR_IN_USE);
         }
         state.cpus.put(handle, cpu);
@@ -257,6 +261,7 @@ final class HostCalls {
         state.reclaim(cpu.storOrigin, cpu.storLen);
         cpu.config.cpus.remove(cpu.handle);
         state.cpus.remove(cpu.handle);
+        state.releaseHandle(cpu.handle);
         return Rc.EXECUTED;
     }
 

@@ -206,15 +206,12 @@ public final class Ultravisor implements UvcPort {
     }
 
     /**
-     * Calls that check or change what is machine-wide: INIT, and CREATE_SEC_CONF, whose checks read every
-     * configuration (ASCE in use, too many); they take the global lock first. Destroying a configuration
-     * and creating or destroying a CPU concern one configuration and take only its lock (see {@link UvState}).
+     * Calls that run wholly under the global lock: INIT. CREATE_SEC_CONF takes it only for its checks that
+     * read every configuration and for entering the tables; destroying a configuration and creating or
+     * destroying a CPU concern one configuration and take only its lock (see {@link UvState}).
      */
     private static boolean changesTables(UvCommand command) {
-        return switch (command) {
-            case INIT_UV, CREATE_SEC_CONF -> true;
-            default -> false;
-        };
+        return command == UvCommand.INIT_UV;
     }
 
     private int dispatchCommand(Call c) {

@@ -8,8 +8,8 @@ import org.pvsim.machine.storage.Storage;
  * Everything the Ultravisor knows. Package-private: reachable only through {@link Ultravisor#call}.
  *
  * <p>Locking (the UV runs calls of different configurations at once): {@link #global} guards the small
- * machine-wide part: INIT, the machine reset, and CREATE_SEC_CONF, whose checks read every configuration
- * (ASCE in use, too many) and which picks the access domain; each configuration's {@link SecureConfig#lock}
+ * machine-wide part: INIT, the machine reset, and the middle of CREATE_SEC_CONF, whose checks read every
+ * configuration (ASCE in use, too many) and which picks the access domain and enters the tables; each configuration's {@link SecureConfig#lock}
  * guards everything of that configuration (its pages, CPUs, image, secrets). A call takes the global lock
  * first, if at all, then at most one configuration's lock, never the other way round. DESTROY_SEC_CONF
  * and CREATE/DESTROY_SEC_CPU take only their configuration's lock: a destroy releases and clears its

@@ -47,8 +47,11 @@ final class UvState {
     final Map<Long, SecureConfig> configs = new ConcurrentHashMap<>();
     final Map<Integer, SecureConfig> byDomain = new ConcurrentHashMap<>();
     final Map<Long, SecureCpu> cpus = new ConcurrentHashMap<>();
-    /** Every configuration and CPU handle in use or being created: one namespace, reserved atomically. */
-    private final java.util.Set<Long> handles = ConcurrentHashMap.newKeySet();
+    /**
+     * Every configuration and CPU handle in use or being created: one namespace, reserved atomically. Sized
+     * for many, as a map locks a bin to insert and two creates' handles in a small table often share one.
+     */
+    private final java.util.Set<Long> handles = ConcurrentHashMap.newKeySet(1024);
     private int nextDomain = 1;
 
     UvState(Storage storage, UvParameters params, MachineIdentity identity) {

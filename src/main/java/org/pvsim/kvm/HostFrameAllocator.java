@@ -1,10 +1,21 @@
 package org.pvsim.kvm;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import org.pvsim.machine.storage.HostStorage;
 
 /**
  * The host's page allocator over absolute storage: a bitmap of 4 KiB frames with next-fit search (from
  * the lowest frame freed since) and accounting by use. Frames below {@link #FIRST_FRAME} (lowcore, the boot area) are never handed out.
+ *
+ * <p>Striped, as the kernel keeps per-CPU page lists: storage is cut into chunks of {@link #CHUNK_FRAMES}
+ * frames dealt round-robin to up to {@link #MAX_STRIPES} stripes, each with its own lock and next-fit
+ * cursor, and a thread allocates from its own stripe first, so that two VMs of one process fault and
+ * free pages without waiting for each other. A run that does not fit in one chunk of the thread's stripe
+ * (large or aligned runs, a full stripe) is searched over all storage with every stripe locked, as one
+ * lock did before. Storage too small for two stripes has one, and behaves exactly as one locked bitmap.
+ * The counters are adders: exact whenever no call is in flight.
  */
 public final class HostFrameAllocator {
     /** What a frame is used for, for the statistics. */
@@ -21,13 +32,34 @@ public final class HostFrameAllocator {
 
     /** The first frame the allocator manages: 1 MiB, above lowcore and the IPL area. */
     public static final long FIRST_FRAME = (1L << 20) >>> HostStorage.PAGE_SHIFT;
+    /** Frames per chunk (16 MiB): a whole number of bitmap words, so no word is shared by two stripes. */
+    static final long CHUNK_FRAMES = 4096;
+    static final int MAX_STRIPES = 4;
+    /** Storage gets stripes only with at least this many chunks per stripe (so tiny storages keep one). */
+    private static final long MIN_CHUNKS_PER_STRIPE = 8;
 
     private final long frames;
+    /** The bitmap; word w is guarded by the lock of the stripe that owns its chunk. */
     private final long[] used;
+    private final Stripe[] stripes;
+    /** Where the all-storage search starts (a hint written under the locks it needs, read under all). */
+    private final AtomicLong cursor = new AtomicLong(FIRST_FRAME);
+    private final LongAdder freeFrames = new LongAdder();
     /** Frames in use per {@link Use#ordinal} (no boxing on the allocation path). */
-    private final long[] inUse = new long[Use.values().length];
-    private long freeFrames;
-    private long cursor = FIRST_FRAME;
+    private final LongAdder[] inUse = new LongAdder[Use.values().length];
+
+    /** One stripe: its lock guards its chunks' bitmap words and its cursor. */
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        final int index;
+        /** Next-fit start inside this stripe's chunks. */
+        long cursor;
+
+        Stripe(int index, long cursor) {
+            this.index = index;
+            this.cursor = cursor;
+        }
+    }
 
     public HostFrameAllocator(long storageSize) {
         this.frames = storageSize >>> HostStorage.PAGE_SHIFT;
@@ -35,49 +67,111 @@ public final class HostFrameAllocator {
         for (long f = 0; f < Math.min(FIRST_FRAME, frames); f++) {
             set(f);
         }
-        this.freeFrames = Math.max(0, frames - FIRST_FRAME);
+        long chunks = (frames + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
+        int n = (int) Math.max(1, Math.min(MAX_STRIPES, chunks / MIN_CHUNKS_PER_STRIPE));
+        this.stripes = new Stripe[n];
+        for (int i = 0; i < n; i++) {
+            stripes[i] = new Stripe(i, Math.max(FIRST_FRAME, i * CHUNK_FRAMES));
+        }
+        for (int u = 0; u < inUse.length; u++) {
+            inUse[u] = new LongAdder();
+        }
+        freeFrames.add(Math.max(0, frames - FIRST_FRAME));
     }
 
     /**
      * {@code pages} contiguous frames aligned to {@code alignPages} (a power of two): the absolute address of
      * the first, or -1 when no such run is free (the caller reports ENOMEM).
      */
-    public synchronized long allocate(long pages, long alignPages, Use use) {
+    public long allocate(long pages, long alignPages, Use use) {
         if (pages <= 0 || Long.bitCount(alignPages) != 1) {
             throw new IllegalArgumentException("allocate " + pages + " pages aligned to " + alignPages);
         }
-        long start = find(cursor, frames, pages, alignPages);
-        if (start < 0) {
-            start = find(FIRST_FRAME, cursor + pages, pages, alignPages);
+        if (stripes.length > 1 && pages <= CHUNK_FRAMES && alignPages <= CHUNK_FRAMES) {
+            long a = allocateInStripe(home(), pages, alignPages, use);
+            if (a >= 0) {
+                return a;
+            }
         }
-        if (start < 0) {
-            return -1;
+        lockAll();
+        try {
+            long from = cursor.get();
+            long start = find(from, frames, pages, alignPages);
+            if (start < 0) {
+                start = find(FIRST_FRAME, from + pages, pages, alignPages);
+            }
+            if (start < 0) {
+                return -1;
+            }
+            take(start, pages, use);
+            cursor.set(start + pages);
+            return start << HostStorage.PAGE_SHIFT;
+        } finally {
+            unlockAll();
         }
-        for (long f = start; f < start + pages; f++) {
-            set(f);
-        }
-        cursor = start + pages;
-        freeFrames -= pages;
-        inUse[use.ordinal()] += pages;
-        return start << HostStorage.PAGE_SHIFT;
     }
 
     /** Like {@link #allocate(long, long, Use)} but at or above {@code minAddress} (e.g. UV base storage above 2 GiB). */
-    public synchronized long allocateAbove(long minAddress, long pages, long alignPages, Use use) {
-        long start = find(Math.max(FIRST_FRAME, minAddress >>> HostStorage.PAGE_SHIFT), frames, pages, alignPages);
-        if (start < 0) {
-            return -1;
+    public long allocateAbove(long minAddress, long pages, long alignPages, Use use) {
+        lockAll();
+        try {
+            long start = find(Math.max(FIRST_FRAME, minAddress >>> HostStorage.PAGE_SHIFT), frames, pages, alignPages);
+            if (start < 0) {
+                return -1;
+            }
+            take(start, pages, use);
+            return start << HostStorage.PAGE_SHIFT;
+        } finally {
+            unlockAll();
         }
-        for (long f = start; f < start + pages; f++) {
-            set(f);
-        }
-        freeFrames -= pages;
-        inUse[use.ordinal()] += pages;
-        return start << HostStorage.PAGE_SHIFT;
     }
 
     public long allocate(long pages, Use use) {
         return allocate(pages, 1, use);
+    }
+
+    /** The calling thread's stripe: threads spread over the stripes by id. */
+    private Stripe home() {
+        return stripes[(int) (Thread.currentThread().getId() % stripes.length)];
+    }
+
+    /** Next-fit over the stripe's own chunks, a run never crossing a chunk; -1 if none fits. */
+    private long allocateInStripe(Stripe s, long pages, long align, Use use) {
+        s.lock.lock();
+        try {
+            long n = stripes.length;
+            long chunks = (frames + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
+            long from = s.cursor;
+            long first = from / CHUNK_FRAMES;
+            if (first % n != s.index) { // the cursor ran off the end of one of its chunks: its next chunk
+                first += Math.floorMod(s.index - first, n);
+                from = first * CHUNK_FRAMES;
+            }
+            long start = -1;
+            for (long c = first; c < chunks && start < 0; c += n) {
+                start = find(Math.max(from, c * CHUNK_FRAMES), (c + 1) * CHUNK_FRAMES, pages, align);
+            }
+            for (long c = s.index; c <= first && start < 0; c += n) {
+                start = find(c * CHUNK_FRAMES, Math.min((c + 1) * CHUNK_FRAMES, from + pages), pages, align);
+            }
+            if (start < 0) {
+                return -1;
+            }
+            take(start, pages, use);
+            s.cursor = start + pages;
+            return start << HostStorage.PAGE_SHIFT;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** Marks a free run used and counts it (the caller holds the locks of its chunks). */
+    private void take(long start, long pages, Use use) {
+        for (long f = start; f < start + pages; f++) {
+            set(f);
+        }
+        freeFrames.add(-pages);
+        inUse[use.ordinal()].add(pages);
     }
 
     private long find(long from, long limit, long pages, long align) {
@@ -103,36 +197,102 @@ public final class HostFrameAllocator {
     }
 
     /** Gives {@code pages} frames at {@code address} back; they must have been allocated for {@code use}. */
-    public synchronized void free(long address, long pages, Use use) {
+    public void free(long address, long pages, Use use) {
         long start = address >>> HostStorage.PAGE_SHIFT;
         if ((address & HostStorage.PAGE_MASK) != 0 || start < FIRST_FRAME || start + pages > frames) {
             throw new IllegalArgumentException(String.format("free of 0x%x (%d pages): not an allocated range", address, pages));
         }
-        for (long f = start; f < start + pages; f++) {
-            if (!isSet(f)) {
-                throw new IllegalStateException(String.format("double free of frame 0x%x", f << HostStorage.PAGE_SHIFT));
+        long end = start + pages;
+        int lo = stripeIndex(start);
+        int count = Math.min(stripes.length, (int) ((end - 1) / CHUNK_FRAMES - start / CHUNK_FRAMES + 1));
+        lockRange(lo, count);
+        try {
+            for (long f = start; f < end; f++) {
+                if (!isSet(f)) {
+                    throw new IllegalStateException(String.format("double free of frame 0x%x", f << HostStorage.PAGE_SHIFT));
+                }
             }
-            used[(int) (f >>> 6)] &= ~(1L << (f & 63));
+            for (long f = start; f < end; f++) {
+                used[(int) (f >>> 6)] &= ~(1L << (f & 63));
+            }
+            freeFrames.add(pages);
+            inUse[use.ordinal()].add(-pages);
+            // Freed frames are the next ones handed out, as the kernel reuses hot pages: a pure next-fit would
+            // walk all storage, and every frame it ever wrote stays materialised in the simulator's heap.
+            Stripe s = stripes[lo];
+            s.cursor = Math.min(s.cursor, start);
+            for (long c = start / CHUNK_FRAMES + 1; c <= (end - 1) / CHUNK_FRAMES && c < start / CHUNK_FRAMES + stripes.length; c++) {
+                Stripe t = stripes[(int) (c % stripes.length)];
+                t.cursor = Math.min(t.cursor, c * CHUNK_FRAMES);
+            }
+            lowerCursor(start);
+        } finally {
+            unlockRange(lo, count);
         }
-        freeFrames += pages;
-        inUse[use.ordinal()] -= pages;
-        // Freed frames are the next ones handed out, as the kernel reuses hot pages: a pure next-fit would
-        // walk all storage, and every frame it ever wrote stays materialised in the simulator's heap.
-        cursor = Math.min(cursor, start);
     }
 
-    public synchronized boolean isAllocated(long address) {
+    /** The all-storage cursor only moves down here; read first, so the common case writes nothing shared. */
+    private void lowerCursor(long frame) {
+        long c = cursor.get();
+        while (frame < c && !cursor.compareAndSet(c, frame)) {
+            c = cursor.get();
+        }
+    }
+
+    public boolean isAllocated(long address) {
         long f = address >>> HostStorage.PAGE_SHIFT;
-        return f < frames && isSet(f);
+        if (f >= frames || f < 0) {
+            return false;
+        }
+        Stripe s = stripes[stripeIndex(f)];
+        s.lock.lock();
+        try {
+            return isSet(f);
+        } finally {
+            s.lock.unlock();
+        }
     }
 
-    public synchronized long freeBytes() {
-        return freeFrames << HostStorage.PAGE_SHIFT;
+    public long freeBytes() {
+        return freeFrames.sum() << HostStorage.PAGE_SHIFT;
     }
 
     /** Bytes in use for {@code use}. */
-    public synchronized long bytesInUse(Use use) {
-        return inUse[use.ordinal()] << HostStorage.PAGE_SHIFT;
+    public long bytesInUse(Use use) {
+        return inUse[use.ordinal()].sum() << HostStorage.PAGE_SHIFT;
+    }
+
+    private int stripeIndex(long frame) {
+        return (int) ((frame / CHUNK_FRAMES) % stripes.length);
+    }
+
+    /** Locks {@code count} stripes starting at {@code lo}, wrapping, always in ascending index order. */
+    private void lockRange(int lo, int count) {
+        for (int i = 0; i < stripes.length; i++) {
+            if (inRange(i, lo, count)) {
+                stripes[i].lock.lock();
+            }
+        }
+    }
+
+    private void unlockRange(int lo, int count) {
+        for (int i = stripes.length - 1; i >= 0; i--) {
+            if (inRange(i, lo, count)) {
+                stripes[i].lock.unlock();
+            }
+        }
+    }
+
+    private boolean inRange(int i, int lo, int count) {
+        return Math.floorMod(i - lo, stripes.length) < count;
+    }
+
+    private void lockAll() {
+        lockRange(0, stripes.length);
+    }
+
+    private void unlockAll() {
+        unlockRange(0, stripes.length);
     }
 
     private boolean isSet(long f) {

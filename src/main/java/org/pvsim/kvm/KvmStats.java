@@ -56,16 +56,17 @@ public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donate
 
     /** The kernel's live counters; {@link #snapshot} makes the record. */
     static final class Counters {
-        private long donated;
-        private long reclaimed;
+        // Adders: every VM's create and destroy counts here, and a monitor made two VMs wait for each other.
+        private final java.util.concurrent.atomic.LongAdder donated = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder reclaimed = new java.util.concurrent.atomic.LongAdder();
         private final Map<LeakReason, Long> leaked = new EnumMap<>(LeakReason.class);
 
-        synchronized void donated(long bytes) {
-            donated += bytes;
+        void donated(long bytes) {
+            donated.add(bytes);
         }
 
-        synchronized void reclaimed(long bytes) {
-            reclaimed += bytes;
+        void reclaimed(long bytes) {
+            reclaimed.add(bytes);
         }
 
         synchronized void leaked(LeakReason reason, long bytes) {
@@ -91,7 +92,7 @@ public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donate
             for (HostFrameAllocator.Use u : HostFrameAllocator.Use.values()) {
                 use.put(u, allocator.bytesInUse(u));
             }
-            return new KvmStats(use, donated, reclaimed, leaked, events);
+            return new KvmStats(use, donated.sum(), reclaimed.sum(), leaked, events);
         }
     }
 }

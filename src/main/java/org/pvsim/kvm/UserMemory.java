@@ -1,9 +1,7 @@
 package org.pvsim.kvm;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.pvsim.machine.storage.HostStorage;
 
@@ -24,8 +22,11 @@ public final class UserMemory {
     // Lock-free lookups: every page fault of every vCPU of the process looks here (the kernel's mm lock is
     // a read lock there), so one monitor made two VMs of one process contend on each fault.
     private final ConcurrentSkipListMap<Long, Mapping> mappings = new ConcurrentSkipListMap<>();
-    private final List<UnmapListener> unmapListeners = new CopyOnWriteArrayList<>();
-    private long next = USER_BASE; // guarded by this
+    // A concurrent set, not a copy-on-write list: every VM adds and removes itself, and the list's lock and
+    // copy made VMs created and destroyed at once wait for each other; the listeners' order does not matter.
+    private final java.util.Set<UnmapListener> unmapListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Where the next mapping starts: bumped atomically, as VMs of the process map at once. */
+    private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(USER_BASE);
     /** A page slot of an unmapped mapping: a fault racing with munmap installs nothing there. */
     private static final long GONE = -1;
 
@@ -65,13 +66,12 @@ public final class UserMemory {
     }
 
     /** mmap(MAP_ANONYMOUS): a fresh 1 MiB aligned range of {@code length} bytes (rounded up to pages). */
-    public synchronized long mmap(long length) {
+    public long mmap(long length) {
         if (length <= 0 || length > (1L << 40)) {
             throw new KvmException("mmap", Errno.EINVAL, "length " + length + " out of range");
         }
         long len = (length + HostStorage.PAGE_MASK) & ~HostStorage.PAGE_MASK;
-        long start = next;
-        next = (start + len + (1L << 20) - 1) & -(1L << 20);
+        long start = next.getAndUpdate(s -> (s + len + (1L << 20) - 1) & -(1L << 20));
         mappings.put(start, new Mapping(start, len));
         return start;
     }

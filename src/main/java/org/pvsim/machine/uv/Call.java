@@ -16,7 +16,7 @@ final class Call {
     final long address;
     final int length;
     private final byte[] block;
-    /** For a create: the random values it needs, drawn before the global lock (see {@link UvRandom}). */
+    /** For a create: the random values it needs, drawn before the call takes any lock (see {@link UvRandom}). */
     UvRandom.Draw draw;
 
     Call(UvCommand command, byte[] block, int domain, long address, int length) {

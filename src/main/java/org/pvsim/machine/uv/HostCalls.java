@@ -138,44 +138,72 @@ final class HostCalls {
         if ((asce & GuestDat.ASCE_PRIVATE) == 0 || (asce & GuestDat.ASCE_REAL_SPACE) != 0) {
             throw new UvError(Rc.CGC_ASCE_INVALID);
         }
+        long baseLen = p.confBasePhysStorLen();
+        long varLen = p.varStorLen(msl);
+        // The checks that read only the block run before the global lock; their answer waits for its place
+        // in the order, after those that read the tables, so that every rc stays what one lock gave.
+        int storageError = baseAndVarError(baseOrigin, baseLen, varOrigin, varLen);
+        int scaError = sca == 0 ? Rc.CGC_SCA_ZERO : !state.inStorage(sca, SCA_SIZE) ? Rc.CGC_SCA_INACCESSIBLE : 0;
+        long handle = state.newHandle(c.draw.handle()); // reserved, so it needs no lock; unobservable if it fails
+        boolean created = false;
+        try {
+            synchronized (state.global) {
+                createLocked(c, handle, baseOrigin, baseLen, varOrigin, varLen, mso, msl, sca, asce, storageError,
+                        scaError);
+            }
+            created = true;
+        } finally {
+            if (!created) {
+                state.releaseHandle(handle);
+            }
+        }
+        c.answer(block.withGuestHandle(handle));
+        return Rc.EXECUTED;
+    }
+
+    /** The base and variable storage checks that need no table, in their order; 0 if all pass. */
+    private int baseAndVarError(long baseOrigin, long baseLen, long varOrigin, long varLen) {
+        if (!state.inStorage(baseOrigin, baseLen)) {
+            return Rc.CGC_BASE_ORIGIN;
+        }
+        if (containsLowcore(baseOrigin, baseLen)) {
+            return Rc.CGC_BASE_LOWCORE;
+        }
+        if ((baseOrigin & 0x3fff) != 0) {
+            return Rc.CGC_BASE_ALIGN;
+        }
+        if (!state.inStorage(varOrigin, varLen) || (varOrigin & Storage.PAGE_MASK) != 0) {
+            return Rc.CGC_VAR_STOR;
+        }
+        if (containsLowcore(varOrigin, varLen)) {
+            return Rc.CGC_VAR_LOWCORE;
+        }
+        return 0;
+    }
+
+    /** The part of CREATE_SEC_CONF that reads and changes the tables: under the global lock. */
+    private void createLocked(Call c, long handle, long baseOrigin, long baseLen, long varOrigin, long varLen,
+            long mso, long msl, long sca, long asce, int storageError, int scaError) {
         for (SecureConfig other : state.configs.values()) {
             if ((other.asce & GuestDat.ASCE_ORIGIN_MASK) == (asce & GuestDat.ASCE_ORIGIN_MASK)) {
                 throw new UvError(Rc.CGC_ASCE_IN_USE);
             }
         }
-        if (state.configs.size() >= p.maxNumSecConf()) {
+        if (state.configs.size() >= state.params.maxNumSecConf()) {
             throw new UvError(Rc.CGC_TOO_MANY);
         }
-        long baseLen = p.confBasePhysStorLen();
-        if (!state.inStorage(baseOrigin, baseLen)) {
-            throw new UvError(Rc.CGC_BASE_ORIGIN);
-        }
-        if (containsLowcore(baseOrigin, baseLen)) {
-            throw new UvError(Rc.CGC_BASE_LOWCORE);
-        }
-        if ((baseOrigin & 0x3fff) != 0) {
-            throw new UvError(Rc.CGC_BASE_ALIGN);
-        }
-        long varLen = p.varStorLen(msl);
-        if (!state.inStorage(varOrigin, varLen) || (varOrigin & Storage.PAGE_MASK) != 0) {
-            throw new UvError(Rc.CGC_VAR_STOR);
-        }
-        if (containsLowcore(varOrigin, varLen)) {
-            throw new UvError(Rc.CGC_VAR_LOWCORE);
+        if (storageError != 0) {
+            throw new UvError(storageError);
         }
         if (!state.allHost(baseOrigin, baseLen) || !state.allHost(varOrigin, varLen)
                 || UvState.overlaps(baseOrigin, baseLen, varOrigin, varLen)
                 || c.blockWithin(baseOrigin, baseLen) || c.blockWithin(varOrigin, varLen)) {
             throw new UvError(Rc.CGC_STOR_IN_USE);
         }
-        if (sca == 0) {
-            throw new UvError(Rc.CGC_SCA_ZERO);
-        }
-        if (!state.inStorage(sca, SCA_SIZE)) {
-            throw new UvError(Rc.CGC_SCA_INACCESSIBLE);
+        if (scaError != 0) {
+            throw new UvError(scaError);
         }
         int domain = state.newDomain();
-        long handle = state.newHandle(c.draw.handle());
         byte[] cuid = c.draw.cuid();
         byte[] exportKey = c.draw.exportKey();
         SecureConfig config = new SecureConfig(handle, domain, cuid, baseOrigin, baseLen, varOrigin, varLen, mso,
@@ -189,8 +217,6 @@ final class HostCalls {
         }
         state.configs.put(handle, config);
         state.byDomain.put(domain, config);
-        c.answer(block.withGuestHandle(handle));
-        return Rc.EXECUTED;
     }
 
     // ---- DESTROY_SEC_CONF (and FAST) ---------------------------------------------------------
@@ -208,6 +234,7 @@ final class HostCalls {
         state.reclaim(config.varOrigin, config.varLen);
         state.configs.remove(handle);
         state.byDomain.remove(config.domain);
+        state.releaseHandle(handle);
         return Rc.EXECUTED;
     }
 
@@ -244,6 +271,7 @@ final class HostCalls {
         long handle = state.newHandle(c.draw.handle());
         SecureCpu cpu = new SecureCpu(handle, config, num, storOrigin, storLen, stateOrigin);
         if (!state.donate(storOrigin, storLen, config.domain)) {
+            state.releaseHandle(handle);
             throw new UvError(Rc.CSC_STOR_IN_USE);
         }
         state.cpus.put(handle, cpu);
@@ -257,6 +285,7 @@ final class HostCalls {
         state.reclaim(cpu.storOrigin, cpu.storLen);
         cpu.config.cpus.remove(cpu.handle);
         state.cpus.remove(cpu.handle);
+        state.releaseHandle(cpu.handle);
         return Rc.EXECUTED;
     }
 

@@ -1,9 +1,10 @@
 package org.pvsim.machine.uv;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +14,12 @@ import java.util.function.Supplier;
  * a test suite or a benchmark opens the same image again and again. Only successfully derived KEKs
  * are kept, so a customer key that fails (not on the curve) fails again the same way; callers get a
  * copy they may wipe. Real firmware does ECDH in hardware and needs nothing of this.
+ *
+ * <p>Lookups take no lock: every SET_SEC_CONF_PARAMS of every configuration comes here, and one monitor
+ * made configurations on two CPUs wait for each other. Recency is a tick per entry, bumped only when the
+ * entry is not already the most recent one (so two threads opening one image write nothing shared); the
+ * rare insert evicts the least recent entry under a lock. A cached KEK is never changed once published,
+ * and an evicted one is dropped, not wiped, as a lookup may be copying it at that moment.
  */
 final class KekCache {
     static final int CAPACITY = 64;
@@ -20,18 +27,21 @@ final class KekCache {
     private record Pair(ByteBuffer hostKeyHash, ByteBuffer customerKey) {
     }
 
-    private final Map<Pair, byte[]> entries = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Pair, byte[]> eldest) {
-            if (size() <= CAPACITY) {
-                return false;
-            }
-            Arrays.fill(eldest.getValue(), (byte) 0);
-            return true;
+    private static final class Entry {
+        final byte[] kek;
+        volatile long used;
+
+        Entry(byte[] kek, long used) {
+            this.kek = kek;
+            this.used = used;
         }
-    };
-    private long hits;
-    private long misses;
+    }
+
+    private final Map<Pair, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong clock = new AtomicLong();
+    private final Object inserts = new Object();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     /**
      * The KEK for the host key with digest {@code hostKeyHash} and the customer key whose 160-byte
@@ -40,34 +50,48 @@ final class KekCache {
      */
     byte[] kek(byte[] hostKeyHash, byte[] customerKey, Supplier<byte[]> derive) {
         Pair key = new Pair(ByteBuffer.wrap(hostKeyHash.clone()), ByteBuffer.wrap(customerKey.clone()));
-        byte[] kek;
-        synchronized (this) {
-            kek = entries.get(key);
-            if (kek != null) {
-                hits++;
-                return kek.clone();
+        Entry e = entries.get(key);
+        if (e != null) {
+            hits.increment();
+            if (e.used != clock.get()) {
+                e.used = clock.incrementAndGet();
             }
-            misses++;
+            return e.kek.clone();
         }
-        kek = derive.get(); // outside the lock: two threads may both derive, which is harmless
-        synchronized (this) {
-            entries.put(key, kek.clone());
+        misses.increment();
+        byte[] kek = derive.get(); // no lock held: two threads may both derive, which is harmless
+        synchronized (inserts) {
+            entries.put(key, new Entry(kek.clone(), clock.incrementAndGet()));
+            if (entries.size() > CAPACITY) {
+                evictLeastRecent();
+            }
         }
         return kek;
     }
 
-    synchronized int size() {
+    private void evictLeastRecent() {
+        Map.Entry<Pair, Entry> eldest = null;
+        for (Map.Entry<Pair, Entry> x : entries.entrySet()) {
+            if (eldest == null || x.getValue().used < eldest.getValue().used) {
+                eldest = x;
+            }
+        }
+        entries.remove(eldest.getKey(), eldest.getValue());
+    }
+
+    int size() {
         return entries.size();
     }
 
     /** Lookups answered from the cache and lookups that derived the KEK (for tests and benchmarks). */
-    synchronized long[] hitsAndMisses() {
-        return new long[] {hits, misses};
+    long[] hitsAndMisses() {
+        return new long[] {hits.sum(), misses.sum()};
     }
 
-    /** Forgets every KEK (the values are wiped). */
-    synchronized void clear() {
-        entries.values().forEach(k -> Arrays.fill(k, (byte) 0));
-        entries.clear();
+    /** Forgets every KEK. */
+    void clear() {
+        synchronized (inserts) {
+            entries.clear();
+        }
     }
 }

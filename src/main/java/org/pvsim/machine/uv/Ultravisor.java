@@ -31,8 +31,8 @@ import org.pvsim.machine.uv.trace.UvFaultRules;
  * Then the command's own checks run in the order its handler lists them.
  *
  * <p>Calls run concurrently: a call serialises only with calls on the same secure configuration, and
- * calls that change the machine-wide tables (INIT, creating and destroying configurations and CPUs)
- * with each other; see {@link UvState} for the locks.
+ * the machine-wide ones (INIT, creating a configuration, the machine reset) with each other; see
+ * {@link UvState} for the locks.
  */
 public final class Ultravisor implements UvcPort {
     private final UvState state;
@@ -185,11 +185,11 @@ public final class Ultravisor implements UvcPort {
     }
 
     private int dispatch(Call c) {
-        if (!changesTables(c.command)) {
-            return dispatchReleasing(c);
-        }
         if (c.command == UvCommand.CREATE_SEC_CONF || c.command == UvCommand.CREATE_SEC_CPU) {
             c.draw = state.random.forCreate(c.command == UvCommand.CREATE_SEC_CONF);
+        }
+        if (!changesTables(c.command)) {
+            return dispatchReleasing(c);
         }
         synchronized (state.global) {
             return dispatchReleasing(c);
@@ -205,12 +205,13 @@ public final class Ultravisor implements UvcPort {
         }
     }
 
-    /** Calls that change the tables or donate or reclaim storage: they take the global lock first. */
+    /**
+     * Calls that run wholly under the global lock: INIT. CREATE_SEC_CONF takes it only for its checks that
+     * read every configuration and for entering the tables; destroying a configuration and creating or
+     * destroying a CPU concern one configuration and take only its lock (see {@link UvState}).
+     */
     private static boolean changesTables(UvCommand command) {
-        return switch (command) {
-            case INIT_UV, CREATE_SEC_CONF, DESTROY_SEC_CONF, DESTROY_SEC_CONF_FAST, CREATE_SEC_CPU, DESTROY_SEC_CPU -> true;
-            default -> false;
-        };
+        return command == UvCommand.INIT_UV;
     }
 
     private int dispatchCommand(Call c) {
@@ -258,6 +259,9 @@ public final class Ultravisor implements UvcPort {
             for (SecureConfig c : List.copyOf(state.configs.values())) {
                 c.lock.lock();
                 try { // each configuration leaves the tables under its own lock, so no call sees it half gone
+                    if (state.configs.get(c.handle) != c) {
+                        continue; // a DESTROY_SEC_CONF (which takes no global lock) removed it meanwhile
+                    }
                     if (c.image != null) {
                         c.image.pages.close();
                     }
@@ -267,9 +271,11 @@ public final class Ultravisor implements UvcPort {
                     for (long h : c.cpus) {
                         SecureCpu cpu = state.cpus.remove(h);
                         state.reclaim(cpu.storOrigin, cpu.storLen);
+                        state.releaseHandle(h);
                     }
                     state.configs.remove(c.handle);
                     state.byDomain.remove(c.domain);
+                    state.releaseHandle(c.handle);
                 } finally {
                     c.lock.unlock();
                 }
@@ -283,6 +289,7 @@ public final class Ultravisor implements UvcPort {
             state.configs.clear();
             state.byDomain.clear();
             state.cpus.clear();
+            state.clearHandles();
             state.initialized = false;
             state.uvBaseOrigin = 0;
             state.uvBaseLen = 0;

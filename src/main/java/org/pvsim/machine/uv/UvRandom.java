@@ -9,7 +9,7 @@ import java.security.SecureRandom;
  * global lock ({@link #forCreate}), on its own thread's generator.
  */
 final class UvRandom {
-    /** What one create needs, drawn before the global lock; cuid and exportKey are empty for a CPU. */
+    /** What one create needs, drawn before the call takes any lock; cuid and exportKey are empty for a CPU. */
     record Draw(long handle, byte[] cuid, byte[] exportKey) {
     }
 

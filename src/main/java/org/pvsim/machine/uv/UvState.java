@@ -8,12 +8,17 @@ import org.pvsim.machine.storage.Storage;
  * Everything the Ultravisor knows. Package-private: reachable only through {@link Ultravisor#call}.
  *
  * <p>Locking (the UV runs calls of different configurations at once): {@link #global} guards the small
- * machine-wide part, INIT, the configuration and CPU tables and the donation and reclaim of storage; each
- * configuration's {@link SecureConfig#lock} guards everything of that configuration (its pages, CPUs,
- * image, secrets). A call takes the global lock first, if at all, then at most one configuration's lock,
- * never the other way round. A host frame that nobody owns is claimed by an atomic change of its tag
- * ({@link Storage#casTag}), so two configurations (or a donation) racing for one frame cannot both get it.
- * The tables are concurrent maps: looking up a handle needs no lock, using what it names does.
+ * machine-wide part: INIT, the machine reset, and the middle of CREATE_SEC_CONF, whose checks read every
+ * configuration (ASCE in use, too many) and which picks the access domain and enters the tables; each configuration's {@link SecureConfig#lock}
+ * guards everything of that configuration (its pages, CPUs, image, secrets). A call takes the global lock
+ * first, if at all, then at most one configuration's lock, never the other way round. DESTROY_SEC_CONF
+ * and CREATE/DESTROY_SEC_CPU take only their configuration's lock: a destroy releases and clears its
+ * frames first and leaves the tables last (as it did under the global lock), so a create that still sees
+ * it in the tables has not seen its storage free, and its domain is not reused while frames carry it.
+ * A host frame that nobody owns is claimed by an atomic change of its tag ({@link Storage#casTag}), so two
+ * configurations (or a donation) racing for one frame cannot both get it; a handle is reserved atomically
+ * in {@link #handles}. The tables are concurrent maps: looking up a handle needs no lock, using what it
+ * names does.
  */
 final class UvState {
     static final long LOWCORE_END = 0x2000; // absolute lowcore: the first two pages
@@ -42,6 +47,11 @@ final class UvState {
     final Map<Long, SecureConfig> configs = new ConcurrentHashMap<>();
     final Map<Integer, SecureConfig> byDomain = new ConcurrentHashMap<>();
     final Map<Long, SecureCpu> cpus = new ConcurrentHashMap<>();
+    /**
+     * Every configuration and CPU handle in use or being created: one namespace, reserved atomically. Sized
+     * for many, as a map locks a bin to insert and two creates' handles in a small table often share one.
+     */
+    private final java.util.Set<Long> handles = ConcurrentHashMap.newKeySet(1024);
     private int nextDomain = 1;
 
     UvState(Storage storage, UvParameters params, MachineIdentity identity) {
@@ -180,13 +190,25 @@ final class UvState {
         }
     }
 
-    /** {@code candidate} (drawn before the global lock) if no configuration or CPU has it, else a fresh one. */
+    /**
+     * {@code candidate} (drawn before any lock) if no configuration or CPU has it, else a fresh one; reserved
+     * until {@link #releaseHandle}, so that creates on two configurations cannot pick the same.
+     */
     long newHandle(long candidate) {
         long h = candidate;
-        while (h == 0 || configs.containsKey(h) || cpus.containsKey(h)) {
+        while (h == 0 || !handles.add(h)) {
             h = random.nextLong();
         }
         return h;
+    }
+
+    /** The handle of a configuration or CPU that is gone (or whose create failed) may be drawn again. */
+    void releaseHandle(long handle) {
+        handles.remove(handle);
+    }
+
+    void clearHandles() {
+        handles.clear();
     }
 
     int newDomain() {

@@ -38,7 +38,15 @@ final class KernelInliner {
     static final class Locals {
         static final int CC = 16;
         final int grBase;
+        /**
+         * The condition code is {@code cc} if {@code ccKind} is 0, else computed from {@code ccArg} (and
+         * {@code ccArg2}) by the function {@link #cc} names by that kind: a kernel's condition code that
+         * the next one replaces is then never computed.
+         */
         final int cc;
+        final int ccKind;
+        final int ccArg;
+        final int ccArg2;
         final int tempBase;
         int next;
         /** Bits 0-15: the GRs read or written; bit {@link #CC}: the condition code. */
@@ -49,7 +57,10 @@ final class KernelInliner {
         Locals(int grBase) {
             this.grBase = grBase;
             this.cc = grBase + 32;
-            this.tempBase = cc + 1;
+            this.ccKind = cc + 1;
+            this.ccArg = cc + 2;
+            this.ccArg2 = cc + 4;
+            this.tempBase = cc + 6;
             this.next = tempBase;
         }
 
@@ -62,6 +73,33 @@ final class KernelInliner {
             next += size;
             return t;
         }
+    }
+
+    /** The condition-code functions computed only when the condition code is read, with their kinds. */
+    private static final Map<String, Integer> LAZY = Map.of(
+            "org/pvsim/machine/cpu/FixedPoint.ccSigned(J)I", 1,
+            "org/pvsim/machine/cpu/Logical.ccZero(J)I", 2,
+            "org/pvsim/machine/cpu/FixedPoint.ccCompare(JJ)I", 3,
+            "org/pvsim/machine/cpu/FixedPoint.ccCompareUnsigned(JJ)I", 4);
+
+    /** The condition code of the locals {@code cc}, {@code ccKind}, {@code ccArg}, {@code ccArg2}. */
+    static int cc(int cc, int kind, long a, long b) {
+        return switch (kind) {
+            case 0 -> cc;
+            case 1 -> FixedPoint.ccSigned(a);
+            case 2 -> Logical.ccZero(a);
+            case 3 -> FixedPoint.ccCompare(a, b);
+            default -> FixedPoint.ccCompareUnsigned(a, b);
+        };
+    }
+
+    /** Pushes the condition code held in {@code locals}. */
+    static void pushCc(MethodVisitor mv, Locals locals) {
+        mv.visitVarInsn(ILOAD, locals.cc);
+        mv.visitVarInsn(ILOAD, locals.ccKind);
+        mv.visitVarInsn(LLOAD, locals.ccArg);
+        mv.visitVarInsn(LLOAD, locals.ccArg2);
+        mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(KernelInliner.class), "cc", "(IIJJ)I", false);
     }
 
     /** A kernel this does not inline (the reason, for debugging). */
@@ -214,7 +252,8 @@ final class KernelInliner {
             List<V> atEnd = null;
             boolean reachable = true;
 
-            for (Op op : m.ops) {
+            for (int at = 0; at < m.ops.size(); at++) {
+                Op op = m.ops.get(at);
                 if (op instanceof LabelOp l) {
                     seen.add(l.label);
                     List<V> in = pending.remove(l.label);
@@ -270,7 +309,11 @@ final class KernelInliner {
                 } else if (op instanceof FieldOp f) {
                     field(f);
                 } else if (op instanceof MethodOp c) {
-                    call(c);
+                    if (lazy(c, at + 1 < m.ops.size() ? m.ops.get(at + 1) : null)) {
+                        at++;
+                    } else {
+                        call(c);
+                    }
                 } else if (op instanceof JumpOp j) {
                     reachable = jump(j, labels, pending, seen);
                 } else {
@@ -344,6 +387,35 @@ final class KernelInliner {
             }
         }
 
+        /**
+         * {@code c.cc = f(...)} with f a function of {@link #LAZY}: keeps f's arguments and kind instead of
+         * calling it. Returns false (having done nothing) for any other call.
+         */
+        boolean lazy(MethodOp c, Op next) {
+            Integer kind = LAZY.get(c.owner + "." + c.name + c.desc);
+            if (c.opcode != INVOKESTATIC || kind == null || !(next instanceof FieldOp f) || f.opcode != PUTFIELD
+                    || !f.owner.equals(CPU) || !f.name.equals("cc")) {
+                return false;
+            }
+            int args = Type.getArgumentTypes(c.desc).length;
+            if (stack.size() - 2 * args - 1 < floor || peek(2 * args).kind != V.CPU) {
+                return false;
+            }
+            if (args == 2) {
+                popPlain(2);
+                mv.visitVarInsn(LSTORE, locals.ccArg2);
+            }
+            popPlain(2);
+            mv.visitVarInsn(LSTORE, locals.ccArg);
+            pop(1);
+            mv.visitInsn(POP);
+            mv.visitLdcInsn(kind);
+            mv.visitVarInsn(ISTORE, locals.ccKind);
+            locals.used |= 1 << Locals.CC;
+            locals.written |= 1 << Locals.CC;
+            return true;
+        }
+
         void field(FieldOp f) {
             int size = Type.getType(f.desc).getSize();
             boolean cpuField = f.owner.equals(CPU);
@@ -355,7 +427,7 @@ final class KernelInliner {
                         push(GR_V, 1);
                     } else if (o.kind == V.CPU && cpuField && f.name.equals("cc")) {
                         mv.visitInsn(POP);
-                        mv.visitVarInsn(ILOAD, locals.cc);
+                        pushCc(mv, locals);
                         locals.used |= 1 << Locals.CC;
                         push(OTHER, 1);
                     } else if (o.kind == V.GR) {
@@ -371,6 +443,8 @@ final class KernelInliner {
                     if (o.kind == V.CPU && cpuField && f.name.equals("cc")) {
                         mv.visitVarInsn(ISTORE, locals.cc);
                         mv.visitInsn(POP);
+                        mv.visitInsn(ICONST_0);
+                        mv.visitVarInsn(ISTORE, locals.ccKind);
                         locals.used |= 1 << Locals.CC;
                         locals.written |= 1 << Locals.CC;
                     } else if (o.kind == V.CPU && cpuField && f.name.equals("gr")) {

@@ -351,7 +351,7 @@ final class Translator {
             }
             if ((mask & 1 << KernelInliner.Locals.CC) != 0) {
                 mv.visitVarInsn(ALOAD, C);
-                mv.visitVarInsn(ILOAD, locals.cc);
+                KernelInliner.pushCc(mv, locals);
                 mv.visitFieldInsn(PUTFIELD, CPU, "cc", "I");
             }
         }
@@ -377,11 +377,17 @@ final class Translator {
                 mv.visitVarInsn(ALOAD, C);
                 mv.visitFieldInsn(GETFIELD, CPU, "cc", "I");
                 mv.visitVarInsn(ISTORE, locals.cc);
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, locals.ccKind);
             }
         }
 
         void emit() {
             mv.visitCode();
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, locals.ccArg);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, locals.ccArg2);
             reload();
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, CPU, "insnCount", "J");

@@ -53,4 +53,26 @@ class RegisterLocalsTest {
         assertThat(o[1].state().instructions()).isEqualTo(2 + 256 * 8 + 2);
         assertThat((o[1].oldMask() >>> 44) & 3).isEqualTo(0);
     }
+
+    /**
+     * A loop of 31 RXSBG and AGHI pairs, one more RXSBG and BRCTG: a block of the most instructions
+     * ({@link Translator#MAX}), every one inlined with its registers and condition code in locals (7.5 KB of
+     * code, under {@link Translator#MAX_CODE}), runs as the interpreter does. lghi 1,100; lghi 2,-1;
+     * lghi 3,7; loop: (rxsbg 3,2,0,63,k; aghi 2,3) x 31; rxsbg 3,2,0,63,31; brctg 1,loop; an invalid opcode.
+     */
+    @org.junit.jupiter.api.Test
+    void aBlockOfTheMostInstructionsRunsTheSame() {
+        StringBuilder hex = new StringBuilder("a7190064 a729ffff a7390007");
+        int bytes = 0;
+        for (int k = 0; k < 31; k++) {
+            hex.append(String.format(" ec32003f%02x57 a72b0003", k));
+            bytes += 10;
+        }
+        hex.append(" ec32003f1f57");
+        bytes += 6;
+        hex.append(String.format(" a717%04x 0000", (-bytes / 2) & 0xffff));
+        TranslationTest.Outcome[] o = TranslationTest.both(hex.toString(), TranslationTest.MASK_64, 1_000_000);
+        assertThat(o[1].pgmCode()).isEqualTo(ProgramInterruption.OPERATION);
+        assertThat(o[1].state().instructions()).isEqualTo(3 + 100 * 64 + 1);
+    }
 }

@@ -19,8 +19,10 @@ import org.pvsim.machine.storage.Storage;
  * block, made with ASM), so that the JVM's JIT compiles guest code without the interpreter's fetch and
  * dispatch.
  *
- * <p>What a block does, per instruction: the instructions declared {@link Inline} call their kernel
- * (a static method of {@link Ops}) with their fields as constants; every other translatable instruction calls
+ * <p>What a block does, per instruction: the instructions declared {@link Inline} run their kernel
+ * (a static method of {@link Ops}) with their fields as constants, its bytecode copied into the block by
+ * {@link KernelInliner} with the GRs and the condition code in JVM locals (read at entry, stored back at
+ * exits, around handler calls and on the program-interruption path); every other translatable instruction calls
  * its {@link Handler} (a constant of the class), after setting the PSW address past it and the
  * instruction count, exactly as the interpreter loop does; if the handler moved the PSW address
  * (a branch), ended the slice, or stored into the block, the block stops there. Each instruction has

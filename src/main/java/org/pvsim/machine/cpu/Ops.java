@@ -182,13 +182,13 @@ final class Ops {
     static void xr(Cpu c, int r1, int r2) {
         int v = (int) c.gr[r1] ^ (int) c.gr[r2];
         set32(c, r1, v);
-        c.cc = v == 0 ? 0 : 1;
+        c.cc = Logical.ccZero(v);
     }
 
     static void nr(Cpu c, int r1, int r2) {
         int v = (int) c.gr[r1] & (int) c.gr[r2];
         set32(c, r1, v);
-        c.cc = v == 0 ? 0 : 1;
+        c.cc = Logical.ccZero(v);
     }
 
     static void chi(Cpu c, int r1, long i2) {

@@ -19,8 +19,10 @@ import org.pvsim.machine.storage.Storage;
  * block, made with ASM), so that the JVM's JIT compiles guest code without the interpreter's fetch and
  * dispatch.
  *
- * <p>What a block does, per instruction: the instructions declared {@link Inline} call their kernel
- * (a static method of {@link Ops}) with their fields as constants; every other translatable instruction calls
+ * <p>What a block does, per instruction: the instructions declared {@link Inline} run their kernel
+ * (a static method of {@link Ops}) with their fields as constants, its bytecode copied into the block by
+ * {@link KernelInliner} with the GRs and the condition code in JVM locals (read at entry, stored back at
+ * exits, around handler calls and on the program-interruption path); every other translatable instruction calls
  * its {@link Handler} (a constant of the class), after setting the PSW address past it and the
  * instruction count, exactly as the interpreter loop does; if the handler moved the PSW address
  * (a branch), ended the slice, or stored into the block, the block stops there. Each instruction has
@@ -49,6 +51,8 @@ final class Translator {
     private static final int THIS = 0;
     private static final int C = 1;
     private static final int BASE = 2;
+    /** GR k in locals GRS + 2k, then the condition code, then the fault path's two and the kernels' temporaries. */
+    private static final int GRS = 4;
 
     /**
      * Translates the block starting at {@code address} (whose decoded instruction is {@code head}, in
@@ -75,11 +79,20 @@ final class Translator {
             return;
         }
         try {
+            byte[] code = generate(address, insns);
+            while (code == null) {
+                insns = insns.subList(0, insns.size() / 2);
+                code = generate(address, insns);
+            }
+            end = off;
+            for (Insn in : insns) {
+                end += in.length;
+            }
             Key key = new Key(address, java.util.Arrays.copyOfRange(page.bytes, off, end));
             MethodHandle ctor = CLASSES.get(key);
             if (ctor == null) {
                 Handler[] handlers = insns.stream().map(in -> in.handler).toArray(Handler[]::new);
-                MethodHandles.Lookup l = LOOKUP.defineHiddenClassWithClassData(generate(address, insns), handlers, true);
+                MethodHandles.Lookup l = LOOKUP.defineHiddenClassWithClassData(code, handlers, true);
                 ctor = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, long.class, int.class,
                         int.class, Insn[].class));
                 if (CLASSES.size() < MAX_CLASSES) {
@@ -142,8 +155,28 @@ final class Translator {
         c.insnCount = count + 1;
     }
 
+    /**
+     * A program interruption from an inlined kernel: the instruction is number {@code done} of the run
+     * (counting the passes before this one), {@code done} modulo the block's length in the block.
+     */
+    static void fault(ProgramInterruption pi, Cpu c, long base, int done, Block b) {
+        int k = done % b.length;
+        long address = b.start;
+        for (int i = 0; i < k; i++) {
+            address += b.insns[i].length;
+        }
+        fault(pi, c, base + done, address, b.insns[k], true);
+    }
+
     // ---- code generation ----------------------------------------------------------------------------
 
+    /**
+     * Bytes of code a run method may have at most: HotSpot does not compile a larger method at all
+     * (HugeMethodLimit, 8000), so such a block would run slower than the interpreter.
+     */
+    static final int MAX_CODE = 7900;
+
+    /** The block's class, or null if its code would be larger than {@link #MAX_CODE}. */
     private static byte[] generate(long start, List<Insn> insns) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
@@ -168,10 +201,13 @@ final class Translator {
 
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CPU + ";)V", null, null);
         new Body(mv, start, insns).emit();
+        Label codeEnd = new Label();
+        mv.visitLabel(codeEnd);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        return cw.toByteArray();
+        byte[] bytes = cw.toByteArray();
+        return codeEnd.getOffset() > MAX_CODE && insns.size() >= 4 ? null : bytes;
     }
 
     /**
@@ -243,6 +279,20 @@ final class Translator {
         int copy = -1;
         /** Where each unrolled copy starts. */
         Label[] copyStart;
+        /** The block's GRs and condition code in locals: the ones its inlined kernels use. */
+        final KernelInliner.Locals locals = new KernelInliner.Locals(GRS);
+        /** Locals of the shared program-interruption path: the interruption and the instruction's number. */
+        final int faultPi = locals.temp(1);
+        final int faultDone = locals.temp(1);
+        final int temps = locals.next;
+        /** Whether instruction k's kernel is inlined on the locals (else it is called on c.gr). */
+        final boolean[] inlined;
+        /** The registers (and bit {@link KernelInliner.Locals#CC}) some inlined kernel assigns. */
+        int written;
+        /** Of those, the ones assigned since the locals were last stored into the CPU, where known. */
+        int dirty;
+        final Label faultTail = new Label();
+        boolean inlineFaults;
 
         Body(MethodVisitor mv, long start, List<Insn> insns) {
             this.mv = mv;
@@ -257,14 +307,95 @@ final class Translator {
             Inline op = last.opcode.inline();
             this.loops = op != null && op.kind() == Inline.Kind.RELATIVE_BRANCH && lastAddress + 2 * last.i2 == start;
             this.copies = loops && n <= UNROLL_UP_TO ? Math.min(8, UNROLLED / n) : 1;
+            // a trial run of each kernel finds what it cannot inline and which registers the block needs
+            this.inlined = new boolean[n];
+            MethodVisitor none = new MethodVisitor(ASM9) { };
+            long a = start;
+            for (int k = 0; k < n; k++) {
+                Insn in = insns.get(k);
+                if (!Translator.generic(in)) {
+                    try {
+                        inline(none, in, a);
+                        inlined[k] = true;
+                    } catch (KernelInliner.Unsupported e) {
+                        // called on c.gr
+                    }
+                }
+                a += in.length;
+            }
+        }
+
+        /** Emits instruction {@code in}'s kernel on the locals; notes what it assigns in {@link #dirty}. */
+        void inline(MethodVisitor to, Insn in, long a) {
+            Inline op = in.opcode.inline();
+            KernelInliner.Binding[] args = new KernelInliner.Binding[op.operands().size() + 1];
+            args[0] = KernelInliner.CPU_ARG;
+            for (int i = 1; i < args.length; i++) {
+                args[i] = new KernelInliner.Const(op.operands().get(i - 1).constant(in, a));
+            }
+            locals.next = temps;
+            locals.written = 0;
+            new KernelInliner(to, C, locals).inline(op.owner(), op.name(), op.descriptor(), args);
+            written |= locals.written;
+            dirty |= locals.written;
+        }
+
+        /** Stores the locals in {@code mask} into the CPU. */
+        void writeBack(int mask) {
+            for (int r = 0; r < 16; r++) {
+                if ((mask & 1 << r) != 0) {
+                    mv.visitVarInsn(ALOAD, C);
+                    mv.visitFieldInsn(GETFIELD, CPU, "gr", "[J");
+                    mv.visitLdcInsn(r);
+                    mv.visitVarInsn(LLOAD, locals.gr(r));
+                    mv.visitInsn(LASTORE);
+                }
+            }
+            if ((mask & 1 << KernelInliner.Locals.CC) != 0) {
+                mv.visitVarInsn(ALOAD, C);
+                KernelInliner.pushCc(mv, locals);
+                mv.visitFieldInsn(PUTFIELD, CPU, "cc", "I");
+            }
+        }
+
+        /** Before a call that uses c.gr: the CPU gets the assigned locals. */
+        void sync() {
+            writeBack(dirty);
+            dirty = 0;
+        }
+
+        /** After a call that may have changed c.gr (or at entry): the locals get the CPU's values. */
+        void reload() {
+            for (int r = 0; r < 16; r++) {
+                if ((locals.used & 1 << r) != 0) {
+                    mv.visitVarInsn(ALOAD, C);
+                    mv.visitFieldInsn(GETFIELD, CPU, "gr", "[J");
+                    mv.visitLdcInsn(r);
+                    mv.visitInsn(LALOAD);
+                    mv.visitVarInsn(LSTORE, locals.gr(r));
+                }
+            }
+            if ((locals.used & 1 << KernelInliner.Locals.CC) != 0) {
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitFieldInsn(GETFIELD, CPU, "cc", "I");
+                mv.visitVarInsn(ISTORE, locals.cc);
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, locals.ccKind);
+            }
         }
 
         void emit() {
             mv.visitCode();
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, locals.ccArg);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, locals.ccArg2);
+            reload();
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, CPU, "insnCount", "J");
             mv.visitVarInsn(LSTORE, BASE);
             mv.visitLabel(loop);
+            dirty = written; // what a pass before this one assigned
             Label single = new Label();
             if (copies > 1) {
                 copyStart = new Label[copies];
@@ -282,9 +413,23 @@ final class Translator {
                 offset = 0;
             }
             mv.visitLabel(single);
+            dirty = written;
             pass();
             for (Runnable h : handlers) {
                 h.run();
+            }
+            if (inlineFaults) {
+                // the locals hold the registers' values at every instruction that runs on them
+                mv.visitLabel(faultTail);
+                writeBack(written);
+                mv.visitVarInsn(ALOAD, faultPi);
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(LLOAD, BASE);
+                mv.visitVarInsn(ILOAD, faultDone);
+                mv.visitVarInsn(ALOAD, THIS);
+                mv.visitMethodInsn(INVOKESTATIC, Type.getInternalName(Translator.class), "fault",
+                        "(L" + PI + ";L" + CPU + ";JIL" + BLOCK + ";)V", false);
+                mv.visitInsn(RETURN);
             }
         }
 
@@ -313,6 +458,7 @@ final class Translator {
 
         /** c.ia = address; c.insnCount = base + offset + done; return. */
         void exit(int done, long address) {
+            writeBack(dirty);
             mv.visitVarInsn(ALOAD, C);
             mv.visitLdcInsn(address);
             mv.visitFieldInsn(PUTFIELD, CPU, "ia", "J");
@@ -360,6 +506,25 @@ final class Translator {
             return to;
         }
 
+        /** Opens the exception range of inlined instruction k, whose interruption takes the shared path. */
+        Label protectInline(int k) {
+            Label from = new Label();
+            Label to = new Label();
+            Label handler = new Label();
+            mv.visitTryCatchBlock(from, to, handler, PI);
+            mv.visitLabel(from);
+            int done = offset + k;
+            inlineFaults = true;
+            handlers.add(() -> {
+                mv.visitLabel(handler);
+                mv.visitVarInsn(ASTORE, faultPi);
+                mv.visitLdcInsn(done);
+                mv.visitVarInsn(ISTORE, faultDone);
+                mv.visitJumpInsn(GOTO, faultTail);
+            });
+            return to;
+        }
+
         /** Stops after instruction k if the block's bytes were stored into. */
         void checkValid(int k, long next) {
             Label ok = new Label();
@@ -382,13 +547,22 @@ final class Translator {
                 generic(k, a, next);
                 return;
             }
-            Label to = protect(k, a, true);
-            mv.visitVarInsn(ALOAD, C);
-            for (Inline.Operand o : op.operands()) {
-                mv.visitLdcInsn(o.constant(in, a));
+            Label to;
+            if (inlined[k]) {
+                to = protectInline(k);
+                inline(mv, in, a);
+                mv.visitLabel(to);
+            } else {
+                sync();
+                to = protect(k, a, true);
+                mv.visitVarInsn(ALOAD, C);
+                for (Inline.Operand o : op.operands()) {
+                    mv.visitLdcInsn(o.constant(in, a));
+                }
+                op.call(mv);
+                mv.visitLabel(to);
+                reload();
             }
-            op.call(mv);
-            mv.visitLabel(to);
             switch (op.kind()) {
                 case STORE -> checkValid(k, next);
                 case RELATIVE_BRANCH -> {
@@ -409,7 +583,7 @@ final class Translator {
                     mv.visitJumpInsn(GOTO, copyStart[copy + 1]);
                     return;
                 }
-                repeatIfRoom();
+                repeatIfRoom(false);
             }
             exit(k + 1, target);
         }
@@ -430,8 +604,11 @@ final class Translator {
             mv.visitJumpInsn(IFLE, to);
         }
 
-        /** With the PSW address at the block's start: base += offset + n and run again if a whole pass fits. */
-        void repeatIfRoom() {
+        /**
+         * With the PSW address at the block's start: base += offset + n and run again if a whole pass fits
+         * (with {@code reload}, after a handler call, reading the registers into the locals first).
+         */
+        void repeatIfRoom(boolean reload) {
             Label no = new Label();
             mv.visitVarInsn(ALOAD, THIS);
             mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
@@ -441,12 +618,16 @@ final class Translator {
             mv.visitLdcInsn((long) offset + n);
             mv.visitInsn(LADD);
             mv.visitVarInsn(LSTORE, BASE);
+            if (reload) {
+                reload();
+            }
             mv.visitJumpInsn(GOTO, loop);
             mv.visitLabel(no);
         }
 
         /** Any other instruction: through its handler, as the interpreter loop runs it. */
         void generic(int k, long a, long next) {
+            sync();
             mv.visitVarInsn(ALOAD, C);
             mv.visitLdcInsn(next);
             mv.visitFieldInsn(PUTFIELD, CPU, "ia", "J");
@@ -468,12 +649,13 @@ final class Translator {
             if (k == n - 1) {
                 Label away = new Label();
                 jumpUnlessAtWithRoom(start, k, away); // away also when the handler ended the slice
-                repeatIfRoom();
+                repeatIfRoom(true);
                 mv.visitLabel(away);
             }
             setCount(k + 1);
             mv.visitInsn(RETURN);
             mv.visitLabel(stay);
+            reload();
         }
     }
 }

@@ -6,9 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.pvsim.testing.InParallel;
 
 /**
  * Two threads allocate and free runs of the striped allocator at once (single frames, aligned runs that
@@ -27,26 +26,8 @@ class HostFrameAllocatorStressTest {
         HostFrameAllocator a = new HostFrameAllocator(SIZE);
         long free0 = a.freeBytes();
         ConcurrentHashMap<Long, Integer> owner = new ConcurrentHashMap<>(); // frame -> thread holding it
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CyclicBarrier start = new CyclicBarrier(2);
         List<List<Run>> kept = List.of(new ArrayList<>(), new ArrayList<>());
-        Thread[] ts = new Thread[2];
-        for (int t = 0; t < 2; t++) {
-            int me = t;
-            ts[t] = new Thread(() -> {
-                try {
-                    start.await();
-                    churn(a, me, owner, kept.get(me));
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            ts[t].start();
-        }
-        for (Thread t : ts) {
-            t.join();
-        }
-        assertThat(failure.get()).isNull();
+        InParallel.run(2, me -> churn(a, me, owner, kept.get(me)));
         long keptBytes = 0;
         for (List<Run> runs : kept) {
             for (Run r : runs) {

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
+import org.pvsim.testing.InParallel;
 
 /**
  * Two threads look up KEKs in the lock-free cache at once, over more pairs than it holds (so inserts
@@ -28,35 +27,19 @@ class KekCacheStressTest {
     void concurrentLookupsAnswerRightAndCountExactly() throws Exception {
         KekCache cache = new KekCache();
         LongAdder derivations = new LongAdder();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CyclicBarrier start = new CyclicBarrier(2);
-        Thread[] ts = new Thread[2];
-        for (int t = 0; t < 2; t++) {
-            int seed = t;
-            ts[t] = new Thread(() -> {
-                try {
-                    start.await();
-                    Random rnd = new Random(seed);
-                    for (int i = 0; i < LOOKUPS; i++) {
-                        // mostly a hot pair, sometimes a cold one that forces an insert and an eviction
-                        int pair = rnd.nextInt(8) == 0 ? rnd.nextInt(PAIRS) : 0;
-                        byte[] kek = cache.kek(fill(32, 1), fill(160, pair), () -> {
-                            derivations.increment();
-                            return fill(32, pair + 7);
-                        });
-                        assertThat(kek).isEqualTo(fill(32, pair + 7));
-                        Arrays.fill(kek, (byte) 0); // the caller's copy: wiping it changes nothing cached
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            ts[t].start();
-        }
-        for (Thread t : ts) {
-            t.join();
-        }
-        assertThat(failure.get()).isNull();
+        InParallel.run(2, seed -> {
+            Random rnd = new Random(seed);
+            for (int i = 0; i < LOOKUPS; i++) {
+                // mostly a hot pair, sometimes a cold one that forces an insert and an eviction
+                int pair = rnd.nextInt(8) == 0 ? rnd.nextInt(PAIRS) : 0;
+                byte[] kek = cache.kek(fill(32, 1), fill(160, pair), () -> {
+                    derivations.increment();
+                    return fill(32, pair + 7);
+                });
+                assertThat(kek).isEqualTo(fill(32, pair + 7));
+                Arrays.fill(kek, (byte) 0); // the caller's copy: wiping it changes nothing cached
+            }
+        });
         long[] hm = cache.hitsAndMisses();
         assertThat(hm[0] + hm[1]).isEqualTo(2L * LOOKUPS);
         assertThat(hm[1]).isEqualTo(derivations.sum());

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.pvsim.testing.InParallel;
 import org.pvsim.machine.storage.Storage;
 import org.pvsim.machine.uv.cb.CreateSecConf;
 import org.pvsim.machine.uv.cb.CreateSecCpu;
@@ -42,23 +42,7 @@ class UvLifecycleStressTest {
         for (int t = 0; t < 2; t++) {
             bodies[t] = lifecycles(t, m.cgcBlock(sameAsce), sameStorage);
         }
-        CyclicBarrier start = new CyclicBarrier(2);
-        Thread[] ts = new Thread[2];
-        for (int t = 0; t < 2; t++) {
-            Runnable body = bodies[t];
-            ts[t] = new Thread(() -> {
-                try {
-                    start.await();
-                    body.run();
-                } catch (Exception e) {
-                    unexpected.add(e.toString());
-                }
-            });
-            ts[t].start();
-        }
-        for (Thread t : ts) {
-            t.join();
-        }
+        InParallel.run(2, t -> bodies[t].run());
         assertThat(unexpected).isEmpty();
         assertThat(contestedWins.get()).as("contested creates that won").isPositive();
         assertThat(m.state.configs).isEmpty();

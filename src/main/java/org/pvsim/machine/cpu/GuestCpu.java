@@ -1,7 +1,5 @@
 package org.pvsim.machine.cpu;
 
-import org.pvsim.machine.Lowcore;
-
 /**
  * A CPU that runs a guest under SIE: the machine's interpreter and translator with the guest's
  * registers, its absolute storage mapped by a {@link GuestMode}, and its control instructions offered
@@ -88,14 +86,15 @@ public final class GuestCpu {
 
     /**
      * STORE STATUS of {@code target} (a stopped CPU of the same guest) at guest absolute {@code address},
-     * stored through this CPU's storage accesses; with {@code archMode} also the architectural-mode id at
-     * 163 of the target's prefix area (STOP AND STORE STATUS).
+     * stored through this CPU's storage accesses (its firmware stores for the target).
      */
-    public void storeStatusOf(GuestCpu target, long address, boolean archMode) {
+    public void storeStatusOf(GuestCpu target, long address) {
         Sigp.storeStatus(target.cpu, cpu, address);
-        if (archMode) {
-            cpu.absStore(target.cpu.prefix + Lowcore.ARCH_MODE_ID, 1, 1);
-        }
+    }
+
+    /** STOP AND STORE STATUS's part: {@code target}'s status in its own prefix area, through this CPU. */
+    public void storeStatusInPrefixAreaOf(GuestCpu target) {
+        Sigp.storeStatusInPrefixArea(target.cpu, cpu);
     }
 
     public int cpuAddress() {

@@ -73,7 +73,7 @@ final class Sigp {
                 return 0;
             case STOP_AND_STORE_STATUS:
                 target.stop();
-                storeStatusInPrefixArea(target);
+                storeStatusInPrefixArea(target, target);
                 return 0;
             case RESTART:
                 target.restartPending = true;
@@ -149,9 +149,9 @@ final class Sigp {
      * STOP AND STORE STATUS: the status goes to the save areas of the target's own prefix area (real
      * 0x1200-0x13ff), and the architectural-mode identification (1, z/Architecture) to real location 163.
      */
-    static void storeStatusInPrefixArea(Cpu t) {
-        storeStatus(t, t, t.prefix + Lowcore.SAVE_FPRS);
-        t.absStore(t.prefix + Lowcore.ARCH_MODE_ID, 1, 1);
+    static void storeStatusInPrefixArea(Cpu t, Cpu via) {
+        storeStatus(t, via, t.prefix + Lowcore.SAVE_FPRS);
+        via.absStore(t.prefix + Lowcore.ARCH_MODE_ID, 1, 1);
     }
 
     /**

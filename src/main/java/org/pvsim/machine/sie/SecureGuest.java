@@ -2,7 +2,6 @@ package org.pvsim.machine.sie;
 
 import static org.pvsim.machine.SieBlock.*;
 
-import org.pvsim.machine.Lowcore;
 import org.pvsim.machine.ProgramInterruption;
 import org.pvsim.machine.cpu.Cpu;
 import org.pvsim.machine.cpu.GuestCpu;
@@ -218,9 +217,9 @@ final class SecureGuest implements GuestMode, InterceptionHook {
             return;
         }
         if (s.order() == SIGP_STORE_STATUS_AT_ADDRESS) {
-            guest.storeStatusOf(dest.guest, s.parameter() & 0x7ffffe00L, false);
+            guest.storeStatusOf(dest.guest, s.parameter() & 0x7ffffe00L);
         } else {
-            guest.storeStatusOf(dest.guest, dest.prefix + Lowcore.SAVE_FPRS, true);
+            guest.storeStatusInPrefixAreaOf(dest.guest);
         }
     }
 

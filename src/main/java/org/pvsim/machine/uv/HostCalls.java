@@ -226,13 +226,17 @@ final class HostCalls {
         if (!config.cpus.isEmpty()) {
             throw new UvError(fast ? Rc.DSC_FAST_NOT_NOW : Rc.DSC_CPUS_EXIST);
         }
+        // Out of the table before its storage is the host's again: a create that takes the storage once it is
+        // free (under the global lock, not this configuration's) must not meet this one in the table still,
+        // as two live configurations on one storage (and one too many against the maximum). The domain stays
+        // until its frames are released, as the storage calls find a frame's configuration by it.
+        state.configs.remove(handle);
         if (config.image != null) {
             config.image.pages.close();
         }
         state.releasePages(config);
         state.reclaim(config.baseOrigin, config.baseLen);
         state.reclaim(config.varOrigin, config.varLen);
-        state.configs.remove(handle);
         state.byDomain.remove(config.domain);
         state.releaseHandle(handle);
         return Rc.EXECUTED;

@@ -1,13 +1,13 @@
 package org.pvsim.kvm;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import org.pvsim.machine.storage.HostStorage;
 
 /**
  * The host's page allocator over absolute storage: a bitmap of 4 KiB frames with next-fit search (from
- * the lowest frame freed since) and accounting by use. Frames below {@link #FIRST_FRAME} (lowcore, the boot area) are never handed out.
+ * the lowest frame freed since) and accounting by use. Frames below {@link #FIRST_FRAME} (lowcore, the
+ * boot area) are never handed out.
  *
  * <p>Striped, as the kernel keeps per-CPU page lists: storage is cut into chunks of {@link #CHUNK_FRAMES}
  * frames dealt round-robin to up to {@link #MAX_STRIPES} stripes, each with its own lock and next-fit
@@ -15,7 +15,7 @@ import org.pvsim.machine.storage.HostStorage;
  * free pages without waiting for each other. A run that does not fit in one chunk of the thread's stripe
  * (large or aligned runs, a full stripe) is searched over all storage with every stripe locked, as one
  * lock did before. Storage too small for two stripes has one, and behaves exactly as one locked bitmap.
- * The counters are adders: exact whenever no call is in flight.
+ * The counts are per stripe under its lock, so a total read while calls are in flight may be off by them.
  */
 public final class HostFrameAllocator {
     /** What a frame is used for, for the statistics. */
@@ -39,31 +39,71 @@ public final class HostFrameAllocator {
     private static final long MIN_CHUNKS_PER_STRIPE = 8;
 
     private final long frames;
-    /** The bitmap; word w is guarded by the lock of the stripe that owns its chunk. */
+    /**
+     * The bitmap: frame f's bit is in word {@code HEADER_GAP + f / 64}, which the lock of the stripe that
+     * owns f's chunk guards. The gap keeps the words that change off the cache lines of the array's header,
+     * whose length every thread reads on every access (the bounds check): with frame 256's word on them,
+     * the thread allocating from the first chunk made every other thread's allocator calls miss.
+     */
     private final long[] used;
+    private static final int HEADER_GAP = 16;
     private final Stripe[] stripes;
     /** Where the all-storage search starts (a hint written under the locks it needs, read under all). */
     private final AtomicLong cursor = new AtomicLong(FIRST_FRAME);
-    private final LongAdder freeFrames = new LongAdder();
-    /** Frames in use per {@link Use#ordinal} (no boxing on the allocation path). */
-    private final LongAdder[] inUse = new LongAdder[Use.values().length];
+    /**
+     * Frames in use per stripe and {@link Use#ordinal}, at {@code (stripe + 1) * COUNT_STRIDE + use}, each guarded
+     * by its stripe's lock. Not shared adders: two threads whose adder cells happened to collide wrote one
+     * cache line on every call without ever noticing (an adder spreads only after a failed update), which
+     * made allocating on two threads slower than on one. The stride keeps each stripe's counts off the
+     * lines of the others' and of the array's header (see {@link #used}). A run is counted in the stripe of
+     * its first frame, when taken and when freed.
+     */
+    private final long[] inUse;
+    private static final int COUNT_STRIDE = 16;
 
-    /** One stripe: its lock guards its chunks' bitmap words and its cursor. */
-    private static final class Stripe {
-        final ReentrantLock lock = new ReentrantLock();
+    /**
+     * One stripe: its lock guards its chunks' bitmap words and its cursor. The stripe is its own lock (the
+     * mutex of {@link AbstractQueuedSynchronizer}'s documentation, not reentrant): a {@code ReentrantLock}
+     * keeps its state in a second object, and the garbage collector packs those of all stripes together
+     * when it copies them, so two threads locking their own stripes wrote one cache line, and allocating
+     * and freeing on two threads took twice the time of one. The padding keeps the next object (the next
+     * stripe) off the lines this one's lock state and cursor are on.
+     */
+    @SuppressWarnings({"serial", "unused"}) // never serialized; the padding is never read
+    private static final class Stripe extends AbstractQueuedSynchronizer {
         final int index;
         /** Next-fit start inside this stripe's chunks. */
         long cursor;
+        private long p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15;
 
         Stripe(int index, long cursor) {
             this.index = index;
             this.cursor = cursor;
         }
+
+        void lock() {
+            acquire(1);
+        }
+
+        void unlock() {
+            release(1);
+        }
+
+        @Override
+        protected boolean tryAcquire(int ignored) {
+            return compareAndSetState(0, 1);
+        }
+
+        @Override
+        protected boolean tryRelease(int ignored) {
+            setState(0);
+            return true;
+        }
     }
 
     public HostFrameAllocator(long storageSize) {
         this.frames = storageSize >>> HostStorage.PAGE_SHIFT;
-        this.used = new long[(int) ((frames + 63) >>> 6)];
+        this.used = new long[HEADER_GAP + (int) ((frames + 63) >>> 6)];
         for (long f = 0; f < Math.min(FIRST_FRAME, frames); f++) {
             set(f);
         }
@@ -73,10 +113,7 @@ public final class HostFrameAllocator {
         for (int i = 0; i < n; i++) {
             stripes[i] = new Stripe(i, Math.max(FIRST_FRAME, i * CHUNK_FRAMES));
         }
-        for (int u = 0; u < inUse.length; u++) {
-            inUse[u] = new LongAdder();
-        }
-        freeFrames.add(Math.max(0, frames - FIRST_FRAME));
+        this.inUse = new long[(n + 1) * COUNT_STRIDE];
     }
 
     /**
@@ -137,7 +174,7 @@ public final class HostFrameAllocator {
 
     /** Next-fit over the stripe's own chunks, a run never crossing a chunk; -1 if none fits. */
     private long allocateInStripe(Stripe s, long pages, long align, Use use) {
-        s.lock.lock();
+        s.lock();
         try {
             long n = stripes.length;
             long chunks = (frames + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
@@ -161,7 +198,7 @@ public final class HostFrameAllocator {
             s.cursor = start + pages;
             return start << HostStorage.PAGE_SHIFT;
         } finally {
-            s.lock.unlock();
+            s.unlock();
         }
     }
 
@@ -170,8 +207,7 @@ public final class HostFrameAllocator {
         for (long f = start; f < start + pages; f++) {
             set(f);
         }
-        freeFrames.add(-pages);
-        inUse[use.ordinal()].add(pages);
+        inUse[countIndex(start, use)] += pages;
     }
 
     private long find(long from, long limit, long pages, long align) {
@@ -213,10 +249,9 @@ public final class HostFrameAllocator {
                 }
             }
             for (long f = start; f < end; f++) {
-                used[(int) (f >>> 6)] &= ~(1L << (f & 63));
+                used[HEADER_GAP + (int) (f >>> 6)] &= ~(1L << (f & 63));
             }
-            freeFrames.add(pages);
-            inUse[use.ordinal()].add(-pages);
+            inUse[countIndex(start, use)] -= pages;
             // Freed frames are the next ones handed out, as the kernel reuses hot pages: a pure next-fit would
             // walk all storage, and every frame it ever wrote stays materialised in the simulator's heap.
             Stripe s = stripes[lo];
@@ -245,21 +280,43 @@ public final class HostFrameAllocator {
             return false;
         }
         Stripe s = stripes[stripeIndex(f)];
-        s.lock.lock();
+        s.lock();
         try {
             return isSet(f);
         } finally {
-            s.lock.unlock();
+            s.unlock();
         }
     }
 
     public long freeBytes() {
-        return freeFrames.sum() << HostStorage.PAGE_SHIFT;
+        long used = 0;
+        for (Use u : Use.values()) {
+            used += framesInUse(u);
+        }
+        return (Math.max(0, frames - FIRST_FRAME) - used) << HostStorage.PAGE_SHIFT;
     }
 
     /** Bytes in use for {@code use}. */
     public long bytesInUse(Use use) {
-        return inUse[use.ordinal()].sum() << HostStorage.PAGE_SHIFT;
+        return framesInUse(use) << HostStorage.PAGE_SHIFT;
+    }
+
+    /** Frames in use for {@code use}, summed stripe by stripe under each one's lock. */
+    private long framesInUse(Use use) {
+        long n = 0;
+        for (Stripe s : stripes) {
+            s.lock();
+            try {
+                n += inUse[(s.index + 1) * COUNT_STRIDE + use.ordinal()];
+            } finally {
+                s.unlock();
+            }
+        }
+        return n;
+    }
+
+    private int countIndex(long startFrame, Use use) {
+        return (stripeIndex(startFrame) + 1) * COUNT_STRIDE + use.ordinal();
     }
 
     private int stripeIndex(long frame) {
@@ -270,7 +327,7 @@ public final class HostFrameAllocator {
     private void lockRange(int lo, int count) {
         for (int i = 0; i < stripes.length; i++) {
             if (inRange(i, lo, count)) {
-                stripes[i].lock.lock();
+                stripes[i].lock();
             }
         }
     }
@@ -278,7 +335,7 @@ public final class HostFrameAllocator {
     private void unlockRange(int lo, int count) {
         for (int i = stripes.length - 1; i >= 0; i--) {
             if (inRange(i, lo, count)) {
-                stripes[i].lock.unlock();
+                stripes[i].unlock();
             }
         }
     }
@@ -296,10 +353,10 @@ public final class HostFrameAllocator {
     }
 
     private boolean isSet(long f) {
-        return (used[(int) (f >>> 6)] & (1L << (f & 63))) != 0;
+        return (used[HEADER_GAP + (int) (f >>> 6)] & (1L << (f & 63))) != 0;
     }
 
     private void set(long f) {
-        used[(int) (f >>> 6)] |= 1L << (f & 63);
+        used[HEADER_GAP + (int) (f >>> 6)] |= 1L << (f & 63);
     }
 }

@@ -2,6 +2,9 @@ package org.pvsim.kvm;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A snapshot of the host kernel's memory accounting: host frames by use, storage donated to the UV and
@@ -57,8 +60,8 @@ public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donate
     /** The kernel's live counters; {@link #snapshot} makes the record. */
     static final class Counters {
         // Adders: every VM's create and destroy counts here, and a monitor made two VMs wait for each other.
-        private final java.util.concurrent.atomic.LongAdder donated = new java.util.concurrent.atomic.LongAdder();
-        private final java.util.concurrent.atomic.LongAdder reclaimed = new java.util.concurrent.atomic.LongAdder();
+        private final LongAdder donated = new LongAdder();
+        private final LongAdder reclaimed = new LongAdder();
         private final Map<LeakReason, Long> leaked = new EnumMap<>(LeakReason.class);
 
         void donated(long bytes) {
@@ -73,18 +76,32 @@ public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donate
             leaked.merge(reason, bytes, Long::sum);
         }
 
-        private final Map<String, Long> events = new java.util.TreeMap<>();
+        // Counted on every SIE exit, so an adder per event found by a lock-free lookup of its kind and code,
+        // instead of a formatted name in a locked map (which cost each exit a lock and a String.format).
+        private final Map<Integer, LongAdder> events = new ConcurrentHashMap<>();
+        private static final String[] EVENT_NAMES = {"exit_0x%02x", "diagnose_0x%03x", "sigp_0x%02x"};
 
-        synchronized void exit(int icptcode) {
-            events.merge(String.format("exit_0x%02x", icptcode), 1L, Long::sum);
+        void exit(int icptcode) {
+            count(0, icptcode);
         }
 
-        synchronized void diagnose(int code) {
-            events.merge(String.format("diagnose_0x%03x", code), 1L, Long::sum);
+        void diagnose(int code) {
+            count(1, code);
         }
 
-        synchronized void sigp(int order) {
-            events.merge(String.format("sigp_0x%02x", order), 1L, Long::sum);
+        void sigp(int order) {
+            count(2, order);
+        }
+
+        /** {@code code} is at most 16 bits (a diagnose code), so kind and code fit one key. */
+        private void count(int kind, int code) {
+            events.computeIfAbsent(kind << 16 | code, k -> new LongAdder()).increment();
+        }
+
+        private Map<String, Long> eventsByName() {
+            Map<String, Long> named = new TreeMap<>();
+            events.forEach((key, n) -> named.put(String.format(EVENT_NAMES[key >>> 16], key & 0xffff), n.sum()));
+            return named;
         }
 
         synchronized KvmStats snapshot(HostFrameAllocator allocator) {
@@ -92,7 +109,7 @@ public record KvmStats(Map<HostFrameAllocator.Use, Long> bytesInUse, long donate
             for (HostFrameAllocator.Use u : HostFrameAllocator.Use.values()) {
                 use.put(u, allocator.bytesInUse(u));
             }
-            return new KvmStats(use, donated.sum(), reclaimed.sum(), leaked, events);
+            return new KvmStats(use, donated.sum(), reclaimed.sum(), leaked, eventsByName());
         }
     }
 }

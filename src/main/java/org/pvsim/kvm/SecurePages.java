@@ -21,19 +21,26 @@ final class SecurePages {
 
     private final HostStorage storage;
     private final UvHost uv;
+    /**
+     * PG_arch_1 of frame f: bit f % 64 of word {@code HEADER_GAP + f / 64}. The gap keeps the words of the
+     * first frames the allocator hands out (from 1 MiB, word 4 without it) off the cache line of the
+     * array's header, whose length every access reads, so that one thread's imports do not make another's
+     * checks miss.
+     */
     private final AtomicLongArray mightBeSecure;
+    private static final int HEADER_GAP = 16;
 
     SecurePages(HostStorage storage, UvHost uv) {
         this.storage = storage;
         this.uv = uv;
-        this.mightBeSecure = new AtomicLongArray((int) ((storage.frameCount() + 63) >>> 6));
+        this.mightBeSecure = new AtomicLongArray(HEADER_GAP + (int) ((storage.frameCount() + 63) >>> 6));
     }
 
     /** PG_arch_1 is set before every import-like UV call (it may over-indicate). */
     void markMightBeSecure(long frameAddress) {
         long f = frameAddress >>> HostStorage.PAGE_SHIFT;
         long bit = 1L << (f & 63);
-        int i = (int) (f >>> 6);
+        int i = HEADER_GAP + (int) (f >>> 6);
         long old;
         do {
             old = mightBeSecure.get(i);
@@ -42,13 +49,13 @@ final class SecurePages {
 
     boolean mightBeSecure(long frameAddress) {
         long f = frameAddress >>> HostStorage.PAGE_SHIFT;
-        return (mightBeSecure.get((int) (f >>> 6)) & (1L << (f & 63))) != 0;
+        return (mightBeSecure.get(HEADER_GAP + (int) (f >>> 6)) & (1L << (f & 63))) != 0;
     }
 
     private void clearHint(long frameAddress) {
         long f = frameAddress >>> HostStorage.PAGE_SHIFT;
         long bit = 1L << (f & 63);
-        int i = (int) (f >>> 6);
+        int i = HEADER_GAP + (int) (f >>> 6);
         long old;
         do {
             old = mightBeSecure.get(i);

@@ -1,6 +1,7 @@
 package org.pvsim.kvm;
 
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.InitUv;
 import org.pvsim.machine.uv.cb.QueryUvInfo;
@@ -13,13 +14,23 @@ import org.pvsim.machine.uv.cb.Uvcb;
 /**
  * The host kernel's side of the UVC instruction (arch/s390/include/asm/uv.h, arch/s390/kernel/uv.c): a UVCB
  * is written to a per-call scratch frame of host storage, the UVC is issued, the block is read back. Each
- * concurrent caller gets its own scratch frame (as each CPU builds its UVCB on its own stack).
+ * concurrent caller gets its own scratch frame (as each CPU builds its UVCB on its own stack), and a thread
+ * finds the one it used last again in its slot: with one shared pool, two threads doing lifecycles at once
+ * handed frames to each other on every call and fought over the pool's head, and spent a third more time
+ * per lifecycle than one thread alone.
  */
 final class UvHost {
     private final HostStorage storage;
     private final UvcPort port;
     private final HostFrameAllocator allocator;
     private final ConcurrentLinkedDeque<UvCaller> callers = new ConcurrentLinkedDeque<>();
+    /**
+     * Slot of thread t at (t.id % SLOTS + 1) * SPACING: 16 references apart, so that no two slots, and no
+     * slot and the array's header (read on every access), share a cache line.
+     */
+    private final AtomicReferenceArray<UvCaller> slots = new AtomicReferenceArray<>((SLOTS + 1) * SPACING);
+    private static final int SLOTS = 8;
+    private static final int SPACING = 16;
     private volatile QueryUvInfo info;
 
     UvHost(HostStorage storage, UvcPort port, HostFrameAllocator allocator) {
@@ -72,7 +83,7 @@ final class UvHost {
             throw new KvmException("UVC " + e.commandName(), Errno.EIO,
                     "the Ultravisor stayed busy for " + e.tries() + " re-executions");
         } finally {
-            callers.push(c);
+            release(c);
         }
     }
 
@@ -82,12 +93,25 @@ final class UvHost {
         try {
             return c.once(cb);
         } finally {
+            release(c);
+        }
+    }
+
+    private static int slot() {
+        return (int) (Thread.currentThread().getId() % SLOTS + 1) * SPACING;
+    }
+
+    private void release(UvCaller c) {
+        if (!slots.compareAndSet(slot(), null, c)) {
             callers.push(c);
         }
     }
 
     private UvCaller acquire() {
-        UvCaller c = callers.poll();
+        UvCaller c = slots.getAndSet(slot(), null);
+        if (c == null) {
+            c = callers.poll();
+        }
         if (c != null) {
             return c;
         }

@@ -44,6 +44,9 @@ public class KvmBench {
     static final long GADDR = 0x10000;
     static final long PREFIX = Tweak.prefix(0, new byte[] {1, 2, 3, 4, 5, 6});
 
+    /** Whether the UV call listener accounts calls for the breakdown. */
+    static volatile boolean breakdown;
+
     record Image(byte[] header, byte[] page) {
     }
 
@@ -55,7 +58,9 @@ public class KvmBench {
         Map<UvCommand, LongAdder> uvNanos = new ConcurrentHashMap<>();
         Map<UvCommand, LongAdder> uvCount = new ConcurrentHashMap<>();
         m.addUvListener(e -> {
-            if (e.command() != null) {
+            // only while the one-thread phase runs: shared adders updated on every call of two threads are
+            // contention the bench would add to what it measures
+            if (e.command() != null && breakdown) {
                 uvNanos.computeIfAbsent(e.command(), k -> new LongAdder()).add(e.durationNanos());
                 uvCount.computeIfAbsent(e.command(), k -> new LongAdder()).increment();
             }
@@ -70,9 +75,9 @@ public class KvmBench {
         run("warm-up", seconds, 2, () -> lifecycle(kvm, img));
         run("warm-up", seconds, 1, () -> leanLifecycle(kvm));
         reference("warm-up", m, img, seconds, 1, false);
-        uvNanos.clear();
-        uvCount.clear();
+        breakdown = true;
         double one = run("KVM, 1 thread", seconds, 1, () -> lifecycle(kvm, img));
+        breakdown = false;
         Map<UvCommand, Long> nanos1 = snapshot(uvNanos);
         Map<UvCommand, Long> count1 = snapshot(uvCount);
         double two = run("KVM, 2 threads", seconds, 2, () -> lifecycle(kvm, img));
@@ -84,7 +89,17 @@ public class KvmBench {
         System.out.printf("ratio KVM/bare UV without image calls: %.2f%n", lean / leanRef);
         System.out.printf("ratio KVM/bare UV (1 thread): %.2f; target 10,000/s: %s%n", one / ref,
                 one >= 10_000 ? "met" : "NOT met");
-        System.out.printf("ratio 2 threads/1 thread: KVM %.2f, bare UV %.2f (target KVM >= 1.6)%n", two / one, ref2 / ref);
+        // the ratio moves by a fifth from one pair of phases to the next (what the JIT made of the code, where the
+        // threads ran), so it is the median of three pairs, each printed
+        double[] ratios = {two / one, 0, 0};
+        for (int p = 1; p < ratios.length; p++) {
+            double o = run("KVM, 1 thread (again)", seconds, 1, () -> lifecycle(kvm, img));
+            ratios[p] = run("KVM, 2 threads (again)", seconds, 2, () -> lifecycle(kvm, img)) / o;
+        }
+        double[] sorted = ratios.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.printf("ratio 2 threads/1 thread: KVM %.2f (median of %.2f, %.2f, %.2f), bare UV %.2f (target KVM >= 1.6)%n",
+                sorted[1], ratios[0], ratios[1], ratios[2], ref2 / ref);
         System.out.printf("load average at the end: %.2f (the machine is shared: two threads only scale with a"
                 + " free CPU; the CPU time per lifecycle above shows the cost that does not depend on the load)%n",
                 loadAverage());

@@ -1,6 +1,7 @@
 package org.pvsim.kvm;
 
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.InitUv;
@@ -25,12 +26,17 @@ final class UvHost {
     private final HostFrameAllocator allocator;
     private final ConcurrentLinkedDeque<UvCaller> callers = new ConcurrentLinkedDeque<>();
     /**
-     * Slot of thread t at (t.id % SLOTS + 1) * SPACING: 16 references apart, so that no two slots, and no
-     * slot and the array's header (read on every access), share a cache line.
+     * A thread's slot is {@code (n + 1) * SPACING} for the n-th thread (mod SLOTS) that ever called: 16
+     * references apart, so that no two slots, and no slot and the array's header (read on every access),
+     * share a cache line. Numbered in order of first call rather than by thread id, as two threads whose
+     * ids were equal mod SLOTS shared a slot and were back to handing frames to each other.
      */
     private final AtomicReferenceArray<UvCaller> slots = new AtomicReferenceArray<>((SLOTS + 1) * SPACING);
     private static final int SLOTS = 8;
     private static final int SPACING = 16;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final ThreadLocal<Integer> SLOT =
+            ThreadLocal.withInitial(() -> (THREADS.getAndIncrement() % SLOTS + 1) * SPACING);
     private volatile QueryUvInfo info;
 
     UvHost(HostStorage storage, UvcPort port, HostFrameAllocator allocator) {
@@ -97,18 +103,14 @@ final class UvHost {
         }
     }
 
-    private static int slot() {
-        return (int) (Thread.currentThread().getId() % SLOTS + 1) * SPACING;
-    }
-
     private void release(UvCaller c) {
-        if (!slots.compareAndSet(slot(), null, c)) {
+        if (!slots.compareAndSet(SLOT.get(), null, c)) {
             callers.push(c);
         }
     }
 
     private UvCaller acquire() {
-        UvCaller c = slots.getAndSet(slot(), null);
+        UvCaller c = slots.getAndSet(SLOT.get(), null);
         if (c == null) {
             c = callers.poll();
         }

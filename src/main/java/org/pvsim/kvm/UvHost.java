@@ -36,7 +36,7 @@ final class UvHost {
     private static final int SPACING = 16;
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final ThreadLocal<Integer> SLOT =
-            ThreadLocal.withInitial(() -> (THREADS.getAndIncrement() % SLOTS + 1) * SPACING);
+            ThreadLocal.withInitial(() -> (Math.floorMod(THREADS.getAndIncrement(), SLOTS) + 1) * SPACING);
     private volatile QueryUvInfo info;
 
     UvHost(HostStorage storage, UvcPort port, HostFrameAllocator allocator) {

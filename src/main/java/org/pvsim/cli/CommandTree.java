@@ -51,21 +51,43 @@ final class CommandTree {
      * naming nothing, help, which looks its siblings up) all are built, as picocli would.
      */
     static CommandLine build(Object command, CommandLine.IFactory factory, List<String> words) {
-        return build(command, factory, words, 0);
+        return build(command, factory, words, false, 0);
     }
 
-    private static CommandLine build(Object command, CommandLine.IFactory factory, List<String> words, int depth) {
+    /**
+     * {@link #build(Object, CommandLine.IFactory, List)} for the words of a whole command line ({@link #reachesEnd}):
+     * a group reached with no word left cannot run a subcommand, so all of its subcommands are only listed
+     * ({@code pvsim --help}, {@code pvsim image}).
+     */
+    static CommandLine build(Object command, CommandLine.IFactory factory, String[] args) {
+        return build(command, factory, words(args), reachesEnd(args), 0);
+    }
+
+    private static CommandLine build(Object command, CommandLine.IFactory factory, List<String> words,
+            boolean allWords, int depth) {
         CommandLine cl = new CommandLine(command, factory);
         List<Class<?>> subs = GROUPS.getOrDefault(command instanceof Class<?> c ? c : command.getClass(), List.of());
+        boolean none = allWords && depth == words.size();
         Class<?> chosen = depth < words.size() && readsWords(cl.getCommandSpec()) ? named(subs, words.get(depth)) : null;
         if (chosen == CommandLine.HelpCommand.class) {
             chosen = null;
         }
         for (Class<?> sub : subs) {
-            cl.addSubcommand(chosen == null || sub == chosen
-                    ? build(sub, factory, words, chosen == null ? Integer.MAX_VALUE : depth + 1) : listed(sub));
+            cl.addSubcommand(!none && (chosen == null || sub == chosen)
+                    ? build(sub, factory, words, allWords, chosen == null ? Integer.MAX_VALUE : depth + 1)
+                    : listed(sub));
         }
         return cl;
+    }
+
+    /** Whether {@link #words} of {@code args} are all the words picocli will see (no {@code --}, no {@code @file}). */
+    private static boolean reachesEnd(String[] args) {
+        for (String a : args) {
+            if (a.equals("--") || a.startsWith("@")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A subcommand as its group's usage lists it (names, header or description, hidden), never run. */

@@ -75,8 +75,8 @@ public final class Main implements Runnable {
     }
 
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandFactory factory, boolean interactive) {
-        CommandLine cl = commandLine(out, err, Arrays.asList(args).contains("--debug"), factory,
-                CommandTree.words(args));
+        CommandLine cl = commandLine(out, err, Arrays.asList(args).contains("--debug"),
+                CommandTree.build(new Main(), factory, args));
         ((Main) cl.getCommand()).interactive = interactive;
         int rc = cl.execute(CommandTree.preprocess(args));
         out.flush();
@@ -86,13 +86,11 @@ public final class Main implements Runnable {
 
     /** The pvsim command tree writing to out/err, with errors reported as one line (exit 1, or 2 for usage). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug, CommandFactory factory) {
-        return commandLine(out, err, debug, factory, List.of());
+        return commandLine(out, err, debug, CommandTree.build(new Main(), factory, List.of()));
     }
 
-    /** The same with only the commands that {@code words} (from {@link CommandTree#words}) lead to, where they tell. */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug, CommandFactory factory,
-            List<String> words) {
-        CommandLine cl = CommandTree.build(new Main(), factory, words);
+    /** The same for a tree from {@link CommandTree#build} (of {@link Main}), which may be built along one path only. */
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean debug, CommandLine cl) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(new ExclusiveOptionsHandler(cl.getParameterExceptionHandler()));

@@ -23,19 +23,22 @@ public final class P521 {
     /** Bytes one coordinate takes in SE structures (zero-padded on the left). */
     public static final int PADDED_SIZE = 80;
 
-    private static final ECParameterSpec PARAMS = HostKeys.p521Params();
-
     private P521() {
     }
 
+    /** In a class of its own: looking the curve up loads the JDK's security providers (25 ms), which reading an image's format needs not. */
+    private static final class Curve {
+        static final ECParameterSpec PARAMS = HostKeys.p521Params();
+    }
+
     public static ECParameterSpec params() {
-        return PARAMS;
+        return Curve.PARAMS;
     }
 
     /** True when the key is on secp521r1. */
     public static boolean isP521(ECKey key) {
         ECParameterSpec p = key.getParams();
-        return p != null && p.getCurve().equals(PARAMS.getCurve()) && p.getGenerator().equals(PARAMS.getGenerator());
+        return p != null && p.getCurve().equals(params().getCurve()) && p.getGenerator().equals(params().getGenerator());
     }
 
     public static KeyPair generate(SecureRandom random) {

@@ -43,7 +43,25 @@ class CommandTreeTest {
     }
 
     @Test
+    void aGroupReachedWithNoWordLeftOnlyListsItsCommands() {
+        CommandLine root = CommandTree.build(new Main(), CommandFactory.standard(), new String[] {"--help"});
+        assertThat(root.getSubcommands().values()).noneMatch(CommandTreeTest::built);
+        CommandLine image = CommandTree.build(new Main(), CommandFactory.standard(), new String[] {"image", "-v"})
+                .getSubcommands().get("image");
+        assertThat(built(image)).isTrue();
+        assertThat(image.getSubcommands().values()).noneMatch(CommandTreeTest::built);
+        for (String[] args : List.of(new String[] {"@args"}, new String[] {"image", "--", "create"})) {
+            root = CommandTree.build(new Main(), CommandFactory.standard(), args); // more words may follow
+            assertThat(built(root.getSubcommands().get("image").getSubcommands().get("create"))).isTrue();
+        }
+    }
+
+    @Test
     void aGroupsUsageListsEveryCommandWhicheverWasNamed() {
+        StringWriter full = new StringWriter();
+        PrintWriter w = new PrintWriter(full, true);
+        Main.commandLine(w, w, false, CommandFactory.standard()).usage(w);
+        assertThat(rootUsage("--help")).isEqualTo(full.toString());
         assertThat(rootUsage("--help", "image", "create")).isEqualTo(rootUsage("--help"));
         assertThat(rootUsage("-v", "-q", "image", "create", "-i", "k", "-o", "o", "-k", "h")).contains("-v/--verbose and -q/--quiet cannot be used together",
                 "secret", "attest");

@@ -79,24 +79,28 @@ final class Translator {
             return;
         }
         try {
-            byte[] code = generate(address, insns);
-            while (code == null) {
-                insns = insns.subList(0, insns.size() / 2);
-                code = generate(address, insns);
-            }
-            end = off;
-            for (Insn in : insns) {
-                end += in.length;
-            }
-            Key key = new Key(address, java.util.Arrays.copyOfRange(page.bytes, off, end));
-            MethodHandle ctor = CLASSES.get(key);
+            // the same code translated before (a machine booted again, say): its class, without generating it again
+            MethodHandle ctor = CLASSES.get(new Key(address, java.util.Arrays.copyOfRange(page.bytes, off, end)));
             if (ctor == null) {
-                Handler[] handlers = insns.stream().map(in -> in.handler).toArray(Handler[]::new);
-                MethodHandles.Lookup l = LOOKUP.defineHiddenClassWithClassData(code, handlers, true);
-                ctor = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, long.class, int.class,
-                        int.class, Insn[].class));
-                if (CLASSES.size() < MAX_CLASSES) {
-                    CLASSES.put(key, ctor);
+                byte[] code = generate(address, insns);
+                while (code == null) {
+                    insns = insns.subList(0, insns.size() / 2);
+                    code = generate(address, insns);
+                }
+                end = off;
+                for (Insn in : insns) {
+                    end += in.length;
+                }
+                Key key = new Key(address, java.util.Arrays.copyOfRange(page.bytes, off, end));
+                ctor = CLASSES.get(key);
+                if (ctor == null) {
+                    Handler[] handlers = insns.stream().map(in -> in.handler).toArray(Handler[]::new);
+                    MethodHandles.Lookup l = LOOKUP.defineHiddenClassWithClassData(code, handlers, true);
+                    ctor = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, long.class, int.class,
+                            int.class, Insn[].class));
+                    if (CLASSES.size() < MAX_CLASSES) {
+                        CLASSES.put(key, ctor);
+                    }
                 }
             }
             Block b = (Block) ctor.invoke(address, off, end, insns.toArray(new Insn[0]));

@@ -26,7 +26,10 @@ public final class P521 {
     private P521() {
     }
 
-    /** In a class of its own: looking the curve up loads the JDK's security providers (25 ms), which reading an image's format needs not. */
+    /**
+     * In a class of its own: looking the curve up loads the JDK's security providers (25 ms of a short command),
+     * which reading an image's format does not need.
+     */
     private static final class Curve {
         static final ECParameterSpec PARAMS = HostKeys.p521Params();
     }

@@ -34,7 +34,7 @@ final class CommandTree {
     static List<String> words(String[] args) {
         List<String> words = new ArrayList<>();
         for (String a : args) {
-            if (a.equals("--") || a.startsWith("@")) {
+            if (standsForMore(a)) {
                 break;
             }
             if (!a.startsWith("-")) {
@@ -82,12 +82,12 @@ final class CommandTree {
 
     /** Whether {@link #words} of {@code args} are all the words picocli will see (no {@code --}, no {@code @file}). */
     private static boolean reachesEnd(String[] args) {
-        for (String a : args) {
-            if (a.equals("--") || a.startsWith("@")) {
-                return false;
-            }
-        }
-        return true;
+        return java.util.Arrays.stream(args).noneMatch(CommandTree::standsForMore);
+    }
+
+    /** {@code --} (parameters follow) or an {@code @file} (picocli expands it): where {@link #words} stop. */
+    private static boolean standsForMore(String arg) {
+        return arg.equals("--") || arg.startsWith("@");
     }
 
     /** A subcommand as its group's usage lists it (names, header or description, hidden), never run. */

@@ -80,7 +80,6 @@ public class KvmBench {
         breakdown = false;
         Map<UvCommand, Long> nanos1 = snapshot(uvNanos);
         Map<UvCommand, Long> count1 = snapshot(uvCount);
-        double two = run("KVM, 2 threads", seconds, 2, () -> lifecycle(kvm, img));
         double ref = reference("bare UV calls, 1 thread (reference)", m, img, seconds, 1, true);
         double ref2 = reference("bare UV calls, 2 threads", m, img, seconds, 2, true);
         // without the image calls (whose cost is the UV's crypto), KVM's own share is visible

@@ -3,7 +3,7 @@ package org.pvsim.kvm;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.pvsim.machine.storage.HostStorage;
 
 /**
@@ -26,19 +26,31 @@ public final class UserMemory {
      * looks here (the kernel's mm lock is a read lock there); a hash map rather than a sorted one, because in
      * a sorted map the VMs of one process, which map and unmap at the newest addresses, all changed the
      * same few nodes, and two VMs' lifecycles spent a quarter of their extra time there. A mapping costs
-     * one entry per MiB, 1/256 of its page array.
+     * one entry per MiB, 1/256 of its page array. Sized for many: the bins of a small table share a few cache
+     * lines, which two threads mapping and unmapping at once kept taking from each other.
      */
-    private final ConcurrentHashMap<Long, Mapping> mappings = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Mapping> mappings = new ConcurrentHashMap<>(4096);
     /**
-     * The listeners, as an array replaced whole by compare-and-set: every munmap reads it and every VM
-     * adds and removes itself once, so reading must cost one load (a concurrent set's table, which the
-     * other VMs' threads were writing, cost two VMs' lifecycles a cache miss per munmap), and changing
-     * must not wait (a copy-on-write list's lock made VMs created and destroyed at once wait for each
-     * other). The order of the listeners does not matter.
+     * The listeners, as arrays replaced whole by compare-and-set, in stripes: every munmap reads them and every
+     * VM adds and removes itself once, so reading must cost a load per stripe (a concurrent set's table, which
+     * the other VMs' threads were writing, cost two VMs' lifecycles a cache miss per munmap), and changing
+     * must not wait (a copy-on-write list's lock made VMs created and destroyed at once wait for each other).
+     * A VM joins the stripe of the thread that creates it, each stripe on a cache line of its own: with one
+     * array, two threads creating VMs failed each other's compare-and-set and fought over its line, which
+     * made two threads' VM creates slower than one thread's. The order of the listeners does not matter.
      */
-    private final AtomicReference<UnmapListener[]> unmapListeners = new AtomicReference<>(new UnmapListener[0]);
-    /** Where the next mapping starts: bumped atomically, as VMs of the process map at once. */
-    private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(USER_BASE);
+    private final AtomicReferenceArray<UnmapListener[]> unmapListeners = new AtomicReferenceArray<>(STRIPES * STRIDE);
+    private static final int STRIPES = 8;
+    /** Slots between two stripes: 16 references are at least 64 bytes, a cache line. */
+    private static final int STRIDE = 16;
+    /**
+     * Where the next arena starts: each thread maps in an arena of its own ({@link #arena}), as two threads
+     * that bumped one shared cursor on every mmap waited for each other's compare-and-set.
+     */
+    private final java.util.concurrent.atomic.AtomicLong nextArena = new java.util.concurrent.atomic.AtomicLong(USER_BASE);
+    private static final long ARENA = 1L << 36;
+    /** The calling thread's arena: {start of its free part, its end}. */
+    private final ThreadLocal<long[]> arena = ThreadLocal.withInitial(() -> new long[2]);
     /** A page slot munmap has taken the frame from. */
     private static final long GONE = -1;
 
@@ -73,27 +85,37 @@ public final class UserMemory {
         this.allocator = allocator;
         this.pages = pages;
         this.stats = stats;
+        for (int i = 0; i < STRIPES; i++) {
+            unmapListeners.set(i * STRIDE, new UnmapListener[0]);
+        }
     }
 
     void addUnmapListener(UnmapListener l) {
-        unmapListeners.updateAndGet(a -> {
+        int slot = (int) (Thread.currentThread().getId() % STRIPES) * STRIDE;
+        unmapListeners.updateAndGet(slot, a -> {
             UnmapListener[] b = Arrays.copyOf(a, a.length + 1);
             b[a.length] = l;
             return b;
         });
     }
 
+    /** Removes {@code l} from whichever stripe holds it (a VM may be destroyed by another thread than its creator). */
     void removeUnmapListener(UnmapListener l) {
-        unmapListeners.updateAndGet(a -> {
-            UnmapListener[] b = new UnmapListener[a.length];
-            int n = 0;
-            for (UnmapListener x : a) {
-                if (x != l) {
-                    b[n++] = x;
-                }
+        for (int slot = 0; slot < STRIPES * STRIDE; slot += STRIDE) {
+            if (Arrays.asList(unmapListeners.get(slot)).contains(l)) {
+                unmapListeners.updateAndGet(slot, a -> {
+                    UnmapListener[] b = new UnmapListener[a.length];
+                    int n = 0;
+                    for (UnmapListener x : a) {
+                        if (x != l) {
+                            b[n++] = x;
+                        }
+                    }
+                    return Arrays.copyOf(b, n);
+                });
+                return;
             }
-            return Arrays.copyOf(b, n);
-        });
+        }
     }
 
     /** mmap(MAP_ANONYMOUS): a fresh 1 MiB aligned range of {@code length} bytes (rounded up to pages). */
@@ -102,11 +124,25 @@ public final class UserMemory {
             throw new KvmException("mmap", Errno.EINVAL, "length " + length + " out of range");
         }
         long len = (length + HostStorage.PAGE_MASK) & ~HostStorage.PAGE_MASK;
-        long start = next.getAndUpdate(s -> (s + len + (1L << 20) - 1) & -(1L << 20));
+        long start = reserve(len);
         Mapping m = new Mapping(start, len);
         for (long b = start; b < start + len; b += BLOCK) {
             mappings.put(blockKey(b), m);
         }
+        return start;
+    }
+
+    /** A 1 MiB aligned range of {@code len} addresses nobody has had, from the thread's arena. */
+    private long reserve(long len) {
+        long[] a = arena.get();
+        long blocks = (len + BLOCK - 1) & -BLOCK;
+        if (a[1] - a[0] < blocks) {
+            long size = Math.max(ARENA, blocks);
+            a[0] = nextArena.getAndAdd(size);
+            a[1] = a[0] + size;
+        }
+        long start = a[0];
+        a[0] += blocks;
         return start;
     }
 
@@ -120,8 +156,10 @@ public final class UserMemory {
             mappings.remove(blockKey(b));
         }
         m.unmapped = true;
-        for (UnmapListener l : unmapListeners.get()) {
-            l.unmapped(m.start, m.length);
+        for (int slot = 0; slot < STRIPES * STRIDE; slot += STRIDE) {
+            for (UnmapListener l : unmapListeners.get(slot)) {
+                l.unmapped(m.start, m.length);
+            }
         }
         for (int i = 0; i < m.frames.length(); i++) {
             long frame = m.frames.get(i);

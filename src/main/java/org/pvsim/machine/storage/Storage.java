@@ -102,6 +102,32 @@ public final class Storage {
 
     /** Only the Ultravisor changes ownership. */
     public void setTag(long frame, int tag) {
+        storeTag(frame, tag);
+        tagsChanged();
+    }
+
+    /**
+     * {@link #setTag} for every frame of {@code [first, end)}, with one change of the tag generation for all:
+     * the generation is one word every UV thread writes, so a donation of many frames that moved it once per
+     * frame made two threads' creates wait on that cache line.
+     */
+    public void setTags(long first, long end, int tag) {
+        for (long f = first; f < end; f++) {
+            storeTag(f, tag);
+        }
+        tagsChanged();
+    }
+
+    /** The frames of {@code [first, end)} cleared ({@link #rawClearFrame}) and given tag 0, as {@link #setTags}. */
+    public void clearAndRelease(long first, long end) {
+        for (long f = first; f < end; f++) {
+            rawClearFrame(f);
+            storeTag(f, 0);
+        }
+        tagsChanged();
+    }
+
+    private void storeTag(long frame, int tag) {
         checkFrame(frame);
         if (tag < 0) {
             throw new IllegalArgumentException("negative frame tag: " + tag);
@@ -115,7 +141,6 @@ public final class Storage {
             t = tagChunk(c);
         }
         TAG.setRelease(t, (int) (frame & (CHUNK_FRAMES - 1)), tag);
-        tagsChanged();
     }
 
     private static final java.lang.invoke.VarHandle TAG = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
@@ -125,6 +150,32 @@ public final class Storage {
      * calls of different configurations at once, and two of them (or a donation) may race for one host frame.
      */
     public boolean casTag(long frame, int expected, int tag) {
+        if (!compareAndStoreTag(frame, expected, tag)) {
+            return false;
+        }
+        tagsChanged();
+        return true;
+    }
+
+    /**
+     * {@link #casTag} from 0 for every frame of {@code [first, end)}, all or none: if one is not 0, the frames
+     * taken before it get 0 again and the answer is false. The tag generation moves once (see {@link #setTags}).
+     */
+    public boolean claimFrames(long first, long end, int tag) {
+        for (long f = first; f < end; f++) {
+            if (!compareAndStoreTag(f, 0, tag)) {
+                for (long g = first; g < f; g++) {
+                    storeTag(g, 0);
+                }
+                tagsChanged();
+                return false;
+            }
+        }
+        tagsChanged();
+        return true;
+    }
+
+    private boolean compareAndStoreTag(long frame, int expected, int tag) {
         checkFrame(frame);
         if (tag < 0) {
             throw new IllegalArgumentException("negative frame tag: " + tag);
@@ -137,17 +188,14 @@ public final class Storage {
             }
             t = tagChunk(c);
         }
-        if (!TAG.compareAndSet(t, (int) (frame & (CHUNK_FRAMES - 1)), expected, tag)) {
-            return false;
-        }
-        tagsChanged();
-        return true;
+        return TAG.compareAndSet(t, (int) (frame & (CHUNK_FRAMES - 1)), expected, tag);
     }
 
     /**
      * Counts tag changes, so that a CPU may keep a frame it has checked in its TLB and compare this one
      * number on each access instead of the frame's tag: a different number means some tag changed since,
-     * and the CPU checks its entries again. Written by an atomic add after the tag itself (two UV threads
+     * and the CPU checks its entries again. Written by an atomic add after the tag itself, or after all tags
+     * of a range, before the UV call that changed them returns (two UV threads
      * must not lose an increment, or one change could go unseen), read by {@link #tagGeneration()}.
      */
     private long tagGeneration;

@@ -184,10 +184,8 @@ final class HostCalls {
     /** The part of CREATE_SEC_CONF that reads and changes the tables: under the global lock. */
     private void createLocked(Call c, long handle, long baseOrigin, long baseLen, long varOrigin, long varLen,
             long mso, long msl, long sca, long asce, int storageError, int scaError) {
-        for (SecureConfig other : state.configs.values()) {
-            if ((other.asce & GuestDat.ASCE_ORIGIN_MASK) == (asce & GuestDat.ASCE_ORIGIN_MASK)) {
-                throw new UvError(Rc.CGC_ASCE_IN_USE);
-            }
+        if (state.asceInUse(asce)) {
+            throw new UvError(Rc.CGC_ASCE_IN_USE);
         }
         if (state.configs.size() >= state.params.maxNumSecConf()) {
             throw new UvError(Rc.CGC_TOO_MANY);
@@ -215,8 +213,7 @@ final class HostCalls {
             state.undonate(baseOrigin, baseLen);
             throw new UvError(Rc.CGC_STOR_IN_USE);
         }
-        state.configs.put(handle, config);
-        state.byDomain.put(domain, config);
+        state.addConfig(config);
     }
 
     // ---- DESTROY_SEC_CONF (and FAST) ---------------------------------------------------------
@@ -228,9 +225,8 @@ final class HostCalls {
         }
         // Out of the table before its storage is the host's again: a create that takes the storage once it is
         // free (under the global lock, not this configuration's) must not meet this one in the table still,
-        // as two live configurations on one storage (and one too many against the maximum). The domain stays
-        // until its frames are released, as the storage calls find a frame's configuration by it.
-        state.configs.remove(handle);
+        // as two live configurations on one storage (and one too many against the maximum).
+        state.removeConfig(config);
         if (config.image != null) {
             config.image.pages.close();
         }

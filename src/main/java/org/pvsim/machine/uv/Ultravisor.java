@@ -273,7 +273,7 @@ public final class Ultravisor implements UvcPort {
                         state.reclaim(cpu.storOrigin, cpu.storLen);
                         state.releaseHandle(h);
                     }
-                    state.configs.remove(c.handle);
+                    state.removeConfig(c);
                     state.byDomain.remove(c.domain);
                     state.releaseHandle(c.handle);
                 } finally {
@@ -286,10 +286,7 @@ public final class Ultravisor implements UvcPort {
             if (state.initialized) {
                 state.reclaim(state.uvBaseOrigin, state.uvBaseLen);
             }
-            state.configs.clear();
-            state.byDomain.clear();
-            state.cpus.clear();
-            state.clearHandles();
+            state.clearTables();
             state.initialized = false;
             state.uvBaseOrigin = 0;
             state.uvBaseLen = 0;

@@ -44,21 +44,35 @@ final class UvState {
     volatile boolean initialized;
     long uvBaseOrigin;
     long uvBaseLen;
-    final Map<Long, SecureConfig> configs = new ConcurrentHashMap<>();
-    final Map<Integer, SecureConfig> byDomain = new ConcurrentHashMap<>();
-    final Map<Long, SecureCpu> cpus = new ConcurrentHashMap<>();
-    /**
-     * Every configuration and CPU handle in use or being created: one namespace, reserved atomically. Sized
-     * for many, as a map locks a bin to insert and two creates' handles in a small table often share one.
+    /*
+     * The tables are sized for many entries, as a map changes a bin to insert or remove, and the bins of a small
+     * table share a few cache lines, over which two threads creating and destroying configurations fought.
      */
-    private final java.util.Set<Long> handles = ConcurrentHashMap.newKeySet(1024);
+    final Map<Long, SecureConfig> configs = new ConcurrentHashMap<>(TABLE_SIZE);
+    final Map<Integer, SecureConfig> byDomain = new ConcurrentHashMap<>(TABLE_SIZE);
+    final Map<Long, SecureCpu> cpus = new ConcurrentHashMap<>(TABLE_SIZE);
+    /** Every configuration and CPU handle in use or being created: one namespace, reserved atomically. */
+    private final java.util.Set<Long> handles = ConcurrentHashMap.newKeySet(TABLE_SIZE);
+    /** The ASCE origins of the configurations in {@link #configs}: CREATE_SEC_CONF's check looks one up. */
+    private final java.util.Set<Long> asceOrigins = ConcurrentHashMap.newKeySet(TABLE_SIZE);
+    private static final int TABLE_SIZE = 1024;
     private int nextDomain = 1;
+    /**
+     * How far {@link #newDomain} moves on: domains in a row are neighbouring bins of {@link #byDomain}, on one
+     * cache line; 37 apart (coprime to the maximum, so that every domain is still tried) they are not.
+     */
+    private final int domainStride;
 
     UvState(Storage storage, UvParameters params, MachineIdentity identity) {
         this.storage = storage;
         this.params = params;
         this.identity = identity;
         this.hostKeyHashes = identity.hostKeys().stream().map(HostKey::hash).toList();
+        int stride = 37;
+        while (java.math.BigInteger.valueOf(stride).gcd(java.math.BigInteger.valueOf(params.maxNumSecConf())).intValue() != 1) {
+            stride += 2;
+        }
+        this.domainStride = stride;
     }
 
     /** The configuration with this handle, locked for the rest of the call. */
@@ -145,7 +159,7 @@ final class UvState {
 
     /** Whether every frame of the (in-storage) range is plain host storage. */
     boolean allHost(long origin, long len) {
-        for (long f = origin >>> Storage.PAGE_SHIFT; f < (origin + len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT; f++) {
+        for (long f = firstFrame(origin); f < endFrame(origin, len); f++) {
             if (storage.tagOf(f) != 0) {
                 return false;
             }
@@ -159,35 +173,26 @@ final class UvState {
      * import, which does not take the global lock.
      */
     boolean donate(long origin, long len, int owner) {
-        long first = origin >>> Storage.PAGE_SHIFT;
-        long end = (origin + len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT;
-        for (long f = first; f < end; f++) {
-            if (!storage.casTag(f, 0, Storage.tag(owner, Storage.STATE_UV))) {
-                returnFrames(first, f);
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Gives frames [first, end) of a donation that failed back to the host untouched. */
-    private void returnFrames(long first, long end) {
-        for (long f = first; f < end; f++) {
-            storage.setTag(f, 0);
-        }
+        return storage.claimFrames(firstFrame(origin), endFrame(origin, len), Storage.tag(owner, Storage.STATE_UV));
     }
 
     /** Undoes a whole {@link #donate} that succeeded, for a call that fails after it. */
     void undonate(long origin, long len) {
-        returnFrames(origin >>> Storage.PAGE_SHIFT, (origin + len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT);
+        storage.setTags(firstFrame(origin), endFrame(origin, len), 0);
     }
 
     /** Gives donated storage back to the host, cleared (the UV's data must not leak). */
     void reclaim(long origin, long len) {
-        for (long f = origin >>> Storage.PAGE_SHIFT; f < (origin + len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT; f++) {
-            storage.rawClearFrame(f);
-            storage.setTag(f, 0);
-        }
+        storage.clearAndRelease(firstFrame(origin), endFrame(origin, len));
+    }
+
+    private static long firstFrame(long origin) {
+        return origin >>> Storage.PAGE_SHIFT;
+    }
+
+    /** The frame after the last one [origin, origin+len) touches. */
+    private static long endFrame(long origin, long len) {
+        return (origin + len + Storage.PAGE_MASK) >>> Storage.PAGE_SHIFT;
     }
 
     /**
@@ -207,14 +212,41 @@ final class UvState {
         handles.remove(handle);
     }
 
-    void clearHandles() {
+    /** Whether a configuration in the tables has {@code asce}'s origin. */
+    boolean asceInUse(long asce) {
+        return asceOrigins.contains(asce & GuestDat.ASCE_ORIGIN_MASK);
+    }
+
+    /** Enters a configuration just created in the tables (under the global lock). */
+    void addConfig(SecureConfig c) {
+        configs.put(c.handle, c);
+        asceOrigins.add(c.asce & GuestDat.ASCE_ORIGIN_MASK);
+        byDomain.put(c.domain, c);
+    }
+
+    /**
+     * Takes a configuration being destroyed out of the handle and ASCE tables (under its lock); its domain
+     * stays in {@link #byDomain} until its frames are released, as the storage calls find a frame's
+     * configuration by it.
+     */
+    void removeConfig(SecureConfig c) {
+        configs.remove(c.handle);
+        asceOrigins.remove(c.asce & GuestDat.ASCE_ORIGIN_MASK);
+    }
+
+    /** Forgets every configuration, CPU and handle (the machine reset, under the global lock). */
+    void clearTables() {
+        configs.clear();
+        asceOrigins.clear();
+        byDomain.clear();
+        cpus.clear();
         handles.clear();
     }
 
     int newDomain() {
         for (int i = 0; i < params.maxNumSecConf(); i++) {
             int d = nextDomain;
-            nextDomain = nextDomain % params.maxNumSecConf() + 1;
+            nextDomain = (nextDomain - 1 + domainStride) % params.maxNumSecConf() + 1;
             if (!byDomain.containsKey(d)) {
                 return d;
             }

@@ -167,9 +167,9 @@ public final class HostFrameAllocator {
         return allocate(pages, 1, use);
     }
 
-    /** The calling thread's stripe: threads spread over the stripes by id. */
+    /** The calling thread's stripe: threads spread over the stripes by {@link ThreadNumber}. */
     private Stripe home() {
-        return stripes[(int) (Thread.currentThread().getId() % stripes.length)];
+        return stripes[ThreadNumber.modulo(stripes.length)];
     }
 
     /** Next-fit over the stripe's own chunks, a run never crossing a chunk; -1 if none fits. */

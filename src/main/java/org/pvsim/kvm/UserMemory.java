@@ -48,7 +48,7 @@ public final class UserMemory {
      * that bumped one shared cursor on every mmap waited for each other's compare-and-set.
      */
     private final java.util.concurrent.atomic.AtomicLong nextArena = new java.util.concurrent.atomic.AtomicLong(USER_BASE);
-    private static final long ARENA = 1L << 36;
+    private static final long ARENA = 1L << 30;
     /** The calling thread's arena: {start of its free part, its end}. */
     private final ThreadLocal<long[]> arena = ThreadLocal.withInitial(() -> new long[2]);
     /** A page slot munmap has taken the frame from. */
@@ -91,7 +91,7 @@ public final class UserMemory {
     }
 
     void addUnmapListener(UnmapListener l) {
-        int slot = (int) (Thread.currentThread().getId() % STRIPES) * STRIDE;
+        int slot = ThreadNumber.modulo(STRIPES) * STRIDE;
         unmapListeners.updateAndGet(slot, a -> {
             UnmapListener[] b = Arrays.copyOf(a, a.length + 1);
             b[a.length] = l;

@@ -1,7 +1,6 @@
 package org.pvsim.kvm;
 
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.pvsim.machine.storage.HostStorage;
 import org.pvsim.machine.uv.cb.InitUv;
@@ -26,18 +25,19 @@ final class UvHost {
     private final HostFrameAllocator allocator;
     private final ConcurrentLinkedDeque<UvCaller> callers = new ConcurrentLinkedDeque<>();
     /**
-     * A thread's slot is {@code (n + 1) * SPACING} for the n-th thread (mod SLOTS) that ever called: 16
-     * references apart, so that no two slots, and no slot and the array's header (read on every access),
-     * share a cache line. Numbered in order of first call rather than by thread id, as two threads whose
-     * ids were equal mod SLOTS shared a slot and were back to handing frames to each other.
+     * A thread's slot is {@code (n + 1) * SPACING} for its {@link ThreadNumber} n (mod SLOTS): 16 references
+     * apart, so that no two slots, and no slot and the array's header (read on every access), share a cache
+     * line. Not by thread id, as two threads whose ids were equal mod SLOTS shared a slot and were back to
+     * handing frames to each other.
      */
     private final AtomicReferenceArray<UvCaller> slots = new AtomicReferenceArray<>((SLOTS + 1) * SPACING);
     private static final int SLOTS = 8;
     private static final int SPACING = 16;
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final ThreadLocal<Integer> SLOT =
-            ThreadLocal.withInitial(() -> (Math.floorMod(THREADS.getAndIncrement(), SLOTS) + 1) * SPACING);
     private volatile QueryUvInfo info;
+
+    private static int slot() {
+        return (ThreadNumber.modulo(SLOTS) + 1) * SPACING;
+    }
 
     UvHost(HostStorage storage, UvcPort port, HostFrameAllocator allocator) {
         this.storage = storage;
@@ -104,13 +104,13 @@ final class UvHost {
     }
 
     private void release(UvCaller c) {
-        if (!slots.compareAndSet(SLOT.get(), null, c)) {
+        if (!slots.compareAndSet(slot(), null, c)) {
             callers.push(c);
         }
     }
 
     private UvCaller acquire() {
-        UvCaller c = slots.getAndSet(SLOT.get(), null);
+        UvCaller c = slots.getAndSet(slot(), null);
         if (c == null) {
             c = callers.poll();
         }

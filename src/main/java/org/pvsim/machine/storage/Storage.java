@@ -196,22 +196,18 @@ public final class Storage {
      * number on each access instead of the frame's tag: a different number means some tag changed since,
      * and the CPU checks its entries again. Written by an atomic add after the tag itself, or after all tags
      * of a range, before the UV call that changed them returns (two UV threads
-     * must not lose an increment, or one change could go unseen), read by {@link #tagGeneration()}.
+     * must not lose an increment, or one change could go unseen), read by {@link #tagGeneration()}. It
+     * lives in the middle of an array of its own, alone on its cache line: as a field of this object it
+     * shared a line with the fields every access reads (the size, the chunk tables), and each increment by
+     * one UV thread made the other thread's next storage access miss.
      */
-    private long tagGeneration;
+    private final long[] generation = new long[2 * GENERATION_SLOT];
+    private static final int GENERATION_SLOT = 8; // 8 longs, 64 bytes, on either side
 
-    private static final VarHandle GENERATION;
-
-    static {
-        try {
-            GENERATION = MethodHandles.lookup().findVarHandle(Storage.class, "tagGeneration", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle GENERATION = MethodHandles.arrayElementVarHandle(long[].class);
 
     private void tagsChanged() {
-        GENERATION.getAndAdd(this, 1L);
+        GENERATION.getAndAdd(generation, GENERATION_SLOT, 1L);
     }
 
     /**
@@ -221,7 +217,7 @@ public final class Storage {
      * may or may not be, as a plain read of the tag itself may or may not see it.
      */
     public long tagGeneration() {
-        return tagGeneration;
+        return generation[GENERATION_SLOT];
     }
 
     /**
@@ -229,7 +225,7 @@ public final class Storage {
      * before the increments it counts. For the CPU before it checks its TLB entries again.
      */
     public long tagGenerationAcquire() {
-        return (long) GENERATION.getAcquire(this);
+        return (long) GENERATION.getAcquire(generation, GENERATION_SLOT);
     }
 
     /**

@@ -163,4 +163,38 @@ class StorageTest {
         assertThat(s.ownerOf(70000)).isEqualTo(9);
         assertThat(s.stateOf(70000)).isEqualTo(Storage.STATE_SHARED);
     }
+
+    @Test
+    void claimingARangeTakesEveryFrameOrNone() {
+        Storage s = new Storage(1L << 30);
+        int uv = Storage.tag(GUEST, Storage.STATE_UV);
+        s.setTag(105, Storage.tag(OTHER, Storage.STATE_SECURE));
+        long g0 = s.tagGenerationAcquire();
+        assertThat(s.claimFrames(100, 110, uv)).isFalse();
+        for (long f = 100; f < 110; f++) {
+            assertThat(s.tagOf(f)).as("frame %d", f).isEqualTo(f == 105 ? Storage.tag(OTHER, Storage.STATE_SECURE) : 0);
+        }
+        assertThat(s.tagGenerationAcquire()).as("frames were taken and given back").isGreaterThan(g0);
+        long g1 = s.tagGenerationAcquire();
+        assertThat(s.claimFrames(100, 105, uv)).isTrue();
+        assertThat(s.tagGenerationAcquire()).isGreaterThan(g1);
+        for (long f = 100; f < 105; f++) {
+            assertThat(s.tagOf(f)).isEqualTo(uv);
+        }
+    }
+
+    @Test
+    void releasingARangeClearsItsFramesAndGivesThemToTheHost() {
+        Storage s = new Storage(1L << 30);
+        s.setTags(200, 203, Storage.tag(GUEST, Storage.STATE_UV));
+        s.rawFrameForWrite(201)[7] = 42;
+        long g = s.tagGenerationAcquire();
+        s.clearAndRelease(200, 203);
+        assertThat(s.tagGenerationAcquire()).isGreaterThan(g);
+        for (long f = 200; f < 203; f++) {
+            assertThat(s.tagOf(f)).isZero();
+        }
+        assertThat(s.read(201L << 12, 4096, HOST)).containsOnly(0);
+        assertThat(s.tagOf(203)).isZero();
+    }
 }

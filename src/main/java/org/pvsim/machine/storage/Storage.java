@@ -195,8 +195,8 @@ public final class Storage {
      * Counts tag changes, so that a CPU may keep a frame it has checked in its TLB and compare this one
      * number on each access instead of the frame's tag: a different number means some tag changed since,
      * and the CPU checks its entries again. Written by an atomic add after the tag itself, or after all tags
-     * of a range, before the UV call that changed them returns (two UV threads
-     * must not lose an increment, or one change could go unseen), read by {@link #tagGeneration()}. It
+     * of a range, before the UV call that changed them returns (two UV threads must not lose an increment,
+     * or one change could go unseen), read by {@link #tagGeneration()}. It
      * lives in the middle of an array of its own, alone on its cache line: as a field of this object it
      * shared a line with the fields every access reads (the size, the chunk tables), and each increment by
      * one UV thread made the other thread's next storage access miss.

@@ -214,13 +214,17 @@ final class UvState {
 
     /** Whether a configuration in the tables has {@code asce}'s origin. */
     boolean asceInUse(long asce) {
-        return asceOrigins.contains(asce & GuestDat.ASCE_ORIGIN_MASK);
+        return asceOrigins.contains(asceOrigin(asce));
+    }
+
+    private static long asceOrigin(long asce) {
+        return asce & GuestDat.ASCE_ORIGIN_MASK;
     }
 
     /** Enters a configuration just created in the tables (under the global lock). */
     void addConfig(SecureConfig c) {
         configs.put(c.handle, c);
-        asceOrigins.add(c.asce & GuestDat.ASCE_ORIGIN_MASK);
+        asceOrigins.add(asceOrigin(c.asce));
         byDomain.put(c.domain, c);
     }
 
@@ -231,7 +235,7 @@ final class UvState {
      */
     void removeConfig(SecureConfig c) {
         configs.remove(c.handle);
-        asceOrigins.remove(c.asce & GuestDat.ASCE_ORIGIN_MASK);
+        asceOrigins.remove(asceOrigin(c.asce));
     }
 
     /** Forgets every configuration, CPU and handle (the machine reset, under the global lock). */

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import org.pvsim.image.ImageRandomness;
+import org.pvsim.image.StreamingWarmUp;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +57,8 @@ public final class Main implements Runnable {
         List<String> words = CommandTree.words(args);
         if (words.size() >= 2 && words.get(0).equals("image") && words.get(1).equals("create")) {
             ImageRandomness.prepareSecure(); // on the second core while this one parses the command line
+        } else if (words.size() >= 2 && words.get(0).equals("image") && words.get(1).equals("verify")) {
+            StreamingWarmUp.startForVerify();
         }
         // the launcher knows (test -t 1); System.console() also needs stdin to be a terminal
         boolean terminal = Boolean.parseBoolean(System.getProperty("pvsim.stdout.terminal",

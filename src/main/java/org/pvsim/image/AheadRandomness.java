@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 import org.pvsim.se.P521;
 
 /**
@@ -17,13 +16,12 @@ import org.pvsim.se.P521;
  * many for the first P-521 key pair, all class loading and provider set-up that would otherwise hold up the
  * image. The key pair is the customer key the image is then made with (its first draw, as {@link
  * ImageRandomness#secure()} would draw it); same generator, same source, only earlier. The thread also looks up
- * SHA-512 and AES, which the image needs next, and then runs them a little (see {@link #warmUpStreaming}).
+ * SHA-512 and AES, which the image needs next, and then runs them a little (see {@link StreamingWarmUp}).
  */
 final class AheadRandomness {
     private record Prepared(SecureRandom random, KeyPair customerKey) {
     }
 
-    private static final int WARM_UP_PAGES = 256;
     private static final AtomicReference<FutureTask<Prepared>> AHEAD = new AtomicReference<>();
 
     private AheadRandomness() {
@@ -35,7 +33,7 @@ final class AheadRandomness {
         if (AHEAD.compareAndSet(null, task)) {
             Thread t = new Thread(() -> {
                 task.run();
-                warmUpStreaming();
+                StreamingWarmUp.run(Cipher.ENCRYPT_MODE);
             }, "image-randomness");
             t.setDaemon(true);
             t.start();
@@ -80,26 +78,5 @@ final class AheadRandomness {
         MessageDigest.getInstance("SHA-512");
         Cipher.getInstance("AES/ECB/NoPadding");
         return new Prepared(random, key);
-    }
-
-    /**
-     * SHA-512 and AES run at full speed only once C2 has compiled the JDK loops that call their intrinsics; until
-     * then an image's first pages stream through Java code several times slower. Hashing and encrypting a MiB
-     * of zeros here, page by page as the image does, gets those compilations done while the command line is parsed.
-     */
-    private static void warmUpStreaming() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-512");
-            Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[32], "AES"));
-            byte[] page = new byte[4096];
-            byte[] out = new byte[4096];
-            for (int i = 0; i < WARM_UP_PAGES; i++) {
-                sha.update(page, 0, page.length);
-                aes.update(page, 0, page.length, out, 0);
-            }
-        } catch (GeneralSecurityException e) {
-            // nothing to warm up: the image itself will report what is missing
-        }
     }
 }

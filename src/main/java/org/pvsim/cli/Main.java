@@ -55,9 +55,10 @@ public final class Main implements Runnable {
             System.exit(1);
         }
         List<String> words = CommandTree.words(args);
-        if (words.size() >= 2 && words.get(0).equals("image") && words.get(1).equals("create")) {
+        String imageCommand = words.size() >= 2 && words.get(0).equals("image") ? words.get(1) : "";
+        if (imageCommand.equals("create")) {
             ImageRandomness.prepareSecure(); // on the second core while this one parses the command line
-        } else if (words.size() >= 2 && words.get(0).equals("image") && words.get(1).equals("verify")) {
+        } else if (imageCommand.equals("verify")) {
             StreamingWarmUp.startForVerify();
         }
         // the launcher knows (test -t 1); System.console() also needs stdin to be a terminal

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
+import org.pvsim.se.Xts;
 
 /**
  * SHA-512 and AES run at full speed only once C2 has compiled the JDK loops that call their intrinsics; until
@@ -30,8 +31,8 @@ public final class StreamingWarmUp {
             MessageDigest sha = MessageDigest.getInstance("SHA-512");
             Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
             aes.init(aesMode, new SecretKeySpec(new byte[32], "AES"));
-            byte[] page = new byte[4096];
-            byte[] out = new byte[4096];
+            byte[] page = new byte[Xts.PAGE_SIZE];
+            byte[] out = new byte[Xts.PAGE_SIZE];
             for (int i = 0; i < PAGES; i++) {
                 sha.update(page, 0, page.length);
                 aes.update(page, 0, page.length, out, 0);

@@ -25,8 +25,8 @@ import org.pvsim.se.P521;
  * bench/image/run [MiB [DIR]]: creates an SE image from a random kernel (256 MiB by default) and verifies it, and measures in the same run the JDK's single-thread SHA-512 over the same amount, which bounds
  * both (every page is hashed once, in order). Prints MB/s, the ratios against SHA-512 (target >= 0.8) and the
  * heap growth of each step (target < 64 MiB). Then, from the same run, the whole-process figures as a user gets them:
- * {@code ./pvsim image create} and {@code image verify} of the same kernel and the start-up of {@code ./pvsim --help}
- * and {@code image info} on a small image, one JVM per command.
+ * {@code ./pvsim image create} and {@code image verify} of the same kernel, programs that only hash that kernel, and
+ * the start-up of {@code ./pvsim --help} and {@code image info} on a small image, one process per command.
  *
  * <p>The files go to a temporary directory in DIR, by default /dev/shm where it exists: the reference (SHA-512
  * in memory) does no I/O, so a disk's write-back, which takes CPU from the hashing thread on a two-core
@@ -149,10 +149,49 @@ public final class ImageBench {
         // What no launcher change can remove: a JVM that starts and exits, plus one SHA-512 stream.
         System.out.printf("  java -version  %6.2f s wall %s   start-up floor; with the SHA-512 floor %.2f s%n", jvm.wall(),
                 jvm.cpu(), jvm.wall() + floor);
+        hashersSideBySide(kernel, size, c, v);
         System.out.printf("  --help         %6.2f s wall %s   (target < 0.3 s)%n", help.wall(), help.cpu());
         System.out.printf("  image info     %6.2f s wall %s   small image (target < 0.3 s)%n", info.wall(), info.cpu());
         return help.wall() < 0.3 && info.wall() < 0.3 && c.wall() <= 0.53 && c.rssKib() >= 0 && c.rssKib() <= 64 * 1024
                 && v.wall() <= 0.53 && v.rssKib() >= 0 && v.rssKib() <= 64 * 1024;
+    }
+
+    /**
+     * Programs that only hash the same kernel with SHA-512, each a whole process as well (median of 3): a bare JVM
+     * (bench/image/HashFile.java, compiled by bench/image/run) and the native sha512sum and openssl where installed.
+     * Every page of an image is hashed once, in order, so none of them does less than image create or verify must.
+     */
+    private static void hashersSideBySide(Path kernel, long size, Timed create, Timed verify) throws Exception {
+        System.out.printf("  hashing the same %d MiB and nothing else, one process each:%n", size / MIB);
+        String classes = System.getProperty("pvsim.hashfile");
+        if (classes != null) {
+            Timed jvm = median(3, () -> run(Path.of(System.getProperty("java.home"), "bin", "java"), "-XX:+UseSerialGC",
+                    "-cp", classes, "HashFile", kernel.toString()));
+            System.out.printf("    %-20s %5.2f s wall %s   image create %.2fx its time, verify %.2fx%n",
+                    "JVM, JDK SHA-512", jvm.wall(), jvm.cpu(), create.wall() / jvm.wall(), verify.wall() / jvm.wall());
+        }
+        for (List<String> tool : List.of(List.of("sha512sum"), List.of("openssl", "dgst", "-sha512"))) {
+            Path exe = onPath(tool.get(0));
+            if (exe == null) {
+                System.out.printf("    %-20s not installed%n", String.join(" ", tool));
+                continue;
+            }
+            List<String> args = new java.util.ArrayList<>(tool.subList(1, tool.size()));
+            args.add(kernel.toString());
+            Timed t = median(3, () -> run(exe, args.toArray(String[]::new)));
+            System.out.printf("    %-20s %5.2f s wall %s   image create %.2fx its time%n", String.join(" ", tool),
+                    t.wall(), t.cpu(), create.wall() / t.wall());
+        }
+    }
+
+    private static Path onPath(String name) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(d.isEmpty() ? "." : d, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** One run's wall time, and CPU seconds and peak RSS when /usr/bin/time measured them (else negative). */
@@ -192,7 +231,7 @@ public final class ImageBench {
         int rc = p.waitFor();
         double wall = (System.nanoTime() - t0) / 1e9;
         if (rc != 0) {
-            throw new IllegalStateException("pvsim " + String.join(" ", args) + " failed with exit code " + rc);
+            throw new IllegalStateException(pvsim.getFileName() + " " + String.join(" ", args) + " failed with exit code " + rc);
         }
         try {
             if (!timed) {

@@ -82,6 +82,9 @@ public final class CdsTraining {
     private static void run(List<String[]> lines) {
         PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), true);
         ImageRandomness.prepareSecure(); // as Main.main does for image create, so that its classes are archived too
+        // Finding SunEC makes the JDK instantiate the providers its service loader lists first, in an order that
+        // changes from run to run: all of them here, so the archive holds their classes whichever come first later.
+        java.security.Security.getProviders();
         for (String[] line : lines) {
             Main.run(line, sink, sink);
         }

@@ -169,6 +169,9 @@ public final class ImageBench {
                     "-cp", classes, "HashFile", kernel.toString()));
             System.out.printf("    %-20s %5.2f s wall %s   image create %.2fx its time, verify %.2fx%n",
                     "JVM, JDK SHA-512", jvm.wall(), jvm.cpu(), create.wall() / jvm.wall(), verify.wall() / jvm.wall());
+        } else {
+            System.out.printf("    %-20s not compiled (bench/image/run compiles bench/image/HashFile.java)%n",
+                    "JVM, JDK SHA-512");
         }
         for (List<String> tool : List.of(List.of("sha512sum"), List.of("openssl", "dgst", "-sha512"))) {
             Path exe = onPath(tool.get(0));
@@ -216,14 +219,14 @@ public final class ImageBench {
 
     private static final Path TIME = Path.of("/usr/bin/time");
 
-    private static Timed run(Path pvsim, String... args) throws Exception {
+    private static Timed run(Path program, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>();
         Path stats = Files.createTempFile("pvsim-time", ".txt");
         boolean timed = Files.isExecutable(TIME);
         if (timed) {
             cmd.addAll(List.of(TIME.toString(), "-o", stats.toString(), "-f", "%U %S %M"));
         }
-        cmd.add(pvsim.toString());
+        cmd.add(program.toString());
         cmd.addAll(List.of(args));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -231,7 +234,7 @@ public final class ImageBench {
         int rc = p.waitFor();
         double wall = (System.nanoTime() - t0) / 1e9;
         if (rc != 0) {
-            throw new IllegalStateException(pvsim.getFileName() + " " + String.join(" ", args) + " failed with exit code " + rc);
+            throw new IllegalStateException(program.getFileName() + " " + String.join(" ", args) + " failed with exit code " + rc);
         }
         try {
             if (!timed) {

@@ -2,13 +2,11 @@ package org.pvsim.se;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import javax.crypto.KeyAgreement;
@@ -45,13 +43,7 @@ public final class P521 {
     }
 
     public static KeyPair generate(SecureRandom random) {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp521r1"), random);
-            return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot generate a secp521r1 key", e);
-        }
+        return HostKeys.generateKeyPair(random);
     }
 
     /** X‖Y, each coordinate left-padded with zeros to 80 bytes: 160 bytes ({@link HostKeys#coordinates80}). */

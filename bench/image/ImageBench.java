@@ -164,27 +164,28 @@ public final class ImageBench {
     private static void hashersSideBySide(Path kernel, long size, Timed create, Timed verify) throws Exception {
         System.out.printf("  hashing the same %d MiB and nothing else, one process each:%n", size / MIB);
         String classes = System.getProperty("pvsim.hashfile");
-        if (classes != null) {
-            Timed jvm = median(3, () -> run(Path.of(System.getProperty("java.home"), "bin", "java"), "-XX:+UseSerialGC",
-                    "-cp", classes, "HashFile", kernel.toString()));
-            System.out.printf("    %-20s %5.2f s wall %s   image create %.2fx its time, verify %.2fx%n",
-                    "JVM, JDK SHA-512", jvm.wall(), jvm.cpu(), create.wall() / jvm.wall(), verify.wall() / jvm.wall());
-        } else {
-            System.out.printf("    %-20s not compiled (bench/image/run compiles bench/image/HashFile.java)%n",
-                    "JVM, JDK SHA-512");
-        }
-        for (List<String> tool : List.of(List.of("sha512sum"), List.of("openssl", "dgst", "-sha512"))) {
-            Path exe = onPath(tool.get(0));
-            if (exe == null) {
-                System.out.printf("    %-20s not installed%n", String.join(" ", tool));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<Hasher> hashers = List.of(
+                new Hasher("JVM, JDK SHA-512", classes == null ? null : java,
+                        List.of("-XX:+UseSerialGC", "-cp", String.valueOf(classes), "HashFile"),
+                        "not compiled (bench/image/run compiles bench/image/HashFile.java)"),
+                new Hasher("sha512sum", onPath("sha512sum"), List.of(), "not installed"),
+                new Hasher("openssl dgst -sha512", onPath("openssl"), List.of("dgst", "-sha512"), "not installed"));
+        for (Hasher h : hashers) {
+            if (h.program() == null) {
+                System.out.printf("    %-20s %s%n", h.label(), h.missing());
                 continue;
             }
-            List<String> args = new java.util.ArrayList<>(tool.subList(1, tool.size()));
+            List<String> args = new java.util.ArrayList<>(h.args());
             args.add(kernel.toString());
-            Timed t = median(3, () -> run(exe, args.toArray(String[]::new)));
-            System.out.printf("    %-20s %5.2f s wall %s   image create %.2fx its time%n", String.join(" ", tool),
-                    t.wall(), t.cpu(), create.wall() / t.wall());
+            Timed t = median(3, () -> run(h.program(), args.toArray(String[]::new)));
+            System.out.printf("    %-20s %5.2f s wall %s   image create %.2fx its time, verify %.2fx%n", h.label(),
+                    t.wall(), t.cpu(), create.wall() / t.wall(), verify.wall() / t.wall());
         }
+    }
+
+    /** A program that only hashes a file given last; null when not available, then {@code missing} says why. */
+    private record Hasher(String label, Path program, List<String> args, String missing) {
     }
 
     private static Path onPath(String name) {

@@ -12,6 +12,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.pvsim.image.BootLoaderBlobs;
@@ -34,7 +35,8 @@ import org.pvsim.se.P521;
  */
 public final class ImageBench {
     private static final int MIB = 1 << 20;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
+    private static final int WHOLE_PROCESS_ROUNDS = 5;
 
     private ImageBench() {
     }
@@ -113,8 +115,12 @@ public final class ImageBench {
 
     /**
      * The same jobs as a user runs them, one JVM per command through the ./pvsim launcher (start-up, class
-     * loading and the JIT included): image create and verify of the same kernel, and the start-up of short
-     * commands. Median of a few runs each; CPU time and peak RSS from /usr/bin/time where it exists.
+     * loading and the JIT included): image create and verify of the same kernel, programs that only hash that kernel
+     * (bench/image/HashFile.java as a bare JVM, and the native sha512sum and openssl where installed), and the start-up
+     * of short commands. Every program runs once per round, rounds interleaved: a machine whose cores slow down for
+     * seconds at a time (shared hosts do) then slows all of them alike, and each ratio is the median of the rounds'
+     * own ratios. Every page of an image is hashed once, in order, so no hashing program does less than image create
+     * or verify must. CPU time and peak RSS from /usr/bin/time where it exists.
      */
     private static boolean wholeProcess(Path pvsim, Path dir, Path kernel, long size, double create, double verify,
             double sha) throws Exception {
@@ -126,66 +132,99 @@ public final class ImageBench {
         run(pvsim, "hostkey", "create", "--key-out", key, "--cert-out", crt); // also builds the CDS archive if needed
         run(pvsim, "image", "create", "-i", small.toString(), "-k", crt, "--no-verify", "--no-component-check", "-o",
                 dir.resolve("small.img").toString());
-        Timed c = median(3, () -> {
+        String classes = System.getProperty("pvsim.hashfile");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<Job> hashers = List.of(
+                new Job("JVM, JDK SHA-512", classes == null ? null : () -> run(java, "-XX:+UseSerialGC", "-cp", classes,
+                        "HashFile", kernel.toString()), "not compiled (bench/image/run compiles bench/image/HashFile.java)"),
+                hasher("sha512sum", List.of(), kernel),
+                hasher("openssl dgst -sha512", List.of("dgst", "-sha512"), kernel));
+        Job c = new Job("image create", () -> {
             Files.deleteIfExists(img);
             return run(pvsim, "image", "create", "-i", kernel.toString(), "-k", crt, "--no-verify",
                     "--no-component-check", "-o", img.toString());
-        });
-        Timed v = median(3, () -> run(pvsim, "image", "verify", "--host-key", key, img.toString()));
-        Timed jvm = median(5, () -> run(Path.of(System.getProperty("java.home"), "bin", "java"), "-XX:+UseSerialGC",
-                "-version"));
-        Timed help = median(5, () -> run(pvsim, "--help"));
-        Timed info = median(5, () -> run(pvsim, "image", "info", dir.resolve("small.img").toString()));
-        System.out.printf("whole process    ./pvsim, one JVM per command, median of 3 (5 for start-up), load average %.1f%n",
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }, null);
+        Job v = new Job("image verify", () -> run(pvsim, "image", "verify", "--host-key", key, img.toString()), null);
+        Job jvm = new Job("java -version", () -> run(java, "-XX:+UseSerialGC", "-version"), null);
+        Job help = new Job("--help", () -> run(pvsim, "--help"), null);
+        Job info = new Job("image info", () -> run(pvsim, "image", "info", dir.resolve("small.img").toString()), null);
+        List<Job> jobs = new java.util.ArrayList<>(List.of(c, v, jvm, help, info));
+        hashers.stream().filter(h -> h.run() != null).forEach(jobs::add);
+        Map<Job, List<Timed>> times = interleaved(WHOLE_PROCESS_ROUNDS, jobs);
+
+        Timed ct = median(times.get(c));
+        Timed vt = median(times.get(v));
+        System.out.printf("whole process    ./pvsim, one JVM per command, median of %d interleaved rounds, load average %.1f%n",
+                WHOLE_PROCESS_ROUNDS, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         // The floor: one SHA-512 stream over every page, which no amount of overlap can shorten.
         double floor = size / 1e6 / sha;
         System.out.printf("  image create   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s, SHA-512 %6.1f MB/s"
-                + "   (target <= 0.53 s, <= 64 MiB)%n", c.wall(), c.cpu(), size / 1e6 / c.wall(), create, sha);
+                + "   (target <= 0.53 s, <= 64 MiB)%n", ct.wall(), ct.cpu(), size / 1e6 / ct.wall(), create, sha);
         System.out.printf("                 SHA-512 floor %.2f s: whole process at %.2f of it, %.2f s above it%n", floor,
-                floor / c.wall(), c.wall() - floor);
+                floor / ct.wall(), ct.wall() - floor);
         System.out.printf("  image verify   %6.2f s wall %s = %6.1f MB/s   in-process %6.1f MB/s   at %.2f of the floor"
-                + "   (target <= 0.53 s, <= 64 MiB)%n", v.wall(), v.cpu(), size / 1e6 / v.wall(), verify, floor / v.wall());
+                + "   (target <= 0.53 s, <= 64 MiB)%n", vt.wall(), vt.cpu(), size / 1e6 / vt.wall(), verify, floor / vt.wall());
         // What no launcher change can remove: a JVM that starts and exits, plus one SHA-512 stream.
-        System.out.printf("  java -version  %6.2f s wall %s   start-up floor; with the SHA-512 floor %.2f s%n", jvm.wall(),
-                jvm.cpu(), jvm.wall() + floor);
-        hashersSideBySide(kernel, size, c, v);
-        System.out.printf("  --help         %6.2f s wall %s   (target < 0.3 s)%n", help.wall(), help.cpu());
-        System.out.printf("  image info     %6.2f s wall %s   small image (target < 0.3 s)%n", info.wall(), info.cpu());
-        return help.wall() < 0.3 && info.wall() < 0.3 && c.wall() <= 0.53 && c.rssKib() >= 0 && c.rssKib() <= 64 * 1024
-                && v.wall() <= 0.53 && v.rssKib() >= 0 && v.rssKib() <= 64 * 1024;
-    }
-
-    /**
-     * Programs that only hash the same kernel with SHA-512, each a whole process as well (median of 3): a bare JVM
-     * (bench/image/HashFile.java, compiled by bench/image/run) and the native sha512sum and openssl where installed.
-     * Every page of an image is hashed once, in order, so none of them does less than image create or verify must.
-     */
-    private static void hashersSideBySide(Path kernel, long size, Timed create, Timed verify) throws Exception {
+        Timed jt = median(times.get(jvm));
+        System.out.printf("  java -version  %6.2f s wall %s   start-up floor; with the SHA-512 floor %.2f s%n", jt.wall(),
+                jt.cpu(), jt.wall() + floor);
         System.out.printf("  hashing the same %d MiB and nothing else, one process each:%n", size / MIB);
-        String classes = System.getProperty("pvsim.hashfile");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<Hasher> hashers = List.of(
-                new Hasher("JVM, JDK SHA-512", classes == null ? null : java,
-                        List.of("-XX:+UseSerialGC", "-cp", String.valueOf(classes), "HashFile"),
-                        "not compiled (bench/image/run compiles bench/image/HashFile.java)"),
-                new Hasher("sha512sum", onPath("sha512sum"), List.of(), "not installed"),
-                new Hasher("openssl dgst -sha512", onPath("openssl"), List.of("dgst", "-sha512"), "not installed"));
-        for (Hasher h : hashers) {
-            if (h.program() == null) {
+        for (Job h : hashers) {
+            if (h.run() == null) {
                 System.out.printf("    %-20s %s%n", h.label(), h.missing());
                 continue;
             }
-            List<String> args = new java.util.ArrayList<>(h.args());
-            args.add(kernel.toString());
-            Timed t = median(3, () -> run(h.program(), args.toArray(String[]::new)));
+            Timed t = median(times.get(h));
             System.out.printf("    %-20s %5.2f s wall %s   image create %.2fx its time, verify %.2fx%n", h.label(),
-                    t.wall(), t.cpu(), create.wall() / t.wall(), verify.wall() / t.wall());
+                    t.wall(), t.cpu(), medianRatio(times.get(c), times.get(h)), medianRatio(times.get(v), times.get(h)));
         }
+        Timed ht = median(times.get(help));
+        Timed it = median(times.get(info));
+        System.out.printf("  --help         %6.2f s wall %s   (target < 0.3 s)%n", ht.wall(), ht.cpu());
+        System.out.printf("  image info     %6.2f s wall %s   small image (target < 0.3 s)%n", it.wall(), it.cpu());
+        return ht.wall() < 0.3 && it.wall() < 0.3 && ct.wall() <= 0.53 && ct.rssKib() >= 0 && ct.rssKib() <= 64 * 1024
+                && vt.wall() <= 0.53 && vt.rssKib() >= 0 && vt.rssKib() <= 64 * 1024;
     }
 
-    /** A program that only hashes a file given last; null when not available, then {@code missing} says why. */
-    private record Hasher(String label, Path program, List<String> args, String missing) {
+    /** One program of the whole-process rounds; {@code run} is null when it is not available, then {@code missing} says why. */
+    private record Job(String label, Run run, String missing) {
+    }
+
+    /** Runs every job once per round, in the same order each round, and keeps each job's times. */
+    private static Map<Job, List<Timed>> interleaved(int rounds, List<Job> jobs) throws Exception {
+        Map<Job, List<Timed>> times = new java.util.LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Job j : jobs) {
+                times.computeIfAbsent(j, k -> new java.util.ArrayList<>()).add(j.run().run());
+            }
+        }
+        return times;
+    }
+
+    private static Timed median(List<Timed> runs) {
+        List<Timed> sorted = runs.stream().sorted(Comparator.comparingDouble(Timed::wall)).toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** The median over rounds of a's wall time over b's in the same round. */
+    private static double medianRatio(List<Timed> a, List<Timed> b) {
+        double[] r = new double[a.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a.get(i).wall() / b.get(i).wall();
+        }
+        java.util.Arrays.sort(r);
+        return r[r.length / 2];
+    }
+
+    /** A native program that hashes the file given last, as a job; not available when it is not on the PATH. */
+    private static Job hasher(String label, List<String> args, Path kernel) {
+        Path program = onPath(label.split(" ")[0]);
+        if (program == null) {
+            return new Job(label, null, "not installed");
+        }
+        List<String> all = new java.util.ArrayList<>(args);
+        all.add(kernel.toString());
+        return new Job(label, () -> run(program, all.toArray(String[]::new)), null);
     }
 
     private static Path onPath(String name) {
@@ -207,15 +246,6 @@ public final class ImageBench {
 
     interface Run {
         Timed run() throws Exception;
-    }
-
-    private static Timed median(int n, Run r) throws Exception {
-        List<Timed> all = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            all.add(r.run());
-        }
-        all.sort(Comparator.comparingDouble(Timed::wall));
-        return all.get(n / 2);
     }
 
     private static final Path TIME = Path.of("/usr/bin/time");

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * (RETRIEVE ATTESTATION MEASUREMENT); {@code verify} opens the request in the answer with that key and
  * recomputes the measurement from the SE header it expects.
  */
-@Command(name = "attest", mixinStandardHelpOptions = true,
+@Command(name = "attest", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Create attestation requests, perform them in a guest and verify the measurements (like pvattest).",
         subcommands = {AttestCommand.Create.class, AttestPerformCommand.class, AttestCommand.Verify.class})
 final class AttestCommand implements Runnable {
@@ -36,7 +36,8 @@ final class AttestCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an attestation request.")
+    @Command(name = "create", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+            description = "Create an attestation request.")
     static final class Create implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -85,7 +86,7 @@ final class AttestCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = "Verify an attestation result against the SE header of the expected image.")
     static final class Verify implements Callable<Integer> {
         @Spec

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * for the command ({@link GuestAgent}): RETRIEVE ATTESTATION MEASUREMENT on the request, the answer in
  * pvattest's exchange format for {@code attest verify}.
  */
-@Command(name = "perform", mixinStandardHelpOptions = true,
+@Command(name = "perform", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Perform an attestation request in a protected guest (pvattest perform): boot the agent's "
                 + "SE image and answer the request with the UV's measurement.",
                 "A request the Ultravisor refuses (another host, a changed request) ends with its rc/rrc and exit 1."})

@@ -180,7 +180,7 @@ final class CommandTree {
         return c.getSubcommands().keySet().stream().anyMatch(n -> !n.equals("help"));
     }
 
-    private static List<CommandLine> all(CommandLine c) {
+    static List<CommandLine> all(CommandLine c) {
         List<CommandLine> list = new ArrayList<>();
         list.add(c);
         for (CommandLine sub : c.getSubcommands().values()) {

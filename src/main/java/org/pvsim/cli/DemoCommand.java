@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * command line and what it answered, in a temporary directory that is removed afterwards.
  * Steps that must fail (a revoked host, a tampered image) are part of the tour and checked too.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "A guided run of pvsim: host keys, an SE image built, inspected, verified and tampered with, "
                 + "then the protected-VM lifecycle through KVM and the Ultravisor.")
 final class DemoCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pvsim hostkey create}: one secp521r1 host key and a self-signed host-key document for it. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Create a fresh EC secp521r1 host key (PKCS#8 PEM, mode 0600) and a self-signed "
                 + "host-key document (X.509 PEM) for it.",
             "A self-signed document is not vouched for by IBM: images for it need 'pvsim image create --no-verify'."})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pvsim hostkey create-pki}: a whole test PKI as IBM's is shaped, see docs/hostkey-pki.md. */
-@Command(name = "create-pki", mixinStandardHelpOptions = true,
+@Command(name = "create-pki", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Create a test PKI shaped like IBM's: root CA <- intermediate CA <- IBM Z signing key "
                 + "<- host-key documents, the signing key's CRL (revoking one extra document), and the private keys.",
             "Only useful with --root-ca pointing at its root: nobody else trusts it."})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pvsim hostkey verify}: the host-key document checks of {@code pvimg create}, alone (like pvverify). */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Verify host-key documents against the IBM Z signing key, its chain of trust and CRLs, "
                 + "as 'pvimg create' does. Prints 'verified' or the failure; exit code 0 or 1.")
 final class HostkeyVerifyCommand implements Callable<Integer> {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pvsim image}: create, inspect, verify and test SE images (pvimg's commands). */
-@Command(name = "image", mixinStandardHelpOptions = true,
+@Command(name = "image", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Create, inspect and verify IBM Secure Execution boot images (like s390-tools' pvimg).")
 final class ImageCommand implements Runnable {
     /** The subcommands, in usage order ({@link CommandTree#build} adds them). */
@@ -52,7 +52,7 @@ final class ImageCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "create", mixinStandardHelpOptions = true, addMethodSubcommands = false, sortOptions = false,
             description = "Create an SE boot image from a kernel, an optional ramdisk and command line,"
                     + " for the machines whose host-key documents are given.")
     static final class Create implements Callable<Integer> {
@@ -336,7 +336,7 @@ final class ImageCommand implements Runnable {
         return HeaderCrypto.open(image.header(), ImageKeyFiles.hostPrivateKey(hostKey));
     }
 
-    @Command(name = "info", mixinStandardHelpOptions = true,
+    @Command(name = "info", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = "Show an SE image's header, IPIB and components. Without a key the header fields are"
                     + " shown unverified; with --hdr-key or --host-key the header tag is checked and the"
                     + " decrypted part shown.")
@@ -396,7 +396,7 @@ final class ImageCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = "Check an SE image as the Ultravisor would: key slot, header tag, every component page,"
                     + " nep, PLD, ALD and TLD. Prints 'verified' or what failed.")
     static final class Verify implements Callable<Integer> {
@@ -426,7 +426,7 @@ final class ImageCommand implements Runnable {
         }
     }
 
-    @Command(name = "test", mixinStandardHelpOptions = true,
+    @Command(name = "test", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = {"Tell whether an SE image has a key slot for one of the given host-key documents, or for"
                     + " one of the host key hashes the Ultravisor reports (pvimg test).",
                     "Exit code 0 if any matches, 1 if none does."})

@@ -16,12 +16,12 @@ import picocli.CommandLine.Spec;
  * {@code pvsim machine run}: IPL a program on the bare machine (an LPAR) with the SCLP console on stdout
  * and console input from stdin (read only once the program asks for input).
  */
-@Command(name = "machine", mixinStandardHelpOptions = true,
+@Command(name = "machine", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "The simulated z/Architecture machine.",
         subcommands = {MachineCommand.Run.class})
 final class MachineCommand {
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(name = "run", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = {"IPL FILE (an s390x ELF, or a flat binary whose bytes 0-7 are the IPL PSW) and run "
                     + "it until every CPU is stopped or in a disabled wait.",
                     "Exit code 0 only if every wait PSW's address ends in 0xfff (QEMU's clean-shutdown "

@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code pvsim run}: QEMU's command line for an s390x guest on pvsim's KVM, with the simulated machine's
  * host keys. The guest's console is stdout, console input stdin; the exit status is the guest's.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Boot -kernel FILE (an SE image, or an s390x ELF / flat binary) in a VM on pvsim's KVM, as "
                 + "qemu-system-s390x does. With --protected (or QEMU's -object s390-pv-guest,id=pv0 "
                 + "-machine confidential-guest-support=pv0) an SE image's boot loader turns the VM into a "

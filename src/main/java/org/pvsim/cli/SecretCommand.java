@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code pvsim secret}: pvsecret's customer side, add-secret requests for one SE image. */
-@Command(name = "secret", mixinStandardHelpOptions = true,
+@Command(name = "secret", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Create and verify add-secret requests, and add, list and lock secrets in a guest (like pvsecret).",
         subcommands = {SecretCommand.Create.class, SecretCommand.Verify.class, SecretGuestCommand.Add.class,
             SecretGuestCommand.ListSecrets.class, SecretGuestCommand.Lock.class, SecretGuestCommand.Agent.class})
@@ -34,7 +34,7 @@ final class SecretCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = "Create an add-secret request bound to an SE image for the given hosts.",
             subcommands = {Meta.class, Association.class, Retrievable.class})
     static final class Create implements Runnable {
@@ -132,7 +132,8 @@ final class SecretCommand implements Runnable {
         }
     }
 
-    @Command(name = "meta", mixinStandardHelpOptions = true, description = "A request without a secret (flags only).")
+    @Command(name = "meta", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+            description = "A request without a secret (flags only).")
     static final class Meta implements Callable<Integer> {
         @ParentCommand
         Create create;
@@ -143,7 +144,7 @@ final class SecretCommand implements Runnable {
         }
     }
 
-    @Command(name = "association", mixinStandardHelpOptions = true,
+    @Command(name = "association", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = "An association secret (32 bytes) to bind an AP queue to the guest.")
     static final class Association implements Callable<Integer> {
         @ParentCommand
@@ -166,7 +167,7 @@ final class SecretCommand implements Runnable {
         }
     }
 
-    @Command(name = "retrievable", aliases = "retr", mixinStandardHelpOptions = true,
+    @Command(name = "retrievable", aliases = "retr", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = "A secret the guest can retrieve later (keys come back as protected keys).")
     static final class Retrievable implements Callable<Integer> {
         @ParentCommand
@@ -191,7 +192,7 @@ final class SecretCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = "Check the structure of an add-secret request and print what it carries.")
     static final class Verify implements Callable<Integer> {
         @Spec

@@ -30,7 +30,7 @@ final class SecretGuestCommand {
     private SecretGuestCommand() {
     }
 
-    @Command(name = "agent", mixinStandardHelpOptions = true,
+    @Command(name = "agent", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = {"Write pvsim's guest agent (guests/agent) as a kernel for pvsim image create; secret "
                     + "add/list/lock and attest perform run in an SE image of it, and add-secret requests are "
                     + "made for that image (secret create --hdr IMAGE)."})
@@ -55,7 +55,7 @@ final class SecretGuestCommand {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true,
+    @Command(name = "add", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = {"Add secrets in a protected guest (pvsecret add): boot the agent's SE image, issue "
                     + "ADD_SECRET for each request in order, then list (--list), retrieve (--retrieve) and "
                     + "lock (--lock) the secret store, all in that one boot.",
@@ -140,7 +140,7 @@ final class SecretGuestCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(name = "list", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = {"List the secret store of a freshly booted agent guest (pvsecret list). A new "
                     + "configuration has none: to see added secrets use secret add --list."})
     static final class ListSecrets implements Callable<Integer> {
@@ -157,7 +157,7 @@ final class SecretGuestCommand {
         }
     }
 
-    @Command(name = "lock", mixinStandardHelpOptions = true,
+    @Command(name = "lock", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = {"Lock the secret store of a freshly booted agent guest (pvsecret lock); secret add "
                     + "--lock locks after adding."})
     static final class Lock implements Callable<Integer> {

@@ -68,6 +68,18 @@ class CommandTreeTest {
         assertThat(rootUsage("image", "--help", "create")).isEqualTo(rootUsage("image", "--help"));
     }
 
+    /** picocli would otherwise list every method of each command class, looking for @Command methods (none here). */
+    @Test
+    void noCommandLooksForMethodSubcommands() {
+        List<CommandLine> all = CommandTree.all(CommandTree.build(new Main(), CommandFactory.standard(), List.of()));
+        assertThat(all).hasSizeGreaterThan(20);
+        for (CommandLine c : all) {
+            if (!(c.getCommand() instanceof CommandLine.HelpCommand)) {
+                assertThat(c.getCommandSpec().isAddMethodSubcommands()).as(c.getCommandSpec().qualifiedName()).isFalse();
+            }
+        }
+    }
+
     private static boolean built(CommandLine c) {
         return c.getCommandSpec().userObject() != null;
     }
